@@ -1,0 +1,38 @@
+#ifndef LOADFIX_DIAG_H
+#define LOADFIX_DIAG_H
+
+#include <stdint.h>
+
+#include "loadfix/edit.h"
+
+/* A rule's fixed metadata; one per fixer (see fixers/registry.c). */
+typedef struct lf_rule {
+	const char *code;    /* "LF001" */
+	const char *name;    /* "torch-load-without-weights-only" */
+	const char *summary; /* one line */
+	const char *help;    /* what to do about it */
+} lf_rule;
+
+/* One finding.  Positions are byte offsets into the source it was found in. */
+typedef struct lf_diag {
+	const lf_rule *rule;
+	uint32_t start, end;
+	char *message; /* owned */
+	lf_fix fix;    /* owned; applicability LF_FIX_NONE when there is none */
+} lf_diag;
+
+typedef struct lf_diags {
+	lf_diag *items; /* owned */
+	uint32_t count;
+	uint32_t cap;
+} lf_diags;
+
+void lf_diags_init(lf_diags *diags);
+void lf_diags_finish(lf_diags *diags);
+/* Appends a finding; takes ownership of `message` and of the fix's edits
+ * (`fix` is reset), which may be NULL for none. */
+void lf_diags_push(lf_diags *diags, const lf_rule *rule, uint32_t start, uint32_t end, char *message, lf_fix *fix);
+/* Removes items[i], freeing it, keeping order. */
+void lf_diags_remove(lf_diags *diags, uint32_t i);
+
+#endif

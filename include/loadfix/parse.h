@@ -1,0 +1,25 @@
+#ifndef LOADFIX_PARSE_H
+#define LOADFIX_PARSE_H
+
+#include <stdint.h>
+#include <tree_sitter/api.h>
+
+/* The tree-sitter Python grammar: global, read-only, shared by all threads. */
+const TSLanguage *lf_python_language(void);
+
+/* One parser per thread (TSParser is not thread-safe); create/destroy. */
+typedef struct lf_parser lf_parser;
+
+lf_parser *lf_parser_create(void);
+void lf_parser_destroy(lf_parser *parser);
+/* Parses bytes; the caller owns the returned tree (ts_tree_delete). */
+TSTree *lf_parser_parse(lf_parser *parser, const uint8_t *bytes, uint32_t len);
+
+/*
+ * Number of ERROR and MISSING nodes in a subtree.  Iterative (a tree
+ * cursor, no recursion) so that deeply nested input cannot overflow the
+ * stack, and it only descends into subtrees that contain an error.
+ */
+uint32_t lf_count_parse_errors(TSNode node);
+
+#endif

@@ -1,0 +1,61 @@
+#ifndef LOADFIX_RESOLVE_H
+#define LOADFIX_RESOLVE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <tree_sitter/api.h>
+
+#include "loadfix/source.h"
+
+/*
+ * Name resolution: finds every reference to torch's load function
+ * (torch.load == torch.serialization.load) in a parsed file, following
+ * Python's scoping rules.
+ *
+ * A name is resolved in the scope where Python would look it up (function,
+ * lambda and comprehension scopes nest; class bodies are not visible from
+ * nested functions; `global` sends a name to the module).  In that scope
+ * the analysis is flow-insensitive, on purpose: a name counts as torch when
+ * ANY import in that scope binds it to torch.  That keeps
+ *     try: import torch
+ *     except ImportError: torch = None
+ * working, and errs on the side of reporting, which is the right side for a
+ * security tool.  Plain aliases (`th = torch`, `loader = torch.load`) are
+ * followed too, but only while every binding of the alias name agrees, so
+ * that `fn = torch.load if a else pickle.load`-style code is never "fixed"
+ * into a TypeError.
+ */
+
+typedef enum lf_ref_kind {
+	LF_REF_CALL,    /* torch.load(...) */
+	LF_REF_PARTIAL, /* functools.partial(torch.load, ...) */
+	LF_REF_VALUE,   /* torch.load used as a value: loader = torch.load */
+} lf_ref_kind;
+
+typedef struct lf_load_ref {
+	lf_ref_kind kind;
+	TSNode node;      /* the call (CALL, PARTIAL) or the reference (VALUE) */
+	TSNode arguments; /* the call's argument list (CALL, PARTIAL); may be a
+	                     generator_expression for `torch.load(x for x in y)` */
+	uint32_t positional_offset; /* positional arguments that precede load's
+	                               own: 1 for partial's function argument */
+} lf_load_ref;
+
+typedef struct lf_refs {
+	lf_load_ref *items; /* owned, in document order */
+	uint32_t count;
+	uint32_t cap;
+} lf_refs;
+
+void lf_refs_init(lf_refs *refs);
+void lf_refs_finish(lf_refs *refs);
+
+/* Appends the references found in `tree` (whose text is `src`) to `refs`. */
+void lf_resolve_load_refs(TSTree *tree, const lf_source *src, lf_refs *refs);
+
+/* Text helpers shared by the fixers. */
+bool lf_node_text_is(TSNode node, const lf_source *src, const char *text);
+/* Strips any number of enclosing parentheses (and comments inside them). */
+TSNode lf_node_unparenthesize(TSNode node);
+
+#endif

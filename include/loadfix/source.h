@@ -1,0 +1,47 @@
+#ifndef LOADFIX_SOURCE_H
+#define LOADFIX_SOURCE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/*
+ * The raw bytes of one Python file.  loadfix never decodes source: offsets
+ * are uint32_t byte offsets (tree-sitter's own unit), so latin-1 files and
+ * invalid UTF-8 pass through untouched.  Lines are counted by '\n' (a
+ * preceding '\r' belongs to the line ending), matching tree-sitter rows and
+ * diff/patch lines.
+ */
+typedef struct lf_source {
+	uint8_t *bytes; /* owned; NUL-terminated for convenience */
+	uint32_t len;
+	uint32_t *line_starts; /* owned; byte offset of each line */
+	uint32_t line_count;
+} lf_source;
+
+/* Takes ownership of `bytes` (malloc'd, len bytes plus one spare). */
+void lf_source_init(lf_source *src, uint8_t *bytes, uint32_t len);
+void lf_source_finish(lf_source *src);
+
+/*
+ * Reads a whole file (or stdin when path is NULL).  On failure returns false
+ * and sets *error to the reason (the OS's words; caller frees).  Files over
+ * max_size bytes are refused (tree-sitter offsets are 32-bit anyway).
+ */
+bool lf_source_read(lf_source *src, const char *path, uint64_t max_size, char **error);
+bool lf_source_read_fd(lf_source *src, int fd, uint64_t max_size, char **error);
+
+/* 0-based line of a byte offset. */
+uint32_t lf_source_line_of(const lf_source *src, uint32_t offset);
+/* 1-based column of a byte offset, counted in characters (UTF-8 code points;
+ * each byte of an invalid sequence counts as one character). */
+uint32_t lf_source_column_of(const lf_source *src, uint32_t offset);
+/* Byte offset of the start of the line holding `offset`. */
+uint32_t lf_source_line_start(const lf_source *src, uint32_t offset);
+/* True when only spaces, tabs or form feeds precede `offset` on its line. */
+bool lf_source_first_on_line(const lf_source *src, uint32_t offset);
+/* The line ending ("\n" or "\r\n") that ends the line holding `offset`;
+ * "\n" when that line is the last and has none. */
+const char *lf_source_line_ending(const lf_source *src, uint32_t offset);
+
+#endif

@@ -1,0 +1,119 @@
+#include "loadfix/call.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "loadfix/buf.h"
+
+static bool is(TSNode node, const char *type)
+{
+	return !ts_node_is_null(node) && strcmp(ts_node_type(node), type) == 0;
+}
+
+static void note_keyword(lf_call_args *args, TSNode keyword, const lf_source *src)
+{
+	TSNode name = ts_node_child_by_field_name(keyword, "name", 4);
+	if (ts_node_is_null(name))
+		return;
+	if (lf_node_text_is(name, src, "weights_only")) {
+		args->weights_only = keyword;
+		args->weights_only_value = lf_node_unparenthesize(ts_node_child_by_field_name(keyword, "value", 5));
+	} else if (lf_node_text_is(name, src, "pickle_module")) {
+		args->pickle_module = keyword;
+	}
+}
+
+void lf_call_args_analyze(const lf_load_ref *ref, const lf_source *src, lf_call_args *args)
+{
+	memset(args, 0, sizeof *args);
+	args->has_error = ts_node_has_error(ref->node);
+	TSNode list = ref->arguments;
+	args->is_argument_list = is(list, "argument_list");
+	if (!args->is_argument_list)
+		return;
+	uint32_t n = ts_node_child_count(list);
+	uint32_t positional_seen = 0;
+	for (uint32_t i = 0; i < n; i++) {
+		TSNode child = ts_node_child(list, i);
+		const char *type = ts_node_type(child);
+		if (!ts_node_is_named(child)) {
+			if (strcmp(type, "(") == 0 && ts_node_is_null(args->open_paren))
+				args->open_paren = child;
+			else if (strcmp(type, ")") == 0)
+				args->close_paren = child;
+			else if (strcmp(type, ",") == 0 && !ts_node_is_null(args->last) &&
+			         ts_node_is_null(args->trailing_comma))
+				args->trailing_comma = child;
+			continue;
+		}
+		if (strcmp(type, "comment") == 0)
+			continue;
+		args->last = child;
+		args->trailing_comma = (TSNode){0};
+		if (strcmp(type, "list_splat") == 0) {
+			args->star_args = true;
+		} else if (strcmp(type, "dictionary_splat") == 0) {
+			args->star_kwargs = true;
+		} else if (strcmp(type, "keyword_argument") == 0) {
+			note_keyword(args, child, src);
+		} else if (positional_seen++ >= ref->positional_offset) {
+			/* load(f, map_location, pickle_module): the third is the pickler */
+			if (++args->positional == 3 && ts_node_is_null(args->pickle_module))
+				args->pickle_module = child;
+		}
+	}
+}
+
+/*
+ * Where the keyword goes, in the file's own layout:
+ *
+ *  - Vertical layout: the closing parenthesis and the last argument each
+ *    start their own line.  The keyword gets a line of its own just before
+ *    the `)` line, indented like the last argument's line, ending with the
+ *    file's line ending, and followed by a comma exactly when the last
+ *    argument had one (if it had none, one is added right after it, before
+ *    any comment).  This is what a person (and black) would write, and
+ *    what TorchFix gets wrong by starting the new line at column 0.
+ *
+ *  - Anything else: `, keyword` right after the last argument.  Inserting
+ *    after the argument rather than before `)` keeps a trailing comma
+ *    valid (`load(p,)` -> `load(p, weights_only=True,)`) and keeps lambda
+ *    bodies intact (`map_location=lambda s, l: s, weights_only=True`).
+ *
+ *  - No argument at all: the keyword alone, right after `(`.
+ */
+bool lf_call_append_keyword(const lf_call_args *args, const lf_source *src, const char *keyword, lf_fix *fix)
+{
+	if (!args->is_argument_list || ts_node_is_null(args->open_paren) || ts_node_is_null(args->close_paren))
+		return false;
+	if (ts_node_is_null(args->last)) {
+		lf_fix_insert(fix, ts_node_end_byte(args->open_paren), keyword);
+		return true;
+	}
+	uint32_t last_start = ts_node_start_byte(args->last);
+	uint32_t last_end = ts_node_end_byte(args->last);
+	uint32_t close = ts_node_start_byte(args->close_paren);
+	bool vertical = lf_source_first_on_line(src, close) && lf_source_first_on_line(src, last_start) &&
+	                lf_source_line_of(src, last_end) < lf_source_line_of(src, close);
+	if (!vertical) {
+		char *text = lf_xasprintf(", %s", keyword);
+		lf_fix_insert(fix, last_end, text);
+		free(text);
+		return true;
+	}
+	uint32_t indent_start = lf_source_line_start(src, last_start);
+	uint32_t anchor = ts_node_is_null(args->trailing_comma) ? last_end : ts_node_end_byte(args->trailing_comma);
+	const char *eol = lf_source_line_ending(src, anchor);
+	lf_buf line;
+	lf_buf_init(&line);
+	lf_buf_append(&line, src->bytes + indent_start, last_start - indent_start);
+	lf_buf_puts(&line, keyword);
+	if (!ts_node_is_null(args->trailing_comma))
+		lf_buf_putc(&line, ',');
+	lf_buf_puts(&line, eol);
+	if (ts_node_is_null(args->trailing_comma))
+		lf_fix_insert(fix, last_end, ",");
+	lf_fix_insert(fix, lf_source_line_start(src, close), line.data);
+	lf_buf_finish(&line);
+	return true;
+}

@@ -1,0 +1,67 @@
+#include "loadfix/parse.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "loadfix/buf.h"
+
+/* tree-sitter 0.20 has no ts_node_is_error(); ERROR nodes carry this symbol. */
+#define ERROR_SYMBOL ((TSSymbol)-1)
+
+const TSLanguage *tree_sitter_python(void);
+
+const TSLanguage *lf_python_language(void)
+{
+	return tree_sitter_python();
+}
+
+struct lf_parser {
+	TSParser *ts;
+};
+
+lf_parser *lf_parser_create(void)
+{
+	lf_parser *parser = lf_xcalloc(1, sizeof *parser);
+	parser->ts = ts_parser_new();
+	if (!ts_parser_set_language(parser->ts, lf_python_language())) {
+		/* The grammar's ABI is pinned at build time; a mismatch is a build bug. */
+		fputs("loadfix: internal error: tree-sitter rejected the Python grammar (ABI mismatch)\n", stderr);
+		abort();
+	}
+	return parser;
+}
+
+void lf_parser_destroy(lf_parser *parser)
+{
+	if (!parser)
+		return;
+	ts_parser_delete(parser->ts);
+	free(parser);
+}
+
+TSTree *lf_parser_parse(lf_parser *parser, const uint8_t *bytes, uint32_t len)
+{
+	ts_parser_reset(parser->ts);
+	return ts_parser_parse_string_encoding(parser->ts, NULL, (const char *)bytes, len, TSInputEncodingUTF8);
+}
+
+uint32_t lf_count_parse_errors(TSNode node)
+{
+	if (!ts_node_has_error(node))
+		return 0;
+	uint32_t count = 0;
+	TSTreeCursor cursor = ts_tree_cursor_new(node);
+	for (;;) {
+		TSNode current = ts_tree_cursor_current_node(&cursor);
+		if (ts_node_symbol(current) == ERROR_SYMBOL || ts_node_is_missing(current))
+			count++;
+		if (ts_node_has_error(current) && ts_tree_cursor_goto_first_child(&cursor))
+			continue;
+		while (!ts_tree_cursor_goto_next_sibling(&cursor)) {
+			if (!ts_tree_cursor_goto_parent(&cursor)) {
+				ts_tree_cursor_delete(&cursor);
+				return count;
+			}
+		}
+	}
+}

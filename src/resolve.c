@@ -1,0 +1,677 @@
+#include "loadfix/resolve.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "loadfix/buf.h"
+
+/* What a binding makes a name stand for, as a bit set (a name may have
+ * several bindings in one scope). */
+enum {
+	VALUE_TORCH = 1 << 0,          /* the torch module */
+	VALUE_SERIALIZATION = 1 << 1,  /* the torch.serialization module */
+	VALUE_TORCH_LOAD = 1 << 2,     /* torch.load itself */
+	VALUE_FUNCTOOLS = 1 << 3,      /* the functools module */
+	VALUE_PARTIAL = 1 << 4,        /* functools.partial */
+	VALUE_OTHER = 1 << 5,          /* anything else */
+};
+
+enum binding_kind {
+	BINDING_VALUE,  /* bits in `value` */
+	BINDING_ALIAS,  /* name = <expression in alias_of> */
+	BINDING_GLOBAL, /* `global name` / `nonlocal name`: not a local */
+};
+
+typedef struct binding {
+	uint32_t scope;
+	uint32_t name_start, name_len;
+	enum binding_kind kind;
+	unsigned value;
+	TSNode alias_of;
+	uint32_t next; /* next binding with the same name hash, or NONE */
+} binding;
+
+enum scope_kind { SCOPE_MODULE, SCOPE_FUNCTION, SCOPE_CLASS, SCOPE_COMPREHENSION };
+
+typedef struct scope {
+	uint32_t parent;
+	enum scope_kind kind;
+} scope;
+
+#define NONE UINT32_MAX
+#define MAX_ALIAS_DEPTH 8
+
+typedef struct resolver {
+	const lf_source *src;
+	scope *scopes;
+	uint32_t scope_count, scope_cap;
+	binding *bindings;
+	uint32_t binding_count, binding_cap;
+	uint32_t *heads; /* hash table: name hash -> first binding */
+	uint32_t head_mask;
+	lf_refs *refs;
+} resolver;
+
+/* ---- small helpers ---------------------------------------------------- */
+
+static const char *type_of(TSNode node)
+{
+	return ts_node_type(node);
+}
+
+static bool is(TSNode node, const char *type)
+{
+	return !ts_node_is_null(node) && strcmp(ts_node_type(node), type) == 0;
+}
+
+static bool str_eq(const char *a, const char *b)
+{
+	return a && b && strcmp(a, b) == 0;
+}
+
+bool lf_node_text_is(TSNode node, const lf_source *src, const char *text)
+{
+	uint32_t start = ts_node_start_byte(node), end = ts_node_end_byte(node);
+	size_t len = strlen(text);
+	return end - start == len && memcmp(src->bytes + start, text, len) == 0;
+}
+
+TSNode lf_node_unparenthesize(TSNode node)
+{
+	while (is(node, "parenthesized_expression")) {
+		TSNode inner = {0};
+		uint32_t n = ts_node_named_child_count(node);
+		for (uint32_t i = 0; i < n; i++) {
+			TSNode child = ts_node_named_child(node, i);
+			if (!is(child, "comment")) {
+				inner = child;
+				break;
+			}
+		}
+		if (ts_node_is_null(inner))
+			break;
+		node = inner;
+	}
+	return node;
+}
+
+static uint32_t hash_bytes(const uint8_t *bytes, uint32_t len)
+{
+	/* FNV-1a: names are short; this only spreads them over buckets. */
+	uint32_t h = 2166136261u;
+	for (uint32_t i = 0; i < len; i++)
+		h = (h ^ bytes[i]) * 16777619u;
+	return h;
+}
+
+/* ---- scopes and bindings ---------------------------------------------- */
+
+static uint32_t scope_new(resolver *r, uint32_t parent, enum scope_kind kind)
+{
+	if (r->scope_count == r->scope_cap) {
+		r->scope_cap = r->scope_cap ? r->scope_cap * 2 : 16;
+		r->scopes = lf_xrealloc(r->scopes, sizeof(scope) * r->scope_cap);
+	}
+	r->scopes[r->scope_count] = (scope){.parent = parent, .kind = kind};
+	return r->scope_count++;
+}
+
+static void bind(resolver *r, uint32_t scope_id, TSNode name, enum binding_kind kind, unsigned value, TSNode alias_of)
+{
+	if (!is(name, "identifier"))
+		return;
+	if (r->binding_count == r->binding_cap) {
+		r->binding_cap = r->binding_cap ? r->binding_cap * 2 : 32;
+		r->bindings = lf_xrealloc(r->bindings, sizeof(binding) * r->binding_cap);
+	}
+	uint32_t start = ts_node_start_byte(name);
+	r->bindings[r->binding_count++] = (binding){
+	    .scope = scope_id,
+	    .name_start = start,
+	    .name_len = ts_node_end_byte(name) - start,
+	    .kind = kind,
+	    .value = value,
+	    .alias_of = alias_of,
+	    .next = NONE,
+	};
+}
+
+static void bind_value(resolver *r, uint32_t scope_id, TSNode name, unsigned value)
+{
+	bind(r, scope_id, name, BINDING_VALUE, value, (TSNode){0});
+}
+
+/* Binds every plain name in an assignment target or pattern. */
+static void bind_targets(resolver *r, uint32_t scope_id, TSNode target)
+{
+	/* Targets nest only as deep as the source's own tuple patterns; an
+	 * explicit stack keeps even absurd nesting off the C stack. */
+	TSNode stack[64];
+	uint32_t depth = 0;
+	stack[depth++] = target;
+	while (depth) {
+		TSNode node = stack[--depth];
+		if (is(node, "identifier")) {
+			bind_value(r, scope_id, node, VALUE_OTHER);
+			continue;
+		}
+		if (is(node, "attribute") || is(node, "subscript"))
+			continue; /* binds no name */
+		uint32_t n = ts_node_named_child_count(node);
+		for (uint32_t i = 0; i < n && depth < 64; i++)
+			stack[depth++] = ts_node_named_child(node, i);
+	}
+}
+
+static bool dotted_is(TSNode dotted, const lf_source *src, const char *text)
+{
+	return lf_node_text_is(dotted, src, text);
+}
+
+/* The value of the module a dotted name such as `torch.serialization` names. */
+static unsigned module_value(TSNode dotted, const lf_source *src)
+{
+	if (dotted_is(dotted, src, "torch"))
+		return VALUE_TORCH;
+	if (dotted_is(dotted, src, "torch.serialization"))
+		return VALUE_SERIALIZATION;
+	if (dotted_is(dotted, src, "functools"))
+		return VALUE_FUNCTOOLS;
+	return VALUE_OTHER;
+}
+
+/* The value of `from <module> import <name>`. */
+static unsigned imported_value(unsigned module, TSNode name, const lf_source *src)
+{
+	if (module == VALUE_TORCH && dotted_is(name, src, "load"))
+		return VALUE_TORCH_LOAD;
+	if (module == VALUE_TORCH && dotted_is(name, src, "serialization"))
+		return VALUE_SERIALIZATION;
+	if (module == VALUE_SERIALIZATION && dotted_is(name, src, "load"))
+		return VALUE_TORCH_LOAD;
+	if (module == VALUE_FUNCTOOLS && dotted_is(name, src, "partial"))
+		return VALUE_PARTIAL;
+	return VALUE_OTHER;
+}
+
+static void collect_import(resolver *r, uint32_t scope_id, TSNode node)
+{
+	uint32_t n = ts_node_named_child_count(node);
+	for (uint32_t i = 0; i < n; i++) {
+		TSNode child = ts_node_named_child(node, i);
+		if (is(child, "dotted_name")) {
+			/* `import torch.nn` binds `torch` to the top-level package. */
+			TSNode first = ts_node_named_child(child, 0);
+			bind_value(r, scope_id, first, module_value(first, r->src));
+		} else if (is(child, "aliased_import")) {
+			TSNode name = ts_node_child_by_field_name(child, "name", 4);
+			TSNode alias = ts_node_child_by_field_name(child, "alias", 5);
+			bind_value(r, scope_id, alias, module_value(name, r->src));
+		}
+	}
+}
+
+static void collect_import_from(resolver *r, uint32_t scope_id, TSNode node)
+{
+	TSNode module_name = ts_node_child_by_field_name(node, "module_name", 11);
+	unsigned module = is(module_name, "dotted_name") ? module_value(module_name, r->src) : VALUE_OTHER;
+	uint32_t n = ts_node_named_child_count(node);
+	for (uint32_t i = 0; i < n; i++) {
+		TSNode child = ts_node_named_child(node, i);
+		if (ts_node_eq(child, module_name))
+			continue;
+		if (is(child, "dotted_name")) {
+			bind_value(r, scope_id, ts_node_named_child(child, 0), imported_value(module, child, r->src));
+		} else if (is(child, "aliased_import")) {
+			TSNode name = ts_node_child_by_field_name(child, "name", 4);
+			TSNode alias = ts_node_child_by_field_name(child, "alias", 5);
+			bind_value(r, scope_id, alias, imported_value(module, name, r->src));
+		} else if (is(child, "wildcard_import") &&
+		           (module == VALUE_TORCH || module == VALUE_SERIALIZATION)) {
+			/* torch.__all__ and torch.serialization.__all__ export `load`. */
+			if (r->binding_count == r->binding_cap) {
+				r->binding_cap = r->binding_cap ? r->binding_cap * 2 : 32;
+				r->bindings = lf_xrealloc(r->bindings, sizeof(binding) * r->binding_cap);
+			}
+			/* There is no `load` token to point at: bind the literal name. */
+			r->bindings[r->binding_count++] = (binding){
+			    .scope = scope_id, .name_start = NONE, .name_len = 4,
+			    .kind = BINDING_VALUE, .value = VALUE_TORCH_LOAD, .next = NONE};
+		}
+	}
+}
+
+static void collect_parameters(resolver *r, uint32_t scope_id, TSNode params)
+{
+	uint32_t n = ts_node_named_child_count(params);
+	for (uint32_t i = 0; i < n; i++) {
+		TSNode param = ts_node_named_child(params, i);
+		if (is(param, "identifier")) {
+			bind_value(r, scope_id, param, VALUE_OTHER);
+		} else if (is(param, "default_parameter") || is(param, "typed_default_parameter")) {
+			bind_value(r, scope_id, ts_node_child_by_field_name(param, "name", 4), VALUE_OTHER);
+		} else if (is(param, "typed_parameter") || is(param, "list_splat_pattern") ||
+		           is(param, "dictionary_splat_pattern")) {
+			TSNode first = ts_node_named_child(param, 0);
+			if (is(first, "list_splat_pattern") || is(first, "dictionary_splat_pattern"))
+				first = ts_node_named_child(first, 0);
+			bind_value(r, scope_id, first, VALUE_OTHER);
+		}
+	}
+}
+
+/* The nearest enclosing scope that is not a comprehension (walrus target). */
+static uint32_t non_comprehension_scope(const resolver *r, uint32_t scope_id)
+{
+	while (r->scopes[scope_id].kind == SCOPE_COMPREHENSION)
+		scope_id = r->scopes[scope_id].parent;
+	return scope_id;
+}
+
+static bool is_alias_source(TSNode value)
+{
+	value = lf_node_unparenthesize(value);
+	return is(value, "identifier") || is(value, "attribute");
+}
+
+/* Phase 1: record what each statement binds, in the scope it binds in. */
+static void collect_bindings(resolver *r, TSNode node, uint32_t scope_id, uint32_t own_scope)
+{
+	const char *type = type_of(node);
+	if (str_eq(type, "import_statement")) {
+		collect_import(r, scope_id, node);
+	} else if (str_eq(type, "import_from_statement")) {
+		collect_import_from(r, scope_id, node);
+	} else if (str_eq(type, "assignment")) {
+		TSNode left = ts_node_child_by_field_name(node, "left", 4);
+		TSNode right = ts_node_child_by_field_name(node, "right", 5);
+		if (is(left, "identifier") && !ts_node_is_null(right) && is_alias_source(right))
+			bind(r, scope_id, left, BINDING_ALIAS, 0, lf_node_unparenthesize(right));
+		else
+			bind_targets(r, scope_id, left);
+	} else if (str_eq(type, "augmented_assignment")) {
+		bind_targets(r, scope_id, ts_node_child_by_field_name(node, "left", 4));
+	} else if (str_eq(type, "for_statement") || str_eq(type, "for_in_clause")) {
+		bind_targets(r, scope_id, ts_node_child_by_field_name(node, "left", 4));
+	} else if (str_eq(type, "as_pattern")) {
+		bind_targets(r, scope_id, ts_node_child_by_field_name(node, "alias", 5));
+	} else if (str_eq(type, "except_clause")) {
+		bind_targets(r, scope_id, ts_node_child_by_field_name(node, "alias", 5));
+	} else if (str_eq(type, "named_expression")) {
+		bind_value(r, non_comprehension_scope(r, scope_id), ts_node_child_by_field_name(node, "name", 4), VALUE_OTHER);
+	} else if (str_eq(type, "function_definition") || str_eq(type, "class_definition")) {
+		bind_value(r, scope_id, ts_node_child_by_field_name(node, "name", 4), VALUE_OTHER);
+		if (str_eq(type, "function_definition"))
+			collect_parameters(r, own_scope, ts_node_child_by_field_name(node, "parameters", 10));
+	} else if (str_eq(type, "lambda")) {
+		TSNode params = ts_node_child_by_field_name(node, "parameters", 10);
+		if (!ts_node_is_null(params))
+			collect_parameters(r, own_scope, params);
+	} else if (str_eq(type, "global_statement") || str_eq(type, "nonlocal_statement")) {
+		unsigned module = str_eq(type, "global_statement");
+		uint32_t n = ts_node_named_child_count(node);
+		for (uint32_t i = 0; i < n; i++)
+			bind(r, scope_id, ts_node_named_child(node, i), BINDING_GLOBAL, module, (TSNode){0});
+	}
+}
+
+/* ---- lookup ------------------------------------------------------------ */
+
+static const uint8_t *binding_name(const resolver *r, const binding *b)
+{
+	return b->name_start == NONE ? (const uint8_t *)"load" : r->src->bytes + b->name_start;
+}
+
+static bool binding_named(const resolver *r, const binding *b, const uint8_t *name, uint32_t len)
+{
+	return b->name_len == len && memcmp(binding_name(r, b), name, len) == 0;
+}
+
+/* `global x` in a function: its bindings of x bind the module's x. */
+static void move_global_bindings(resolver *r)
+{
+	for (uint32_t g = 0; g < r->binding_count; g++) {
+		const binding *decl = &r->bindings[g];
+		if (decl->kind != BINDING_GLOBAL || !decl->value || decl->scope == 0)
+			continue;
+		for (uint32_t i = 0; i < r->binding_count; i++) {
+			binding *b = &r->bindings[i];
+			if (b->kind != BINDING_GLOBAL && b->scope == decl->scope &&
+			    binding_named(r, b, binding_name(r, decl), decl->name_len))
+				b->scope = 0;
+		}
+	}
+}
+
+static void index_bindings(resolver *r)
+{
+	move_global_bindings(r);
+	uint32_t size = 16;
+	while (size < r->binding_count * 2)
+		size *= 2;
+	r->heads = lf_xmalloc(sizeof(uint32_t) * size);
+	memset(r->heads, 0xff, sizeof(uint32_t) * size);
+	r->head_mask = size - 1;
+	for (uint32_t i = r->binding_count; i-- > 0;) {
+		binding *b = &r->bindings[i];
+		uint32_t slot = hash_bytes(binding_name(r, b), b->name_len) & r->head_mask;
+		b->next = r->heads[slot];
+		r->heads[slot] = i;
+	}
+}
+
+static unsigned classify(resolver *r, TSNode node, uint32_t scope_id, int depth);
+
+/*
+ * What `name` may stand for when looked up from scope_id.  Returns 0 when
+ * no scope binds it.
+ */
+static unsigned lookup(resolver *r, const uint8_t *name, uint32_t len, uint32_t scope_id, int depth)
+{
+	uint32_t start = scope_id;
+	uint32_t head = r->heads[hash_bytes(name, len) & r->head_mask];
+	for (;;) {
+		bool found = false, global = false, module_global = false;
+		unsigned imported = 0, aliased = 0, other = 0;
+		for (uint32_t i = head; i != NONE; i = r->bindings[i].next) {
+			const binding *b = &r->bindings[i];
+			if (b->scope != scope_id || !binding_named(r, b, name, len))
+				continue;
+			if (b->kind == BINDING_GLOBAL) {
+				global = true;
+				module_global = module_global || b->value;
+				continue;
+			}
+			found = true;
+			if (b->kind == BINDING_ALIAS) {
+				unsigned value = depth < MAX_ALIAS_DEPTH ? classify(r, b->alias_of, b->scope, depth + 1) : 0;
+				aliased |= value ? value : VALUE_OTHER;
+			} else if (b->value == VALUE_OTHER) {
+				other |= VALUE_OTHER;
+			} else {
+				imported |= b->value;
+			}
+		}
+		if (global && scope_id != 0) {
+			/* `global x`: x lives in the module; `nonlocal x`: in an
+			 * enclosing function, found by going on outwards. */
+			scope_id = module_global ? 0 : r->scopes[scope_id].parent;
+			continue;
+		}
+		if (found) {
+			/* An alias only counts while nothing else rebinds the name. */
+			if (other || (aliased & VALUE_OTHER))
+				aliased = 0;
+			return imported | aliased | other;
+		}
+		if (scope_id == 0)
+			return 0;
+		scope_id = r->scopes[scope_id].parent;
+		/* Class bodies are not enclosing scopes for the functions in them. */
+		while (scope_id != 0 && r->scopes[scope_id].kind == SCOPE_CLASS && scope_id != start)
+			scope_id = r->scopes[scope_id].parent;
+	}
+}
+
+/* What an expression may stand for: a name, a dotted attribute chain. */
+static unsigned classify(resolver *r, TSNode node, uint32_t scope_id, int depth)
+{
+	node = lf_node_unparenthesize(node);
+	if (is(node, "identifier")) {
+		uint32_t start = ts_node_start_byte(node);
+		return lookup(r, r->src->bytes + start, ts_node_end_byte(node) - start, scope_id, depth);
+	}
+	if (!is(node, "attribute"))
+		return 0;
+	TSNode attr = ts_node_child_by_field_name(node, "attribute", 9);
+	if (ts_node_is_null(attr))
+		return 0;
+	bool load = lf_node_text_is(attr, r->src, "load");
+	bool serialization = lf_node_text_is(attr, r->src, "serialization");
+	bool partial = lf_node_text_is(attr, r->src, "partial");
+	if (!load && !serialization && !partial)
+		return 0;
+	unsigned object = classify(r, ts_node_child_by_field_name(node, "object", 6), scope_id, depth);
+	unsigned value = 0;
+	if (load && (object & (VALUE_TORCH | VALUE_SERIALIZATION)))
+		value |= VALUE_TORCH_LOAD;
+	if (serialization && (object & VALUE_TORCH))
+		value |= VALUE_SERIALIZATION;
+	if (partial && (object & VALUE_FUNCTOOLS))
+		value |= VALUE_PARTIAL;
+	return value;
+}
+
+/* ---- the walk ------------------------------------------------------------ */
+
+static bool creates_scope(const char *type, enum scope_kind *kind)
+{
+	if (str_eq(type, "function_definition") || str_eq(type, "lambda")) {
+		*kind = SCOPE_FUNCTION;
+		return true;
+	}
+	if (str_eq(type, "class_definition")) {
+		*kind = SCOPE_CLASS;
+		return true;
+	}
+	if (str_eq(type, "list_comprehension") || str_eq(type, "set_comprehension") ||
+	    str_eq(type, "dictionary_comprehension") || str_eq(type, "generator_expression")) {
+		*kind = SCOPE_COMPREHENSION;
+		return true;
+	}
+	return false;
+}
+
+/* Whether the child in `field` of a scope-creating node is evaluated inside
+ * that node's own scope (function bodies) or in the enclosing one (decorator
+ * arguments, default values, base classes). */
+static bool field_is_inner(const char *parent_type, const char *field)
+{
+	if (str_eq(parent_type, "function_definition") || str_eq(parent_type, "lambda"))
+		return str_eq(field, "parameters") || str_eq(field, "body");
+	if (str_eq(parent_type, "class_definition"))
+		return str_eq(field, "body");
+	return true; /* comprehensions (the first iterable is a known simplification) */
+}
+
+/* Whether a parameter's child in `field` is evaluated outside the function. */
+static bool parameter_field_is_outer(const char *parent_type, const char *field)
+{
+	if (str_eq(parent_type, "default_parameter"))
+		return str_eq(field, "value");
+	if (str_eq(parent_type, "typed_default_parameter"))
+		return str_eq(field, "value") || str_eq(field, "type");
+	if (str_eq(parent_type, "typed_parameter"))
+		return str_eq(field, "type");
+	return false;
+}
+
+typedef struct frame {
+	TSNode node;
+	const char *type;
+	const char *field; /* this node's field in its parent */
+	uint32_t scope;     /* where expressions at this node are evaluated */
+	uint32_t own_scope; /* the scope this node creates, or NONE */
+	bool skip_value;    /* partial's function argument: already reported */
+	TSNode skip_child;  /* for a partial call: that argument */
+} frame;
+
+typedef void (*visit_fn)(resolver *r, frame *frames, uint32_t depth);
+
+static void push_ref(resolver *r, lf_ref_kind kind, TSNode node, TSNode arguments, uint32_t offset)
+{
+	lf_refs *refs = r->refs;
+	if (refs->count == refs->cap) {
+		refs->cap = refs->cap ? refs->cap * 2 : 8;
+		refs->items = lf_xrealloc(refs->items, sizeof(lf_load_ref) * refs->cap);
+	}
+	refs->items[refs->count++] = (lf_load_ref){
+	    .kind = kind, .node = node, .arguments = arguments, .positional_offset = offset};
+}
+
+static TSNode first_positional_argument(TSNode arguments)
+{
+	if (!is(arguments, "argument_list"))
+		return (TSNode){0};
+	uint32_t n = ts_node_named_child_count(arguments);
+	for (uint32_t i = 0; i < n; i++) {
+		TSNode arg = ts_node_named_child(arguments, i);
+		if (is(arg, "comment"))
+			continue;
+		if (is(arg, "keyword_argument") || is(arg, "list_splat") || is(arg, "dictionary_splat"))
+			return (TSNode){0};
+		return arg;
+	}
+	return (TSNode){0};
+}
+
+/* Whether the identifier or attribute in frames[depth] is read as a value
+ * (as opposed to bound, declared, spelled in an import, or called).
+ * Parentheses are transparent: `(torch.load)(p)` is a call. */
+static bool is_value_position(const frame *frames, uint32_t depth)
+{
+	const char *f = frames[depth].field;
+	while (depth > 0 && str_eq(frames[depth - 1].type, "parenthesized_expression"))
+		f = frames[--depth].field;
+	if (depth == 0)
+		return false;
+	const char *p = frames[depth - 1].type;
+	static const char *const never[] = {
+	    "attribute", /* the object of a longer chain: torch.load.__doc__ is no load */
+	    "import_statement", "import_from_statement", "aliased_import", "dotted_name",
+	    "global_statement", "nonlocal_statement", "parameters", "lambda_parameters",
+	    "typed_parameter", "list_splat_pattern", "dictionary_splat_pattern", "pattern_list",
+	    "tuple_pattern", "list_pattern", "as_pattern_target", "delete_statement",
+	    "keyword_pattern", "case_pattern",
+	};
+	for (size_t i = 0; i < sizeof never / sizeof never[0]; i++)
+		if (str_eq(p, never[i]))
+			return false;
+	if (str_eq(p, "keyword_argument") || str_eq(p, "named_expression") || str_eq(p, "except_clause"))
+		return str_eq(f, "value");
+	if (str_eq(p, "assignment") || str_eq(p, "augmented_assignment") || str_eq(p, "for_statement") ||
+	    str_eq(p, "for_in_clause"))
+		return !str_eq(f, "left");
+	if (str_eq(p, "function_definition") || str_eq(p, "class_definition") ||
+	    str_eq(p, "default_parameter") || str_eq(p, "typed_default_parameter"))
+		return !str_eq(f, "name");
+	if (str_eq(p, "call"))
+		return !str_eq(f, "function"); /* the call itself is the reference */
+	return true;
+}
+
+/* Phase 2: classify calls and value references. */
+static void visit_references(resolver *r, frame *frames, uint32_t depth)
+{
+	frame *self = &frames[depth];
+	if (str_eq(self->type, "call")) {
+		TSNode function = ts_node_child_by_field_name(self->node, "function", 8);
+		TSNode arguments = ts_node_child_by_field_name(self->node, "arguments", 9);
+		unsigned value = classify(r, function, self->scope, 0);
+		if (value & VALUE_TORCH_LOAD) {
+			push_ref(r, LF_REF_CALL, self->node, arguments, 0);
+		} else if (value & VALUE_PARTIAL) {
+			TSNode first = first_positional_argument(arguments);
+			if (!ts_node_is_null(first) && (classify(r, first, self->scope, 0) & VALUE_TORCH_LOAD)) {
+				push_ref(r, LF_REF_PARTIAL, self->node, arguments, 1);
+				/* its function argument is part of this reference */
+				self->skip_child = first;
+			}
+		}
+		return;
+	}
+	if (!str_eq(self->type, "identifier") && !str_eq(self->type, "attribute"))
+		return;
+	if (self->skip_value || !is_value_position(frames, depth))
+		return;
+	if (classify(r, self->node, self->scope, 0) & VALUE_TORCH_LOAD)
+		push_ref(r, LF_REF_VALUE, self->node, (TSNode){0}, 0);
+}
+
+static void visit_bindings(resolver *r, frame *frames, uint32_t depth)
+{
+	collect_bindings(r, frames[depth].node, frames[depth].scope, frames[depth].own_scope);
+}
+
+/*
+ * Depth-first walk with a tree cursor (no recursion: 100,000 nested
+ * brackets must not overflow the stack), computing for each node the scope
+ * its expressions are evaluated in.  Scopes are numbered in walk order, so
+ * both phases see the same numbers.
+ */
+static void walk(resolver *r, TSNode root, visit_fn visit, bool create_scopes)
+{
+	uint32_t cap = 256, depth = 0, next_scope = 1;
+	frame *frames = lf_xmalloc(sizeof(frame) * cap);
+	TSTreeCursor cursor = ts_tree_cursor_new(root);
+	for (;;) {
+		TSNode node = ts_tree_cursor_current_node(&cursor);
+		frame *self = &frames[depth];
+		self->node = node;
+		self->type = ts_node_type(node);
+		self->field = ts_tree_cursor_current_field_name(&cursor);
+		self->own_scope = NONE;
+		self->skip_value = false;
+		self->skip_child = (TSNode){0};
+		if (depth == 0) {
+			self->scope = 0;
+		} else {
+			frame *parent = &frames[depth - 1];
+			self->scope = parent->scope;
+			if (parent->own_scope != NONE && field_is_inner(parent->type, self->field))
+				self->scope = parent->own_scope;
+			else if (parameter_field_is_outer(parent->type, self->field))
+				/* a default or annotation: evaluated where the def is */
+				self->scope = r->scopes[parent->scope].parent;
+			self->skip_value = parent->skip_value && str_eq(parent->type, "parenthesized_expression");
+			if (depth >= 2 && !ts_node_is_null(frames[depth - 2].skip_child) &&
+			    ts_node_eq(frames[depth - 2].skip_child, node))
+				self->skip_value = true;
+		}
+		enum scope_kind kind;
+		if (creates_scope(self->type, &kind)) {
+			self->own_scope = create_scopes ? scope_new(r, self->scope, kind) : next_scope;
+			next_scope++;
+		}
+		visit(r, frames, depth);
+		if (ts_tree_cursor_goto_first_child(&cursor)) {
+			if (++depth == cap) {
+				cap *= 2;
+				frames = lf_xrealloc(frames, sizeof(frame) * cap);
+			}
+			continue;
+		}
+		while (!ts_tree_cursor_goto_next_sibling(&cursor)) {
+			if (!ts_tree_cursor_goto_parent(&cursor))
+				goto done;
+			depth--;
+		}
+	}
+done:
+	ts_tree_cursor_delete(&cursor);
+	free(frames);
+}
+
+void lf_refs_init(lf_refs *refs)
+{
+	memset(refs, 0, sizeof *refs);
+}
+
+void lf_refs_finish(lf_refs *refs)
+{
+	free(refs->items);
+	lf_refs_init(refs);
+}
+
+void lf_resolve_load_refs(TSTree *tree, const lf_source *src, lf_refs *refs)
+{
+	resolver r = {.src = src, .refs = refs};
+	scope_new(&r, 0, SCOPE_MODULE);
+	TSNode root = ts_tree_root_node(tree);
+	walk(&r, root, visit_bindings, true);
+	index_bindings(&r);
+	walk(&r, root, visit_references, false);
+	free(r.scopes);
+	free(r.bindings);
+	free(r.heads);
+}

@@ -1,0 +1,159 @@
+#include "loadfix/source.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "loadfix/buf.h"
+
+void lf_source_init(lf_source *src, uint8_t *bytes, uint32_t len)
+{
+	src->bytes = bytes;
+	src->len = len;
+	src->bytes[len] = '\0';
+	uint32_t count = 1;
+	for (const uint8_t *p = bytes; (p = memchr(p, '\n', (size_t)(bytes + len - p))); p++)
+		count++;
+	src->line_starts = lf_xmalloc(sizeof(uint32_t) * count);
+	src->line_count = count;
+	src->line_starts[0] = 0;
+	uint32_t line = 1;
+	for (const uint8_t *p = bytes; (p = memchr(p, '\n', (size_t)(bytes + len - p))); p++)
+		src->line_starts[line++] = (uint32_t)(p - bytes) + 1;
+}
+
+void lf_source_finish(lf_source *src)
+{
+	free(src->bytes);
+	free(src->line_starts);
+	memset(src, 0, sizeof *src);
+}
+
+bool lf_source_read_fd(lf_source *src, int fd, uint64_t max_size, char **error)
+{
+	lf_buf buf;
+	lf_buf_init(&buf);
+	struct stat st;
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
+		if ((uint64_t)st.st_size > max_size) {
+			*error = lf_xasprintf("file is larger than the limit of %llu bytes",
+			                      (unsigned long long)max_size);
+			return false;
+		}
+		lf_buf_reserve(&buf, (size_t)st.st_size);
+	} else if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+		*error = lf_xstrdup(strerror(EISDIR));
+		return false;
+	}
+	for (;;) {
+		lf_buf_reserve(&buf, 65536);
+		ssize_t got = read(fd, buf.data + buf.len, buf.cap - buf.len - 1);
+		if (got < 0) {
+			if (errno == EINTR)
+				continue;
+			*error = lf_xstrdup(strerror(errno));
+			lf_buf_finish(&buf);
+			return false;
+		}
+		if (got == 0)
+			break;
+		buf.len += (size_t)got;
+		if (buf.len > max_size || buf.len >= UINT32_MAX) {
+			*error = lf_xasprintf("file is larger than the limit of %llu bytes",
+			                      (unsigned long long)max_size);
+			lf_buf_finish(&buf);
+			return false;
+		}
+	}
+	lf_buf_reserve(&buf, 1);
+	size_t len;
+	uint8_t *bytes = (uint8_t *)lf_buf_steal(&buf, &len);
+	lf_source_init(src, bytes, (uint32_t)len);
+	return true;
+}
+
+bool lf_source_read(lf_source *src, const char *path, uint64_t max_size, char **error)
+{
+	if (!path)
+		return lf_source_read_fd(src, STDIN_FILENO, max_size, error);
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (fd < 0) {
+		*error = lf_xstrdup(strerror(errno));
+		return false;
+	}
+	struct stat st;
+	if (fstat(fd, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) {
+		/* FIFOs, sockets and devices could block forever or never end. */
+		*error = lf_xstrdup("not a regular file");
+		close(fd);
+		return false;
+	}
+	/* O_NONBLOCK was only for opening a FIFO safely; regular files ignore it. */
+	bool ok = lf_source_read_fd(src, fd, max_size, error);
+	close(fd);
+	return ok;
+}
+
+uint32_t lf_source_line_of(const lf_source *src, uint32_t offset)
+{
+	uint32_t lo = 0, hi = src->line_count;
+	while (hi - lo > 1) {
+		uint32_t mid = lo + (hi - lo) / 2;
+		if (src->line_starts[mid] <= offset)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+uint32_t lf_source_line_start(const lf_source *src, uint32_t offset)
+{
+	return src->line_starts[lf_source_line_of(src, offset)];
+}
+
+/* Length of the valid UTF-8 sequence at p (at most `avail` bytes), or 0. */
+static int utf8_sequence_length(const uint8_t *p, uint32_t avail)
+{
+	uint8_t b = p[0];
+	int n = b < 0x80 ? 1 : (b & 0xE0) == 0xC0 ? 2 : (b & 0xF0) == 0xE0 ? 3 : (b & 0xF8) == 0xF0 ? 4 : 0;
+	if (n == 0 || (uint32_t)n > avail)
+		return 0;
+	for (int i = 1; i < n; i++)
+		if ((p[i] & 0xC0) != 0x80)
+			return 0;
+	return n;
+}
+
+uint32_t lf_source_column_of(const lf_source *src, uint32_t offset)
+{
+	uint32_t pos = lf_source_line_start(src, offset);
+	uint32_t column = 1;
+	while (pos < offset) {
+		int n = utf8_sequence_length(src->bytes + pos, offset - pos);
+		pos += n ? (uint32_t)n : 1;
+		column++;
+	}
+	return column;
+}
+
+bool lf_source_first_on_line(const lf_source *src, uint32_t offset)
+{
+	for (uint32_t pos = lf_source_line_start(src, offset); pos < offset; pos++) {
+		uint8_t c = src->bytes[pos];
+		if (c != ' ' && c != '\t' && c != '\f')
+			return false;
+	}
+	return true;
+}
+
+const char *lf_source_line_ending(const lf_source *src, uint32_t offset)
+{
+	const uint8_t *nl = memchr(src->bytes + offset, '\n', src->len - offset);
+	if (nl && nl > src->bytes && nl[-1] == '\r')
+		return "\r\n";
+	return "\n";
+}
