@@ -20,6 +20,7 @@ enum binding_kind {
 	BINDING_VALUE,  /* bits in `value` */
 	BINDING_ALIAS,  /* name = <expression in alias_of> */
 	BINDING_GLOBAL, /* `global name` / `nonlocal name`: not a local */
+	BINDING_STAR,   /* `from torch import *`: yields to any explicit binding */
 };
 
 typedef struct binding {
@@ -146,6 +147,8 @@ static void bind_targets(resolver *r, uint32_t scope_id, TSNode target)
 {
 	/* Targets nest only as deep as the source's own tuple patterns; an
 	 * explicit stack keeps even absurd nesting off the C stack. */
+	if (ts_node_is_null(target))
+		return;
 	TSNode stack[64];
 	uint32_t depth = 0;
 	stack[depth++] = target;
@@ -236,7 +239,7 @@ static void collect_import_from(resolver *r, uint32_t scope_id, TSNode node)
 			/* There is no `load` token to point at: bind the literal name. */
 			r->bindings[r->binding_count++] = (binding){
 			    .scope = scope_id, .name_start = NONE, .name_len = 4,
-			    .kind = BINDING_VALUE, .value = VALUE_TORCH_LOAD, .next = NONE};
+			    .kind = BINDING_STAR, .value = VALUE_TORCH_LOAD, .next = NONE};
 		}
 	}
 }
@@ -372,7 +375,7 @@ static unsigned lookup(resolver *r, const uint8_t *name, uint32_t len, uint32_t 
 	uint32_t head = r->heads[hash_bytes(name, len) & r->head_mask];
 	for (;;) {
 		bool found = false, global = false, module_global = false;
-		unsigned imported = 0, aliased = 0, other = 0;
+		unsigned imported = 0, aliased = 0, other = 0, star = 0;
 		for (uint32_t i = head; i != NONE; i = r->bindings[i].next) {
 			const binding *b = &r->bindings[i];
 			if (b->scope != scope_id || !binding_named(r, b, name, len))
@@ -383,7 +386,9 @@ static unsigned lookup(resolver *r, const uint8_t *name, uint32_t len, uint32_t 
 				continue;
 			}
 			found = true;
-			if (b->kind == BINDING_ALIAS) {
+			if (b->kind == BINDING_STAR) {
+				star |= b->value;
+			} else if (b->kind == BINDING_ALIAS) {
 				unsigned value = depth < MAX_ALIAS_DEPTH ? classify(r, b->alias_of, b->scope, depth + 1) : 0;
 				aliased |= value ? value : VALUE_OTHER;
 			} else if (b->value == VALUE_OTHER) {
@@ -402,7 +407,11 @@ static unsigned lookup(resolver *r, const uint8_t *name, uint32_t len, uint32_t 
 			/* An alias only counts while nothing else rebinds the name. */
 			if (other || (aliased & VALUE_OTHER))
 				aliased = 0;
-			return imported | aliased | other;
+			/* A star import names nothing explicitly: `def load` after
+			 * `from torch import *` is the user's own load. */
+			if (imported | aliased | other)
+				star = 0;
+			return imported | aliased | other | star;
 		}
 		if (scope_id == 0)
 			return 0;
