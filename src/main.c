@@ -261,6 +261,16 @@ static void process(lf_worker *worker, const options *opts, job *j)
 			j->error = true;
 			j->fixed = 0;
 			j->changed = false;
+			/* The file is as it was: report its findings as they are. */
+			lf_check_options report_only = opts->check;
+			report_only.fix = false;
+			uint8_t *copy = lf_xmalloc((size_t)result.original.len + 1);
+			memcpy(copy, result.original.bytes, result.original.len);
+			lf_check_result unfixed;
+			lf_check(worker, &report_only, copy, result.original.len, &unfixed);
+			lf_check_result_finish(&result);
+			result = unfixed;
+			text = lf_check_result_text(&result);
 		}
 	}
 	if (opts->mode == MODE_FIX && from_stdin)
