@@ -1,30 +1,28 @@
 /*
  * loadfix: find unsafe torch.load calls and fix them with minimal edits.
- * This file only wires the modules together: options -> walk -> per-file
- * pipeline (in worker threads) -> output in path order -> exit status.
+ * This file only wires the modules together: settings -> file list (walk or
+ * --since) -> per-file pipeline in worker threads -> output in path order ->
+ * exit status.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <pthread.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "loadfix/buf.h"
+#include "loadfix/changes.h"
 #include "loadfix/check.h"
+#include "loadfix/cli.h"
 #include "loadfix/diff.h"
 #include "loadfix/fixer.h"
 #include "loadfix/report.h"
 #include "loadfix/source.h"
 #include "loadfix/walk.h"
 #include "loadfix/write.h"
-
-#ifndef LOADFIX_VERSION
-#define LOADFIX_VERSION "0.0.0"
-#endif
 
 /* Exit statuses, as ruff and ripgrep use them. */
 enum exit_status {
@@ -33,215 +31,63 @@ enum exit_status {
 	EXIT_ERROR = 2,    /* a usage or I/O error (other files were still processed) */
 };
 
-enum mode { MODE_REPORT, MODE_FIX, MODE_DIFF };
-enum format { FORMAT_TEXT, FORMAT_JSON };
-
-#define DEFAULT_MAX_FILE_SIZE (10u * 1024 * 1024)
-
-typedef struct options {
-	enum mode mode;
-	enum format format;
-	lf_check_options check;
-	const char *stdin_filename;
-	bool exit_zero;
-	bool quiet;
-	unsigned threads;
-	unsigned long long max_file_size;
-} options;
-
 /* Everything one file produces, buffered so that output stays in path order
  * whatever the thread count. */
 typedef struct job {
 	const char *path; /* borrowed from the file list; "-" is stdin */
 	lf_buf out;       /* for stdout */
 	lf_buf err;       /* for stderr */
+	lf_buf reports;   /* machine-format objects, comma-separated */
 	uint32_t findings;    /* left after fixing */
 	uint32_t fixable;     /* of those, fixable with the current options */
 	uint32_t hidden;      /* of those, fixable only with --unsafe-fixes */
 	uint32_t fixed;       /* fixed (or, under --diff, that would be) */
-	uint32_t json_objects;
+	uint32_t per_rule[LF_MAX_RULES];
+	uint32_t per_rule_fixable[LF_MAX_RULES];
+	uint32_t objects; /* machine-format objects in `reports` */
 	bool error;
 	bool changed;
 	bool done;
 } job;
 
-static const char USAGE[] =
-    "Usage: loadfix [OPTIONS] [PATH...]\n"
-    "\n"
-    "Finds torch.load calls that can run code from a crafted checkpoint (CWE-502)\n"
-    "and fixes them with minimal edits (weights_only=True). PATH defaults to '.';\n"
-    "'-' reads source from standard input.\n"
-    "\n"
-    "Options:\n"
-    "      --fix                  apply safe fixes in place ('-': fixed source to stdout)\n"
-    "      --unsafe-fixes         also apply (with --fix) or show unsafe fixes\n"
-    "      --diff                 print a unified diff of the fixes; change nothing\n"
-    "      --select CODES         check only these rules (comma-separated codes or prefixes, ALL)\n"
-    "      --ignore CODES         do not check these rules\n"
-    "      --output-format FMT    text (default) or json\n"
-    "      --stdin-filename NAME  name standard input in reports\n"
-    "      --exit-zero            exit 0 even when findings remain\n"
-    "      --max-file-size BYTES  skip larger files with an error (default 10485760)\n"
-    "  -j, --threads N            worker threads (default: number of cores)\n"
-    "  -q, --quiet                print findings only, no summary\n"
-    "      --version              print the version\n"
-    "  -h, --help                 print this help\n"
-    "\n"
-    "Rules:\n";
-
-static void print_help(void)
+static size_t rule_index(const lf_rule *rule)
 {
-	fputs(USAGE, stdout);
 	for (size_t i = 0; i < lf_fixer_count; i++)
-		printf("  %s  %s\n", lf_fixers[i]->rule.code, lf_fixers[i]->rule.summary);
-	fputs("\nExit status: 0 nothing to report, 1 findings remain (or the diff is not empty),\n"
-	      "2 usage or I/O error.\n",
-	      stdout);
+		if (&lf_fixers[i]->rule == rule)
+			return i;
+	return 0;
 }
 
-__attribute__((format(printf, 1, 2), noreturn)) static void usage_error(const char *fmt, ...)
+static bool machine_format(const lf_settings *s)
 {
-	fputs("loadfix: ", stderr);
-	va_list args;
-	va_start(args, fmt);
-	vfprintf(stderr, fmt, args);
-	va_end(args);
-	fputs("\nTry 'loadfix --help' for more information.\n", stderr);
-	exit(EXIT_ERROR);
-}
-
-/* Applies a --select/--ignore list: codes or code prefixes, or ALL. */
-static void apply_selectors(bool *enabled, const char *list, bool value)
-{
-	char *copy = lf_xstrdup(list);
-	for (char *save = NULL, *token = strtok_r(copy, ", ", &save); token; token = strtok_r(NULL, ", ", &save)) {
-		bool matched = false;
-		for (size_t i = 0; i < lf_fixer_count; i++) {
-			if (strcmp(token, "ALL") == 0 || strncmp(lf_fixers[i]->rule.code, token, strlen(token)) == 0) {
-				enabled[i] = value;
-				matched = true;
-			}
-		}
-		if (!matched)
-			usage_error("unknown rule selector '%s'", token);
-	}
-	free(copy);
-}
-
-static unsigned default_threads(void)
-{
-	long cores = sysconf(_SC_NPROCESSORS_ONLN);
-	return cores > 0 ? (unsigned)cores : 1;
-}
-
-static void parse_options(int argc, char **argv, options *opts, int *first_path)
-{
-	enum {
-		OPT_FIX = 256, OPT_UNSAFE, OPT_DIFF, OPT_SELECT, OPT_IGNORE, OPT_FORMAT, OPT_STDIN_NAME,
-		OPT_EXIT_ZERO, OPT_VERSION, OPT_MAX_SIZE,
-	};
-	static const struct option long_options[] = {
-	    {"fix", no_argument, NULL, OPT_FIX},
-	    {"unsafe-fixes", no_argument, NULL, OPT_UNSAFE},
-	    {"diff", no_argument, NULL, OPT_DIFF},
-	    {"select", required_argument, NULL, OPT_SELECT},
-	    {"ignore", required_argument, NULL, OPT_IGNORE},
-	    {"output-format", required_argument, NULL, OPT_FORMAT},
-	    {"stdin-filename", required_argument, NULL, OPT_STDIN_NAME},
-	    {"exit-zero", no_argument, NULL, OPT_EXIT_ZERO},
-	    {"max-file-size", required_argument, NULL, OPT_MAX_SIZE},
-	    {"threads", required_argument, NULL, 'j'},
-	    {"quiet", no_argument, NULL, 'q'},
-	    {"version", no_argument, NULL, OPT_VERSION},
-	    {"help", no_argument, NULL, 'h'},
-	    {0},
-	};
-	memset(opts, 0, sizeof *opts);
-	opts->threads = default_threads();
-	opts->max_file_size = DEFAULT_MAX_FILE_SIZE;
-	for (size_t i = 0; i < lf_fixer_count; i++)
-		opts->check.enabled[i] = true;
-	const char *select = NULL;
-	bool fix = false, diff = false;
-	lf_buf ignores;
-	lf_buf_init(&ignores);
-	int c;
-	while ((c = getopt_long(argc, argv, "+j:qh", long_options, NULL)) != -1) {
-		char *end;
-		switch (c) {
-		case OPT_FIX: fix = true; break;
-		case OPT_UNSAFE: opts->check.unsafe_fixes = true; break;
-		case OPT_DIFF: diff = true; break;
-		case OPT_SELECT: select = optarg; break;
-		case OPT_IGNORE: lf_buf_printf(&ignores, "%s,", optarg); break;
-		case OPT_FORMAT:
-			if (strcmp(optarg, "text") == 0)
-				opts->format = FORMAT_TEXT;
-			else if (strcmp(optarg, "json") == 0)
-				opts->format = FORMAT_JSON;
-			else
-				usage_error("unknown output format '%s' (expected text or json)", optarg);
-			break;
-		case OPT_STDIN_NAME: opts->stdin_filename = optarg; break;
-		case OPT_EXIT_ZERO: opts->exit_zero = true; break;
-		case OPT_MAX_SIZE:
-			errno = 0;
-			opts->max_file_size = strtoull(optarg, &end, 10);
-			if (errno || *end || end == optarg || opts->max_file_size == 0)
-				usage_error("invalid --max-file-size '%s'", optarg);
-			break;
-		case 'j':
-			errno = 0;
-			opts->threads = (unsigned)strtoul(optarg, &end, 10);
-			if (errno || *end || end == optarg || opts->threads == 0 || opts->threads > 1024)
-				usage_error("invalid thread count '%s'", optarg);
-			break;
-		case 'q': opts->quiet = true; break;
-		case OPT_VERSION: printf("loadfix %s\n", LOADFIX_VERSION); exit(EXIT_CLEAN);
-		case 'h': print_help(); exit(EXIT_CLEAN);
-		default: fputs("Try 'loadfix --help' for more information.\n", stderr); exit(EXIT_ERROR);
-		}
-	}
-	if (fix && diff)
-		usage_error("%s", "--fix and --diff cannot be combined");
-	opts->mode = fix ? MODE_FIX : diff ? MODE_DIFF : MODE_REPORT;
-	/* Fixes are computed under --diff too; only writing differs. */
-	opts->check.fix = fix || diff;
-	if (select) {
-		for (size_t i = 0; i < lf_fixer_count; i++)
-			opts->check.enabled[i] = false;
-		apply_selectors(opts->check.enabled, select, true);
-	}
-	if (ignores.len)
-		apply_selectors(opts->check.enabled, ignores.data, false);
-	lf_buf_finish(&ignores);
-	*first_path = optind;
+	return s->format == LF_FORMAT_JSON || s->format == LF_FORMAT_SARIF;
 }
 
 /* ---- one file ------------------------------------------------------------ */
 
-static void process(lf_worker *worker, const options *opts, job *j)
+static void process(lf_worker *worker, const lf_settings *s, job *j)
 {
 	bool from_stdin = strcmp(j->path, "-") == 0;
-	const char *name = from_stdin ? (opts->stdin_filename ? opts->stdin_filename : "-") : j->path;
+	const char *name = from_stdin ? (s->stdin_filename ? s->stdin_filename : "-") : j->path;
 	char *display = lf_display_path(name);
+	lf_check_options options;
+	lf_settings_for_file(s, name, &options);
 	lf_source src;
 	char *error = NULL;
-	if (!lf_source_read(&src, from_stdin ? NULL : j->path, opts->max_file_size, &error)) {
+	if (!lf_source_read(&src, from_stdin ? NULL : j->path, s->max_file_size, &error)) {
 		lf_buf_printf(&j->err, "loadfix: %s: %s\n", display, error);
 		j->error = true;
 		free(error);
 		free(display);
 		return;
 	}
-	/* The pipeline takes the bytes; the source struct's line index is not
-	 * needed here. */
+	/* The pipeline takes the bytes; the line index is rebuilt there. */
 	uint8_t *bytes = src.bytes;
 	uint32_t len = src.len;
 	free(src.line_starts);
 
 	lf_check_result result;
-	lf_check(worker, &opts->check, bytes, len, &result);
+	lf_check(worker, &options, bytes, len, &result);
 	const lf_source *text = lf_check_result_text(&result);
 	if (result.error) {
 		lf_buf_printf(&j->err, "loadfix: %s: %s\n", display, result.error);
@@ -251,31 +97,29 @@ static void process(lf_worker *worker, const options *opts, job *j)
 	j->changed = result.changed;
 
 	/* Where reports go: under `--fix -` stdout carries the source. */
-	lf_buf *reports = (from_stdin && opts->mode == MODE_FIX) ? &j->err : &j->out;
-	if (opts->mode == MODE_FIX && result.changed) {
-		if (from_stdin) {
-			/* the source itself is appended below */
-		} else if (!lf_write_atomic(j->path, result.fixed.bytes, result.fixed.len, &error)) {
-			lf_buf_printf(&j->err, "loadfix: %s: cannot write the fixed file: %s\n", display, error);
-			free(error);
-			j->error = true;
-			j->fixed = 0;
-			j->changed = false;
-			/* The file is as it was: report its findings as they are. */
-			lf_check_options report_only = opts->check;
-			report_only.fix = false;
-			uint8_t *copy = lf_xmalloc((size_t)result.original.len + 1);
-			memcpy(copy, result.original.bytes, result.original.len);
-			lf_check_result unfixed;
-			lf_check(worker, &report_only, copy, result.original.len, &unfixed);
-			lf_check_result_finish(&result);
-			result = unfixed;
-			text = lf_check_result_text(&result);
-		}
+	bool source_on_stdout = from_stdin && s->mode == LF_MODE_FIX;
+	lf_buf *reports = source_on_stdout ? &j->err : &j->out;
+	if (s->mode == LF_MODE_FIX && result.changed && !from_stdin &&
+	    !lf_write_atomic(j->path, result.fixed.bytes, result.fixed.len, &error)) {
+		lf_buf_printf(&j->err, "loadfix: %s: cannot write the fixed file: %s\n", display, error);
+		free(error);
+		j->error = true;
+		j->fixed = 0;
+		j->changed = false;
+		/* The file is as it was: report its findings as they are. */
+		lf_check_options report_only = options;
+		report_only.fix = false;
+		uint8_t *copy = lf_xmalloc((size_t)result.original.len + 1);
+		memcpy(copy, result.original.bytes, result.original.len);
+		lf_check_result unfixed;
+		lf_check(worker, &report_only, copy, result.original.len, &unfixed);
+		lf_check_result_finish(&result);
+		result = unfixed;
+		text = lf_check_result_text(&result);
 	}
-	if (opts->mode == MODE_FIX && from_stdin)
+	if (source_on_stdout)
 		lf_buf_append(&j->out, text->bytes, text->len);
-	if (opts->mode == MODE_DIFF && result.changed &&
+	if (s->mode == LF_MODE_DIFF && result.changed &&
 	    !lf_diff_append(&j->out, name, result.original.bytes, result.original.len, result.fixed.bytes,
 	                    result.fixed.len)) {
 		lf_buf_printf(&j->err, "loadfix: %s: cannot compute the diff\n", display);
@@ -283,19 +127,32 @@ static void process(lf_worker *worker, const options *opts, job *j)
 	}
 	for (uint32_t i = 0; i < result.diags.count; i++) {
 		const lf_diag *diag = &result.diags.items[i];
-		bool fixable = lf_check_fix_applies(&opts->check, diag);
+		bool fixable = lf_check_fix_applies(&options, diag);
+		size_t rule = rule_index(diag->rule);
 		j->findings++;
 		j->fixable += fixable;
 		j->hidden += !fixable && diag->fix.count && diag->fix.applicability == LF_FIX_UNSAFE;
-		if (opts->mode == MODE_DIFF)
-			continue; /* the diff is the output; the summary counts the rest */
-		if (opts->format == FORMAT_JSON) {
-			if (j->json_objects++)
-				lf_buf_puts(reports, ",\n");
-			lf_buf_puts(reports, "  ");
-			lf_report_json(reports, name, text, diag, &opts->check);
-		} else {
-			lf_report_text(reports, display, text, diag, fixable && opts->mode == MODE_REPORT);
+		j->per_rule[rule]++;
+		j->per_rule_fixable[rule] += fixable;
+		if (s->mode == LF_MODE_DIFF || s->statistics)
+			continue; /* the diff (or the table) is the output */
+		switch (s->format) {
+		case LF_FORMAT_JSON:
+		case LF_FORMAT_SARIF:
+			if (j->objects++)
+				lf_buf_puts(&j->reports, ",\n");
+			lf_buf_puts(&j->reports, s->format == LF_FORMAT_JSON ? "  " : "        ");
+			if (s->format == LF_FORMAT_JSON)
+				lf_report_json(&j->reports, name, text, diag, &options);
+			else
+				lf_report_sarif_result(&j->reports, name, text, diag, rule);
+			break;
+		case LF_FORMAT_GITHUB:
+			lf_report_github(reports, name, text, diag);
+			break;
+		case LF_FORMAT_TEXT:
+			lf_report_text(reports, display, text, diag, fixable && s->mode == LF_MODE_REPORT);
+			break;
 		}
 	}
 	lf_check_result_finish(&result);
@@ -304,8 +161,42 @@ static void process(lf_worker *worker, const options *opts, job *j)
 
 /* ---- running jobs in parallel, printing in order ------------------------- */
 
+typedef struct totals {
+	uint64_t findings, fixable, hidden, fixed, changed_files;
+	uint64_t per_rule[LF_MAX_RULES], per_rule_fixable[LF_MAX_RULES];
+	lf_buf reports; /* machine-format objects of all files, in order */
+	uint64_t objects;
+	bool error;
+	bool output_failed;
+} totals;
+
+typedef struct progress {
+	bool enabled;
+	struct timespec last;
+	size_t total;
+} progress;
+
+static void progress_update(progress *p, size_t done)
+{
+	if (!p->enabled)
+		return;
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	long elapsed_ms = (now.tv_sec - p->last.tv_sec) * 1000 + (now.tv_nsec - p->last.tv_nsec) / 1000000;
+	if (elapsed_ms < 100 && done != p->total)
+		return;
+	p->last = now;
+	fprintf(stderr, "\rloadfix: %zu/%zu files", done, p->total);
+}
+
+static void progress_clear(progress *p)
+{
+	if (p->enabled)
+		fputs("\r\033[K", stderr);
+}
+
 typedef struct run {
-	const options *opts;
+	const lf_settings *settings;
 	job *jobs;
 	size_t count;
 	size_t next;    /* next job to start */
@@ -328,7 +219,7 @@ static void *worker_main(void *arg)
 		pthread_mutex_unlock(&r->lock);
 		if (i >= r->count)
 			break;
-		process(worker, r->opts, &r->jobs[i]);
+		process(worker, r->settings, &r->jobs[i]);
 		pthread_mutex_lock(&r->lock);
 		r->jobs[i].done = true;
 		pthread_cond_broadcast(&r->changed);
@@ -338,48 +229,55 @@ static void *worker_main(void *arg)
 	return NULL;
 }
 
-typedef struct totals {
-	uint64_t findings, fixable, hidden, fixed, changed_files, json_objects;
-	bool error;
-	bool output_failed;
-} totals;
-
-static void emit(const options *opts, job *j, totals *t)
+static void emit(const lf_settings *s, job *j, totals *t, progress *p)
 {
-	if (opts->format == FORMAT_JSON && j->json_objects && t->json_objects && opts->mode != MODE_DIFF) {
-		bool to_err = strcmp(j->path, "-") == 0 && opts->mode == MODE_FIX;
-		fputs(",\n", to_err ? stderr : stdout);
-	}
+	if ((j->out.len || j->err.len) && p->enabled)
+		progress_clear(p);
 	if (j->out.len && fwrite(j->out.data, 1, j->out.len, stdout) != j->out.len)
 		t->output_failed = true;
 	if (j->err.len)
 		fwrite(j->err.data, 1, j->err.len, stderr);
+	if (j->objects) {
+		if (t->objects)
+			lf_buf_puts(&t->reports, ",\n");
+		lf_buf_append(&t->reports, j->reports.data, j->reports.len);
+		t->objects += j->objects;
+	}
 	t->findings += j->findings;
 	t->fixable += j->fixable;
 	t->hidden += j->hidden;
 	t->fixed += j->fixed;
 	t->changed_files += j->changed;
-	t->json_objects += j->json_objects;
+	for (size_t i = 0; i < LF_MAX_RULES; i++) {
+		t->per_rule[i] += j->per_rule[i];
+		t->per_rule_fixable[i] += j->per_rule_fixable[i];
+	}
 	t->error |= j->error;
 	lf_buf_finish(&j->out);
 	lf_buf_finish(&j->err);
+	lf_buf_finish(&j->reports);
+	(void)s;
 }
 
-static void run_jobs(const options *opts, job *jobs, size_t count, totals *t)
+static void run_jobs(const lf_settings *s, job *jobs, size_t count, totals *t)
 {
-	unsigned threads = opts->threads;
+	progress p = {.enabled = !s->quiet && isatty(STDERR_FILENO) && count > 1, .total = count};
+	clock_gettime(CLOCK_MONOTONIC, &p.last);
+	unsigned threads = s->threads;
 	if (threads > count)
 		threads = (unsigned)count;
 	if (threads <= 1) {
 		lf_worker *worker = lf_worker_create();
 		for (size_t i = 0; i < count; i++) {
-			process(worker, opts, &jobs[i]);
-			emit(opts, &jobs[i], t);
+			process(worker, s, &jobs[i]);
+			emit(s, &jobs[i], t, &p);
+			progress_update(&p, i + 1);
 		}
 		lf_worker_destroy(worker);
+		progress_clear(&p);
 		return;
 	}
-	run r = {.opts = opts, .jobs = jobs, .count = count, .window = (size_t)threads * 8};
+	run r = {.settings = s, .jobs = jobs, .count = count, .window = (size_t)threads * 8};
 	pthread_mutex_init(&r.lock, NULL);
 	pthread_cond_init(&r.changed, NULL);
 	pthread_t *ids = lf_xcalloc(threads, sizeof(pthread_t));
@@ -393,12 +291,14 @@ static void run_jobs(const options *opts, job *jobs, size_t count, totals *t)
 		while (!jobs[i].done)
 			pthread_cond_wait(&r.changed, &r.lock);
 		pthread_mutex_unlock(&r.lock);
-		emit(opts, &jobs[i], t);
+		emit(s, &jobs[i], t, &p);
+		progress_update(&p, i + 1);
 		pthread_mutex_lock(&r.lock);
 		r.emitted = i + 1;
 		pthread_cond_broadcast(&r.changed);
 		pthread_mutex_unlock(&r.lock);
 	}
+	progress_clear(&p);
 	for (unsigned i = 0; i < threads; i++)
 		pthread_join(ids[i], NULL);
 	free(ids);
@@ -411,13 +311,25 @@ static const char *plural(uint64_t n, const char *one, const char *many)
 	return n == 1 ? one : many;
 }
 
-static void print_summary(const options *opts, const totals *t, bool stdin_fix)
+static void print_statistics(const totals *t, FILE *out)
 {
-	if (opts->quiet || opts->format == FORMAT_JSON)
+	for (size_t i = 0; i < lf_fixer_count; i++) {
+		if (!t->per_rule[i])
+			continue;
+		fprintf(out, "%5llu\t%s\t%s%s\n", (unsigned long long)t->per_rule[i], lf_fixers[i]->rule.code,
+		        t->per_rule_fixable[i] ? "[*] " : "", lf_fixers[i]->rule.name);
+	}
+}
+
+static void print_summary(const lf_settings *s, const totals *t, bool stdin_fix)
+{
+	FILE *out = (s->mode == LF_MODE_REPORT && !stdin_fix) ? stdout : stderr;
+	if (s->statistics && s->mode != LF_MODE_DIFF)
+		print_statistics(t, out);
+	if (s->quiet || s->format != LF_FORMAT_TEXT)
 		return;
-	FILE *out = (opts->mode == MODE_REPORT && !stdin_fix) ? stdout : stderr;
 	uint64_t n = t->findings;
-	if (opts->mode == MODE_REPORT) {
+	if (s->mode == LF_MODE_REPORT) {
 		if (n == 0) {
 			fputs("All checks passed!\n", out);
 			return;
@@ -427,7 +339,7 @@ static void print_summary(const options *opts, const totals *t, bool stdin_fix)
 		if (t->hidden)
 			fprintf(out, "%llu more %s available with --unsafe-fixes.\n", (unsigned long long)t->hidden,
 			        plural(t->hidden, "fix is", "fixes are"));
-	} else if (opts->mode == MODE_FIX) {
+	} else if (s->mode == LF_MODE_FIX) {
 		uint64_t total = n + t->fixed;
 		if (total == 0)
 			fputs("All checks passed!\n", out);
@@ -443,20 +355,58 @@ static void print_summary(const options *opts, const totals *t, bool stdin_fix)
 	}
 }
 
+/* Machine formats are whole documents, printed once at the end. */
+static void print_document(const lf_settings *s, const totals *t, FILE *out)
+{
+	if (s->mode == LF_MODE_DIFF || s->statistics)
+		return;
+	if (s->format == LF_FORMAT_JSON) {
+		fputs("[\n", out);
+		if (t->objects) {
+			fwrite(t->reports.data, 1, t->reports.len, out);
+			fputc('\n', out);
+		}
+		fputs("]\n", out);
+	} else if (s->format == LF_FORMAT_SARIF) {
+		lf_buf doc;
+		lf_buf_init(&doc);
+		lf_report_sarif_document(&doc, t->reports.data ? t->reports.data : "", t->reports.len);
+		fwrite(doc.data, 1, doc.len, out);
+		lf_buf_finish(&doc);
+	}
+}
+
+static void print_walk_errors(lf_buf *errors)
+{
+	if (!errors->len)
+		return;
+	/* Each line is "path: reason"; names are escaped for the terminal. */
+	char *save = NULL;
+	for (char *line = strtok_r(errors->data, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char *shown = lf_display_path(line);
+		fprintf(stderr, "loadfix: %s\n", shown);
+		free(shown);
+	}
+}
+
 int main(int argc, char **argv)
 {
-	options opts;
-	int first_path;
-	parse_options(argc, argv, &opts, &first_path);
+	lf_settings s;
+	lf_cli_parse(argc, argv, &s);
+	if (s.show_settings) {
+		lf_settings_print(&s);
+		lf_settings_finish(&s);
+		return EXIT_CLEAN;
+	}
 	/* A closed pipe is an error we report, not a signal that kills us. */
 	signal(SIGPIPE, SIG_IGN);
 	lf_diff_init();
 
-	const char *default_path = ".";
-	const char *const *roots = argc > first_path ? (const char *const *)argv + first_path : &default_path;
-	size_t root_count = argc > first_path ? (size_t)(argc - first_path) : 1;
+	static const char *const default_paths[] = {"."};
+	const char *const *roots = s.path_count ? s.paths : default_paths;
+	size_t root_count = s.path_count ? s.path_count : 1;
 
-	/* '-' is standard input; everything else is walked. */
+	/* '-' is standard input; everything else is walked (or diffed). */
 	lf_file_list files;
 	lf_file_list_init(&files);
 	lf_buf walk_errors;
@@ -470,19 +420,29 @@ int main(int argc, char **argv)
 		else
 			walk_roots[walk_count++] = roots[i];
 	}
-	if (stdin_seen && walk_count && opts.mode == MODE_FIX)
-		usage_error("%s", "'--fix -' reads one file from stdin and cannot be combined with other paths");
-	bool walk_ok = lf_walk(walk_roots, walk_count, &files, &walk_errors);
-	free(walk_roots);
-	if (walk_errors.len) {
-		/* Each line is "path: reason"; names are escaped for the terminal. */
-		char *save = NULL;
-		for (char *line = strtok_r(walk_errors.data, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-			char *shown = lf_display_path(line);
-			fprintf(stderr, "loadfix: %s\n", shown);
-			free(shown);
-		}
+	if (stdin_seen && walk_count && s.mode == LF_MODE_FIX) {
+		fputs("loadfix: '--fix -' reads one file from stdin and cannot be combined with other paths\n", stderr);
+		return EXIT_ERROR;
 	}
+	bool walk_ok = true;
+	if (s.since) {
+		char *error = NULL;
+		if (!lf_changed_files(s.since, walk_roots, s.path_count ? walk_count : 0, &files, &error)) {
+			fprintf(stderr, "loadfix: --since %s\n", error);
+			free(error);
+			return EXIT_ERROR;
+		}
+	} else if (walk_count) {
+		lf_walk_options walk = {
+		    .use_gitignore = s.use_gitignore,
+		    .exclude = s.has_exclude ? &s.exclude : NULL,
+		    .extend_exclude = &s.extend_exclude,
+		    .base = s.config.directory,
+		};
+		walk_ok = lf_walk(walk_roots, walk_count, &walk, &files, &walk_errors);
+	}
+	free(walk_roots);
+	print_walk_errors(&walk_errors);
 	lf_buf_finish(&walk_errors);
 
 	size_t count = files.count + stdin_seen;
@@ -494,12 +454,13 @@ int main(int argc, char **argv)
 		jobs[k++].path = files.paths[i];
 
 	totals t = {0};
-	if (opts.format == FORMAT_JSON && opts.mode != MODE_DIFF)
-		fputs("[\n", stdin_seen && opts.mode == MODE_FIX ? stderr : stdout);
-	run_jobs(&opts, jobs, count, &t);
-	if (opts.format == FORMAT_JSON && opts.mode != MODE_DIFF)
-		fputs(t.json_objects ? "\n]\n" : "]\n", stdin_seen && opts.mode == MODE_FIX ? stderr : stdout);
-	print_summary(&opts, &t, stdin_seen && opts.mode == MODE_FIX);
+	lf_buf_init(&t.reports);
+	run_jobs(&s, jobs, count, &t);
+	bool stdin_fix = stdin_seen && s.mode == LF_MODE_FIX;
+	if (machine_format(&s))
+		print_document(&s, &t, stdin_fix ? stderr : stdout);
+	print_summary(&s, &t, stdin_fix);
+	lf_buf_finish(&t.reports);
 
 	if (fflush(stdout) != 0 || ferror(stdout))
 		t.output_failed = true;
@@ -508,13 +469,14 @@ int main(int argc, char **argv)
 
 	free(jobs);
 	lf_file_list_finish(&files);
+	lf_settings_finish(&s);
 	lf_diff_shutdown();
 
 	if (!walk_ok || t.error || t.output_failed)
 		return EXIT_ERROR;
-	if (opts.exit_zero)
+	if (s.exit_zero)
 		return EXIT_CLEAN;
-	if (opts.mode == MODE_DIFF)
+	if (s.mode == LF_MODE_DIFF)
 		return t.changed_files ? EXIT_FINDINGS : EXIT_CLEAN;
 	return t.findings ? EXIT_FINDINGS : EXIT_CLEAN;
 }

@@ -1,6 +1,10 @@
 #include "loadfix/report.h"
 
 #include <jansson.h>
+#include <stdbool.h>
+#include <unistd.h>
+
+#include "loadfix/fixer.h"
 #include <stdlib.h>
 #include <string.h>
 
@@ -117,4 +121,165 @@ void lf_report_json(lf_buf *out, const char *path, const lf_source *src, const l
 	lf_buf_puts(out, text);
 	free(text);
 	json_decref(object);
+}
+
+/* ---- SARIF ---------------------------------------------------------------- */
+
+#define HELP_URI_BASE "https://cwe.mitre.org/data/definitions/502.html"
+
+char *lf_path_to_uri(const char *path)
+{
+	lf_buf out;
+	lf_buf_init(&out);
+	lf_buf_reserve(&out, 0);
+	const unsigned char *p = (const unsigned char *)path;
+	while (p[0] == '.' && p[1] == '/')
+		p += 2;
+	for (; *p; p++) {
+		unsigned char c = *p;
+		bool unreserved = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+		                  c == '-' || c == '.' || c == '_' || c == '~' || c == '/';
+		if (unreserved)
+			lf_buf_putc(&out, (char)c);
+		else
+			lf_buf_printf(&out, "%%%02X", c);
+	}
+	return lf_buf_steal(&out, NULL);
+}
+
+static json_t *sarif_region(const lf_source *src, uint32_t start, uint32_t end)
+{
+	return json_pack("{s:i, s:i, s:i, s:i, s:i, s:i}", "startLine", (json_int_t)lf_source_line_of(src, start) + 1,
+	                 "startColumn", (json_int_t)lf_source_column_of(src, start), "endLine",
+	                 (json_int_t)lf_source_line_of(src, end) + 1, "endColumn",
+	                 (json_int_t)lf_source_column_of(src, end), "byteOffset", (json_int_t)start, "byteLength",
+	                 (json_int_t)(end - start));
+}
+
+static json_t *artifact_location(const char *path)
+{
+	char *uri = lf_path_to_uri(path);
+	json_t *location = path[0] == '/' ? json_pack("{s:s}", "uri", "") : json_pack("{s:s, s:s}", "uri", uri, "uriBaseId", "%SRCROOT%");
+	if (path[0] == '/') {
+		/* An absolute path: a file:// URI of its own. */
+		char *absolute = lf_xasprintf("file://%s", uri);
+		json_object_set_new(location, "uri", json_string(absolute));
+		free(absolute);
+	}
+	free(uri);
+	return location;
+}
+
+void lf_report_sarif_result(lf_buf *out, const char *path, const lf_source *src, const lf_diag *diag,
+                            size_t rule_index)
+{
+	json_t *result = json_pack(
+	    "{s:s, s:i, s:s, s:{s:o}, s:[{s:{s:o, s:o}}]}", "ruleId", diag->rule->code, "ruleIndex",
+	    (json_int_t)rule_index, "level", strcmp(diag->rule->code, "LF004") == 0 ? "warning" : "error", "message",
+	    "text", lossy_string(diag->message, strlen(diag->message)), "locations", "physicalLocation",
+	    "artifactLocation", artifact_location(path), "region", sarif_region(src, diag->start, diag->end));
+	if (diag->fix.count) {
+		json_t *replacements = json_array();
+		for (uint32_t i = 0; i < diag->fix.count; i++) {
+			const lf_edit *edit = &diag->fix.edits[i];
+			json_array_append_new(replacements,
+			                      json_pack("{s:o, s:{s:o}}", "deletedRegion", sarif_region(src, edit->start, edit->end),
+			                                "insertedContent", "text", lossy_string(edit->text, strlen(edit->text))));
+		}
+		const char *description = diag->fix.applicability == LF_FIX_SAFE
+		                              ? "Add weights_only=True (safe fix)"
+		                              : "Use weights_only=True (unsafe fix: may reject checkpoints holding other objects)";
+		json_object_set_new(result, "fixes",
+		                    json_pack("[{s:{s:s}, s:[{s:o, s:o}]}]", "description", "text", description,
+		                              "artifactChanges", "artifactLocation", artifact_location(path),
+		                              "replacements", replacements));
+	}
+	char *text = json_dumps(result, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII);
+	lf_buf_puts(out, text);
+	free(text);
+	json_decref(result);
+}
+
+void lf_report_sarif_document(lf_buf *out, const char *results, size_t results_len)
+{
+	json_t *rules = json_array();
+	for (size_t i = 0; i < lf_fixer_count; i++) {
+		const lf_rule *rule = &lf_fixers[i]->rule;
+		/* GitHub maps security-severity to critical/high/medium/low: an
+		 * unchecked load is code execution (high); a value reference is a
+		 * hint that a load elsewhere may be unchecked (medium). */
+		const char *severity = strcmp(rule->code, "LF004") == 0 ? "5.0" : strcmp(rule->code, "LF003") == 0 ? "7.0" : "8.8";
+		char *markdown = lf_xasprintf("%s\n\nSee [CWE-502](%s).", rule->help, HELP_URI_BASE);
+		json_array_append_new(
+		    rules, json_pack("{s:s, s:s, s:{s:s}, s:{s:s}, s:{s:s, s:s}, s:s, s:{s:s}, s:{s:[s, s, s], s:s, s:s}}",
+		                     "id", rule->code, "name", rule->name, "shortDescription", "text", rule->summary,
+		                     "fullDescription", "text", rule->help, "help", "text", rule->help, "markdown", markdown,
+		                     "helpUri", HELP_URI_BASE, "defaultConfiguration", "level",
+		                     strcmp(rule->code, "LF004") == 0 ? "warning" : "error", "properties", "tags", "security",
+		                     "CWE-502", "external/cwe/cwe-502", "precision", "high", "security-severity", severity));
+		free(markdown);
+	}
+	char *cwd = getcwd(NULL, 0);
+	char *cwd_uri = cwd ? lf_path_to_uri(cwd) : lf_xstrdup("");
+	char *root = lf_xasprintf("file://%s/", strcmp(cwd_uri, "/") == 0 ? "" : cwd_uri);
+	json_t *document = json_pack(
+	    "{s:s, s:s, s:[{s:{s:{s:s, s:s, s:s, s:s, s:o}}, s:{s:{s:s}}, s:s, s:[]}]}", "$schema",
+	    "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json", "version",
+	    "2.1.0", "runs", "tool", "driver", "name", "loadfix", "version", LOADFIX_VERSION, "semanticVersion",
+	    LOADFIX_VERSION, "informationUri", "https://cwe.mitre.org/data/definitions/502.html", "rules", rules,
+	    "originalUriBaseIds", "%SRCROOT%", "uri", root, "columnKind", "unicodeCodePoints", "results");
+	free(root);
+	free(cwd_uri);
+	free(cwd);
+	/* The results were serialised per file by the workers; splice them in
+	 * rather than re-parse them. */
+	char *text = json_dumps(document, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII);
+	json_decref(document);
+	char *slot = strstr(text, "\"results\": []");
+	if (!slot) {
+		lf_buf_puts(out, text);
+	} else {
+		size_t head = (size_t)(slot - text) + strlen("\"results\": [");
+		lf_buf_append(out, text, head);
+		if (results_len) {
+			lf_buf_puts(out, "\n");
+			lf_buf_append(out, results, results_len);
+			lf_buf_puts(out, "\n      ");
+		}
+		lf_buf_puts(out, slot + strlen("\"results\": ["));
+	}
+	lf_buf_putc(out, '\n');
+	free(text);
+}
+
+/* ---- GitHub Actions --------------------------------------------------------- */
+
+/* Workflow-command escaping: data escapes %, CR, LF; property values also
+ * ':' and ','.  Control characters are escaped too so nothing raw reaches
+ * the log. */
+static void github_escape(lf_buf *out, const char *text, bool property)
+{
+	for (const unsigned char *p = (const unsigned char *)text; *p; p++) {
+		if (*p == '%' || *p < 0x20 || *p == 0x7f || (property && (*p == ':' || *p == ',')))
+			lf_buf_printf(out, "%%%02X", *p);
+		else
+			lf_buf_putc(out, (char)*p);
+	}
+}
+
+void lf_report_github(lf_buf *out, const char *path, const lf_source *src, const lf_diag *diag)
+{
+	char *display = lf_display_path(path);
+	lf_buf_puts(out, strcmp(diag->rule->code, "LF004") == 0 ? "::warning file=" : "::error file=");
+	github_escape(out, display, true);
+	lf_buf_printf(out, ",line=%u,col=%u,endLine=%u,endColumn=%u,title=", lf_source_line_of(src, diag->start) + 1,
+	              lf_source_column_of(src, diag->start), lf_source_line_of(src, diag->end) + 1,
+	              lf_source_column_of(src, diag->end));
+	char *title = lf_xasprintf("%s %s", diag->rule->code, diag->rule->name);
+	github_escape(out, title, true);
+	lf_buf_puts(out, "::");
+	github_escape(out, diag->message, false);
+	lf_buf_putc(out, '\n');
+	free(title);
+	free(display);
 }

@@ -3,15 +3,19 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <fnmatch.h>
+#include <git2.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* Directory names never descended into: version control, caches, and the
- * usual homes of installed third-party code, which is not ours to rewrite. */
-static const char *const SKIPPED_DIRECTORIES[] = {
-    "__pycache__", "venv", "node_modules", "site-packages", "__pypackages__", "build", "dist",
+/* Version control, caches, build output and the usual homes of installed
+ * third-party code, which is not ours to rewrite.  `.*` (hidden) applies to
+ * directories only. */
+const char *const lf_walk_default_excludes[] = {
+    ".git", ".venv", "venv", "node_modules", "__pycache__", "build", "dist", "site-packages", ".*", NULL,
 };
 
 void lf_file_list_init(lf_file_list *list)
@@ -27,7 +31,7 @@ void lf_file_list_finish(lf_file_list *list)
 	lf_file_list_init(list);
 }
 
-static void list_add(lf_file_list *list, char *path)
+void lf_file_list_add(lf_file_list *list, char *path)
 {
 	if (list->count == list->cap) {
 		list->cap = list->cap ? list->cap * 2 : 64;
@@ -36,13 +40,121 @@ static void list_add(lf_file_list *list, char *path)
 	list->paths[list->count++] = path;
 }
 
-static bool skipped_directory(const char *name, int parent_fd)
+static int compare_paths(const void *a, const void *b)
 {
-	if (name[0] == '.')
-		return true; /* .git, .venv, .tox, .mypy_cache, any hidden directory */
-	for (size_t i = 0; i < sizeof SKIPPED_DIRECTORIES / sizeof SKIPPED_DIRECTORIES[0]; i++)
-		if (strcmp(name, SKIPPED_DIRECTORIES[i]) == 0)
-			return true;
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+void lf_file_list_sort_unique(lf_file_list *list)
+{
+	qsort(list->paths, list->count, sizeof(char *), compare_paths);
+	size_t kept = 0;
+	for (size_t i = 0; i < list->count; i++) {
+		if (kept && strcmp(list->paths[kept - 1], list->paths[i]) == 0)
+			free(list->paths[i]);
+		else
+			list->paths[kept++] = list->paths[i];
+	}
+	list->count = kept;
+}
+
+static const char *base_name(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	return slash ? slash + 1 : path;
+}
+
+static const char *strip_dot_slash(const char *path)
+{
+	while (path[0] == '.' && path[1] == '/')
+		path += 2;
+	return path;
+}
+
+/* `path` relative to `base`, when it lies under it (both resolved). */
+static char *relative_to(const char *path, const char *base)
+{
+	char *dir_part = lf_xstrdup(path);
+	char *slash = strrchr(dir_part, '/');
+	const char *name = base_name(path);
+	char *dir_real;
+	if (slash) {
+		*slash = '\0';
+		dir_real = realpath(dir_part[0] ? dir_part : "/", NULL);
+	} else {
+		dir_real = realpath(".", NULL);
+	}
+	free(dir_part);
+	char *base_real = realpath(base, NULL);
+	char *result = NULL;
+	if (dir_real && base_real) {
+		size_t n = strlen(base_real);
+		if (strcmp(base_real, "/") == 0)
+			result = lf_xasprintf("%s/%s", dir_real + 1, name);
+		else if (strncmp(dir_real, base_real, n) == 0 && dir_real[n] == '\0')
+			result = lf_xstrdup(name);
+		else if (strncmp(dir_real, base_real, n) == 0 && dir_real[n] == '/')
+			result = lf_xasprintf("%s/%s", dir_real + n + 1, name);
+	}
+	free(dir_real);
+	free(base_real);
+	return result;
+}
+
+bool lf_walk_path_excluded(const char *path, const char *const *globs, size_t count, const char *base)
+{
+	const char *name = base_name(path);
+	const char *walked = strip_dot_slash(path);
+	char *relative = NULL;
+	bool computed = false;
+	bool excluded = false;
+	for (size_t i = 0; i < count && !excluded; i++) {
+		const char *glob = globs[i];
+		if (fnmatch(glob, name, 0) == 0 || fnmatch(glob, walked, 0) == 0) {
+			excluded = true;
+		} else if (base && strchr(glob, '/')) {
+			if (!computed) {
+				relative = relative_to(path, base);
+				computed = true;
+			}
+			excluded = relative && fnmatch(glob, relative, 0) == 0;
+		}
+	}
+	free(relative);
+	return excluded;
+}
+
+typedef struct walker {
+	const lf_walk_options *options;
+	const char **globs; /* exclusion globs, applying to files and directories */
+	size_t glob_count;
+	bool hidden_dirs;   /* the default `.*`: directories only */
+	git_repository *repo;
+	char *workdir;      /* the repository's work tree, resolved, with a trailing '/' */
+	char *root_real;    /* the walk root, resolved */
+	size_t root_len;    /* length of the root as walked, to map paths onto root_real */
+} walker;
+
+static bool git_ignored(walker *w, const char *path, bool is_dir)
+{
+	if (!w->repo)
+		return false;
+	/* path = root as walked + suffix; the real path is root_real + suffix. */
+	char *real = lf_xasprintf("%s%s%s", w->root_real, path[w->root_len] == '/' ? "" : "/", path + w->root_len);
+	size_t n = strlen(w->workdir);
+	int ignored = 0;
+	if (strncmp(real, w->workdir, n) == 0 && real[n]) {
+		char *relative = lf_xasprintf("%s%s", real + n, is_dir ? "/" : "");
+		if (git_ignore_path_is_ignored(&ignored, w->repo, relative) != 0)
+			ignored = 0;
+		free(relative);
+	}
+	free(real);
+	return ignored == 1;
+}
+
+static bool is_virtualenv(int parent_fd, const char *name)
+{
 	/* A virtualenv under any name is marked by pyvenv.cfg (PEP 405). */
 	int dir = openat(parent_fd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
 	if (dir < 0)
@@ -64,13 +176,46 @@ static char *join(const char *dir, const char *name)
 	return len && dir[len - 1] == '/' ? lf_xasprintf("%s%s", dir, name) : lf_xasprintf("%s/%s", dir, name);
 }
 
+static void walker_open(walker *w, const char *root)
+{
+	w->root_real = realpath(root, NULL);
+	w->root_len = strlen(root);
+	if (!w->root_real)
+		w->root_real = lf_xstrdup(root);
+	if (!w->options->use_gitignore)
+		return;
+	if (git_repository_open_ext(&w->repo, w->root_real, 0, NULL) != 0) {
+		w->repo = NULL;
+		return;
+	}
+	const char *workdir = git_repository_workdir(w->repo);
+	char *resolved = workdir ? realpath(workdir, NULL) : NULL;
+	if (!resolved) {
+		git_repository_free(w->repo);
+		w->repo = NULL;
+		return;
+	}
+	w->workdir = lf_xasprintf("%s%s", resolved, strcmp(resolved, "/") == 0 ? "" : "/");
+	free(resolved);
+}
+
+static void walker_close(walker *w)
+{
+	git_repository_free(w->repo);
+	w->repo = NULL;
+	free(w->workdir);
+	free(w->root_real);
+	w->workdir = w->root_real = NULL;
+}
+
 /* Iterative: a pending stack of directories, so depth costs heap, not stack. */
-static bool walk_directory(const char *root, lf_file_list *out, lf_buf *errors)
+static bool walk_directory(walker *w, const char *root, lf_file_list *out, lf_buf *errors)
 {
 	bool ok = true;
+	walker_open(w, root);
 	lf_file_list pending;
 	lf_file_list_init(&pending);
-	list_add(&pending, lf_xstrdup(root));
+	lf_file_list_add(&pending, lf_xstrdup(root));
 	while (pending.count) {
 		char *dir_path = pending.paths[--pending.count];
 		DIR *dir = opendir(dir_path);
@@ -94,27 +239,52 @@ static bool walk_directory(const char *root, lf_file_list *out, lf_buf *errors)
 			}
 			/* Symbolic links, FIFOs, sockets and devices are never followed
 			 * or read while walking. */
-			if (type == DT_DIR) {
-				if (!skipped_directory(name, dirfd(dir)))
-					list_add(&pending, join(dir_path, name));
-			} else if (type == DT_REG && is_python_name(name)) {
-				list_add(out, join(dir_path, name));
-			}
+			bool is_dir = type == DT_DIR;
+			if (!is_dir && !(type == DT_REG && is_python_name(name)))
+				continue;
+			if (is_dir && w->hidden_dirs && name[0] == '.')
+				continue;
+			char *path = join(dir_path, name);
+			bool skip = lf_walk_path_excluded(path, w->globs, w->glob_count, w->options->base) ||
+			            (is_dir && is_virtualenv(dirfd(dir), name)) || git_ignored(w, path, is_dir);
+			if (skip)
+				free(path);
+			else
+				lf_file_list_add(is_dir ? &pending : out, path);
 		}
 		closedir(dir);
 		free(dir_path);
 	}
 	lf_file_list_finish(&pending);
+	walker_close(w);
 	return ok;
 }
 
-static int compare_paths(const void *a, const void *b)
+bool lf_walk(const char *const *roots, size_t root_count, const lf_walk_options *options, lf_file_list *out,
+             lf_buf *errors)
 {
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
+	walker w = {.options = options};
+	size_t capacity = 16;
+	if (options->exclude)
+		capacity += options->exclude->count;
+	if (options->extend_exclude)
+		capacity += options->extend_exclude->count;
+	w.globs = lf_xcalloc(capacity, sizeof(char *));
+	if (options->exclude) {
+		for (size_t i = 0; i < options->exclude->count; i++)
+			w.globs[w.glob_count++] = options->exclude->items[i];
+	} else {
+		for (size_t i = 0; lf_walk_default_excludes[i]; i++) {
+			if (strcmp(lf_walk_default_excludes[i], ".*") == 0)
+				w.hidden_dirs = true;
+			else
+				w.globs[w.glob_count++] = lf_walk_default_excludes[i];
+		}
+	}
+	if (options->extend_exclude)
+		for (size_t i = 0; i < options->extend_exclude->count; i++)
+			w.globs[w.glob_count++] = options->extend_exclude->items[i];
 
-bool lf_walk(const char *const *roots, size_t root_count, lf_file_list *out, lf_buf *errors)
-{
 	bool ok = true;
 	for (size_t i = 0; i < root_count; i++) {
 		struct stat st;
@@ -122,20 +292,12 @@ bool lf_walk(const char *const *roots, size_t root_count, lf_file_list *out, lf_
 			lf_buf_printf(errors, "%s: %s\n", roots[i], strerror(errno));
 			ok = false;
 		} else if (S_ISDIR(st.st_mode)) {
-			ok = walk_directory(roots[i], out, errors) && ok;
+			ok = walk_directory(&w, roots[i], out, errors) && ok;
 		} else {
-			list_add(out, lf_xstrdup(roots[i]));
+			lf_file_list_add(out, lf_xstrdup(roots[i]));
 		}
 	}
-	qsort(out->paths, out->count, sizeof(char *), compare_paths);
-	/* The same file named twice (or found twice) is checked once. */
-	size_t kept = 0;
-	for (size_t i = 0; i < out->count; i++) {
-		if (kept && strcmp(out->paths[kept - 1], out->paths[i]) == 0)
-			free(out->paths[i]);
-		else
-			out->paths[kept++] = out->paths[i];
-	}
-	out->count = kept;
+	free(w.globs);
+	lf_file_list_sort_unique(out);
 	return ok;
 }

@@ -34,3 +34,32 @@ void lf_report_json(lf_buf *out, const char *path, const lf_source *src, const l
                     const lf_check_options *options);
 
 #endif
+
+/* ---- machine formats ------------------------------------------------------ */
+
+/*
+ * One SARIF 2.1.0 `result` object (no trailing comma): rule id and index,
+ * level, message, the region in lines/columns (columnKind
+ * unicodeCodePoints) and bytes, and any fix as fixes[].artifactChanges[]
+ * .replacements[] (an insertion is an empty deletedRegion).  `rule_index`
+ * is the rule's index in lf_fixers.
+ */
+void lf_report_sarif_result(lf_buf *out, const char *path, const lf_source *src, const lf_diag *diag,
+                            size_t rule_index);
+
+/*
+ * The SARIF document around `results` (comma-separated result objects):
+ * tool.driver with version and every rule's metadata (help text, help URI,
+ * CWE-502 tag, security-severity), originalUriBaseIds for the current
+ * directory.  Appends to `out`.
+ */
+void lf_report_sarif_document(lf_buf *out, const char *results, size_t results_len);
+
+/* A GitHub Actions workflow command annotating the finding:
+ * ::error file=P,line=L,col=C,endLine=L,endColumn=C,title=T::message */
+void lf_report_github(lf_buf *out, const char *path, const lf_source *src, const lf_diag *diag);
+
+/* A relative URI reference for a path: every byte outside RFC 3986's
+ * unreserved set and '/' is percent-encoded, so any file name (control
+ * characters, invalid UTF-8) yields a valid URI.  Caller frees. */
+char *lf_path_to_uri(const char *path);

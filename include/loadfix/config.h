@@ -1,0 +1,67 @@
+#ifndef LOADFIX_CONFIG_H
+#define LOADFIX_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/*
+ * Settings from the `[tool.loadfix]` table of a pyproject.toml, as ruff and
+ * bandit users expect:
+ *
+ *     [tool.loadfix]
+ *     select = ["LF"]                 # rule codes or prefixes
+ *     ignore = ["LF004"]
+ *     exclude = ["vendored"]          # replaces the default exclusions
+ *     extend-exclude = ["*_pb2.py"]   # adds to them
+ *     unsafe-fixes = true
+ *     per-file-ignores = { "test_*.py" = ["LF001"] }
+ *     # or as a table:  [tool.loadfix.per-file-ignores]  "test_*.py" = ["LF001"]
+ *
+ * Debian packages no C TOML library, so config.c reads the TOML subset this
+ * needs and skips everything else correctly (see config.c for the subset).
+ */
+
+typedef struct lf_string_list {
+	char **items; /* owned */
+	size_t count;
+} lf_string_list;
+
+typedef struct lf_per_file_ignore {
+	char *pattern;       /* fnmatch glob, relative to the config's directory */
+	lf_string_list codes;
+} lf_per_file_ignore;
+
+typedef struct lf_config {
+	char *path;      /* the file read, or NULL */
+	char *directory; /* its directory: globs are relative to it */
+	bool found;      /* a [tool.loadfix] table was present */
+	bool has_select, has_ignore, has_exclude, has_extend_exclude, has_unsafe_fixes;
+	lf_string_list select, ignore, exclude, extend_exclude;
+	bool unsafe_fixes;
+	lf_per_file_ignore *per_file_ignores; /* owned */
+	size_t per_file_ignore_count;
+} lf_config;
+
+void lf_config_init(lf_config *config);
+void lf_config_finish(lf_config *config);
+
+/*
+ * Parses TOML text.  Returns false with *error set ("line N: reason"; the
+ * caller frees) when the text is not valid in the supported subset or a
+ * loadfix setting has the wrong type.  Unknown keys in [tool.loadfix] are
+ * errors too (a typo must not silently disable a rule).
+ */
+bool lf_config_parse(const char *text, size_t len, lf_config *config, char **error);
+
+/* Reads and parses a file; errors are prefixed with nothing (the caller
+ * names the file). */
+bool lf_config_load(const char *path, lf_config *config, char **error);
+
+/*
+ * The nearest pyproject.toml with a [tool.loadfix] table, searching from
+ * `start` (a file or directory) up to the filesystem root; NULL if none.
+ * Caller frees.
+ */
+char *lf_config_find(const char *start);
+
+#endif
