@@ -170,14 +170,33 @@ static json_t *artifact_location(const char *path)
 	return location;
 }
 
+/* The whole lines [first line of start, end of the line of end). */
+static json_t *sarif_context_region(const lf_source *src, uint32_t start, uint32_t end)
+{
+	uint32_t first = lf_source_line_start(src, start);
+	uint32_t last_line = lf_source_line_of(src, end > start ? end - 1 : end);
+	uint32_t stop = last_line + 1 < src->line_count ? src->line_starts[last_line + 1] : src->len;
+	json_t *region = json_pack("{s:i, s:i}", "startLine", (json_int_t)lf_source_line_of(src, first) + 1, "endLine",
+	                           (json_int_t)last_line + 1);
+	json_object_set_new(region, "snippet",
+	                    json_pack("{s:o}", "text", lossy_string((const char *)src->bytes + first, stop - first)));
+	return region;
+}
+
 void lf_report_sarif_result(lf_buf *out, const char *path, const lf_source *src, const lf_diag *diag,
                             size_t rule_index)
 {
+	json_t *region = sarif_region(src, diag->start, diag->end);
+	json_object_set_new(region, "snippet",
+	                    json_pack("{s:o}", "text", lossy_string((const char *)src->bytes + diag->start,
+	                                                            diag->end - diag->start)));
 	json_t *result = json_pack(
 	    "{s:s, s:i, s:s, s:{s:o}, s:[{s:{s:o, s:o}}]}", "ruleId", diag->rule->code, "ruleIndex",
 	    (json_int_t)rule_index, "level", strcmp(diag->rule->code, "LF004") == 0 ? "warning" : "error", "message",
 	    "text", lossy_string(diag->message, strlen(diag->message)), "locations", "physicalLocation",
-	    "artifactLocation", artifact_location(path), "region", sarif_region(src, diag->start, diag->end));
+	    "artifactLocation", artifact_location(path), "region", region);
+	json_object_set_new(json_object_get(json_array_get(json_object_get(result, "locations"), 0), "physicalLocation"),
+	                    "contextRegion", sarif_context_region(src, diag->start, diag->end));
 	if (diag->fix.count) {
 		json_t *replacements = json_array();
 		for (uint32_t i = 0; i < diag->fix.count; i++) {
@@ -210,14 +229,24 @@ void lf_report_sarif_document(lf_buf *out, const char *results, size_t results_l
 		 * hint that a load elsewhere may be unchecked (medium). */
 		const char *severity = strcmp(rule->code, "LF004") == 0 ? "5.0" : strcmp(rule->code, "LF003") == 0 ? "7.0" : "8.8";
 		char *markdown = lf_xasprintf("%s\n\nSee [CWE-502](%s).", rule->help, HELP_URI_BASE);
+		/* SARIF viewers expect a PascalCase friendly name. */
+		lf_buf pascal;
+		lf_buf_init(&pascal);
+		for (const char *c = rule->name; *c; c++) {
+			if (*c == '-')
+				continue;
+			bool word_start = c == rule->name || c[-1] == '-';
+			lf_buf_putc(&pascal, word_start && *c >= 'a' && *c <= 'z' ? (char)(*c - 'a' + 'A') : *c);
+		}
 		json_array_append_new(
 		    rules, json_pack("{s:s, s:s, s:{s:s}, s:{s:s}, s:{s:s, s:s}, s:s, s:{s:s}, s:{s:[s, s, s], s:s, s:s}}",
-		                     "id", rule->code, "name", rule->name, "shortDescription", "text", rule->summary,
+		                     "id", rule->code, "name", pascal.data, "shortDescription", "text", rule->summary,
 		                     "fullDescription", "text", rule->help, "help", "text", rule->help, "markdown", markdown,
 		                     "helpUri", HELP_URI_BASE, "defaultConfiguration", "level",
 		                     strcmp(rule->code, "LF004") == 0 ? "warning" : "error", "properties", "tags", "security",
 		                     "CWE-502", "external/cwe/cwe-502", "precision", "high", "security-severity", severity));
 		free(markdown);
+		lf_buf_finish(&pascal);
 	}
 	char *cwd = getcwd(NULL, 0);
 	char *cwd_uri = cwd ? lf_path_to_uri(cwd) : lf_xstrdup("");
