@@ -5,28 +5,41 @@
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "loadfix/buf.h"
 
 /*
- * What text must a reference to torch's load contain?
- *  - Every route goes through a name bound by an import of torch
- *    (`import torch...`, `from torch... import`), so the word `torch`
- *    must occur.                                          -> TORCH_WORD
- *  - Then either the function is reached as an attribute (`torch.load`,
- *    `th.load`, `ser.load`, `torch . serialization . load`, with line
- *    continuations or, inside brackets, newlines and comments between the
- *    dot and the name)                                    -> DOT_LOAD
- *  - or it is imported by name from torch or torch.serialization
- *    (`from torch import load as l`, `from torch import *`) -> FROM_TORCH
- * Dynamic access (getattr(torch, "load"), importlib) is out of scope and
- * documented as such.
+ * What text must a reference to torch's load contain?  In ML code most
+ * files mention torch and few load checkpoints, so "mentions torch" is far
+ * too weak (in PyTorch's own sources it would parse 9 files in 10).
+ *
+ *  1. Every route starts at an import of torch, so the word `torch` must
+ *     occur.                                                  TORCH_WORD
+ *  2. The function imported by name: `from torch import load [as x]`,
+ *     `from torch import *`, `from torch import serialization`, and the
+ *     same from torch.serialization (parenthesised, multi-line and
+ *     backslash-continued import lists included).            FROM_TORCH
+ *  3. Otherwise it is reached as an attribute `.load` whose object is a
+ *     name for torch or torch.serialization: `torch`, `serialization`, an
+ *     `import torch... as NAME` alias, or a name assigned from one of those
+ *     (`th = torch`, followed transitively, as the resolver does).  The
+ *     object may also be parenthesised: `(torch).load`.      DOT_LOAD,
+ *                                                     IMPORT_AS, ASSIGN
+ * Between the dot and its neighbours there may be spaces, newlines and
+ * comments (inside brackets) or line continuations.  Dynamic access
+ * (getattr(torch, "load"), importlib) is out of scope and documented.
  */
+#define GAP "(?:\\s|\\\\|#[^\\n]*)*"
 static const char *const TORCH_WORD = "\\btorch\\b";
-static const char *const DOT_LOAD = "\\.(?:\\s|\\\\|#[^\\n]*)*load\\b";
-static const char *const FROM_TORCH = "\\bfrom(?:\\s|\\\\)+torch\\b";
+static const char *const FROM_TORCH =
+    "\\bfrom[\\s\\\\]+torch(?:" GAP "\\." GAP "serialization)?[\\s\\\\]+import\\b[ \\t\\\\]*"
+    "(?:\\*|\\([^)]*?\\b(?:load|serialization)\\b|(?:[^;(\\n\\\\]|\\\\\\r?\\n)*?\\b(?:load|serialization)\\b)";
+static const char *const DOT_LOAD = "\\." GAP "load\\b";
+static const char *const IMPORT_AS = "\\bimport[\\s\\\\]+torch\\b[\\w.\\s\\\\]*?\\bas[\\s\\\\]+(\\w+)";
+static const char *const ASSIGN = "(?m)^[ \\t]*(\\w+)[ \\t]*(?::[^=\\n]*)?=[ \\t(]*(\\w+)[ \\t)]*(?:#.*)?$";
 
-enum { PATTERN_TORCH_WORD, PATTERN_DOT_LOAD, PATTERN_FROM_TORCH, PATTERN_COUNT };
+enum { TORCH_WORD_RE, FROM_TORCH_RE, DOT_LOAD_RE, IMPORT_AS_RE, ASSIGN_RE, PATTERN_COUNT };
 
 static pcre2_code *patterns[PATTERN_COUNT];
 static pthread_once_t patterns_once = PTHREAD_ONCE_INIT;
@@ -38,7 +51,7 @@ static pcre2_code *compile(const char *pattern)
 	pcre2_code *code = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED, 0, &error, &offset, NULL);
 	if (!code) {
 		/* A pattern that does not compile is a bug in this file. */
-		fprintf(stderr, "loadfix: internal error: bad prefilter pattern %s\n", pattern);
+		fprintf(stderr, "loadfix: internal error: bad prefilter pattern %s at %zu\n", pattern, (size_t)offset);
 		abort();
 	}
 	/* JIT is an optimisation: without it (e.g. W^X memory) matching still works. */
@@ -48,9 +61,78 @@ static pcre2_code *compile(const char *pattern)
 
 static void compile_patterns(void)
 {
-	patterns[PATTERN_TORCH_WORD] = compile(TORCH_WORD);
-	patterns[PATTERN_DOT_LOAD] = compile(DOT_LOAD);
-	patterns[PATTERN_FROM_TORCH] = compile(FROM_TORCH);
+	patterns[TORCH_WORD_RE] = compile(TORCH_WORD);
+	patterns[FROM_TORCH_RE] = compile(FROM_TORCH);
+	patterns[DOT_LOAD_RE] = compile(DOT_LOAD);
+	patterns[IMPORT_AS_RE] = compile(IMPORT_AS);
+	patterns[ASSIGN_RE] = compile(ASSIGN);
+}
+
+/* A small set of names (byte slices of the source). */
+typedef struct name_set {
+	const uint8_t **names;
+	size_t *lens;
+	size_t count, cap;
+} name_set;
+
+static bool name_set_has(const name_set *set, const uint8_t *name, size_t len)
+{
+	for (size_t i = 0; i < set->count; i++)
+		if (set->lens[i] == len && memcmp(set->names[i], name, len) == 0)
+			return true;
+	return false;
+}
+
+static void name_set_add(name_set *set, const uint8_t *name, size_t len)
+{
+	if (name_set_has(set, name, len))
+		return;
+	if (set->count == set->cap) {
+		set->cap = set->cap ? set->cap * 2 : 8;
+		set->names = lf_xrealloc(set->names, sizeof(uint8_t *) * set->cap);
+		set->lens = lf_xrealloc(set->lens, sizeof(size_t) * set->cap);
+	}
+	set->names[set->count] = name;
+	set->lens[set->count++] = len;
+}
+
+/*
+ * The object before the `.` at `dot`: scanning backwards is hand-written
+ * because PCRE2 lookbehind must have a fixed length, and a forward pattern
+ * that starts with the object's name would be tried at every word in the
+ * file (it was half the run time).  Spaces, newlines and backslash
+ * continuations are skipped; a comment cannot be recognised backwards, so
+ * anything unexpected answers "may be torch" (only false positives allowed).
+ */
+static bool object_may_be_torch(const uint8_t *bytes, size_t dot, const name_set *names)
+{
+	size_t end = dot;
+	while (end > 0 && (bytes[end - 1] == ' ' || bytes[end - 1] == '\t' || bytes[end - 1] == '\n' ||
+	                   bytes[end - 1] == '\r' || bytes[end - 1] == '\\' || bytes[end - 1] == '\f'))
+		end--;
+	if (end == 0)
+		return false;
+	uint8_t last = bytes[end - 1];
+	if (last == ')')
+		return true; /* `(torch).load` */
+	bool word = (last >= 'a' && last <= 'z') || (last >= 'A' && last <= 'Z') || (last >= '0' && last <= '9') ||
+	            last == '_' || last >= 0x80;
+	if (!word)
+		return end != dot; /* something after a comment, perhaps: be safe */
+	size_t start = end;
+	while (start > 0) {
+		uint8_t c = bytes[start - 1];
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c >= 0x80))
+			break;
+		start--;
+	}
+	/* A line broken inside brackets may hide a comment between the name and
+	 * the dot (`torch  # why\n  .load`); `name_set_has` on the word before
+	 * the comment would miss it, so a newline in the gap means "maybe". */
+	for (size_t i = end; i < dot; i++)
+		if (bytes[i] == '\n')
+			return true;
+	return name_set_has(names, bytes + start, end - start);
 }
 
 struct lf_prefilter {
@@ -61,7 +143,7 @@ lf_prefilter *lf_prefilter_create(void)
 {
 	pthread_once(&patterns_once, compile_patterns);
 	lf_prefilter *prefilter = lf_xcalloc(1, sizeof *prefilter);
-	prefilter->match = pcre2_match_data_create(1, NULL);
+	prefilter->match = pcre2_match_data_create(4, NULL);
 	if (!prefilter->match) {
 		fputs("loadfix: out of memory\n", stderr);
 		exit(2);
@@ -77,20 +159,87 @@ void lf_prefilter_destroy(lf_prefilter *prefilter)
 	free(prefilter);
 }
 
-static bool matches(lf_prefilter *prefilter, int which, const uint8_t *bytes, size_t len)
+/* Matches pattern `which` at or after `*at`; on a match, *at moves past it.
+ * Any matching error counts as a match: the prefilter may only ever err
+ * towards parsing. */
+typedef enum { NO_MATCH, MATCH, MATCH_ERROR } match_result;
+
+static match_result next_match(lf_prefilter *p, int which, const uint8_t *bytes, size_t len, size_t *at)
 {
-	/* NO_UTF_CHECK is implied: the patterns are compiled without UTF mode, so
-	 * bytes are bytes and invalid UTF-8 cannot make matching fail. */
-	int rc = pcre2_match(patterns[which], bytes, len, 0, 0, prefilter->match, NULL);
-	/* Any matching error (e.g. a resource limit) counts as "may refer":
-	 * the prefilter may only ever err towards parsing. */
-	return rc != PCRE2_ERROR_NOMATCH;
+	if (*at > len)
+		return NO_MATCH;
+	int rc = pcre2_match(patterns[which], bytes, len, *at, 0, p->match, NULL);
+	if (rc == PCRE2_ERROR_NOMATCH)
+		return NO_MATCH;
+	if (rc < 0)
+		return MATCH_ERROR;
+	PCRE2_SIZE *ovector = pcre2_get_ovector_pointer(p->match);
+	*at = ovector[1] > ovector[0] ? ovector[1] : ovector[0] + 1;
+	return MATCH;
 }
 
-bool lf_prefilter_may_refer(lf_prefilter *prefilter, const uint8_t *bytes, size_t len)
+/* Capture group `group` of the last match, or false when it did not take part. */
+static bool group(lf_prefilter *p, int n, const uint8_t *bytes, const uint8_t **start, size_t *len)
 {
-	if (!matches(prefilter, PATTERN_TORCH_WORD, bytes, len))
+	PCRE2_SIZE *ovector = pcre2_get_ovector_pointer(p->match);
+	if (ovector[2 * n] == PCRE2_UNSET)
 		return false;
-	return matches(prefilter, PATTERN_DOT_LOAD, bytes, len) ||
-	       matches(prefilter, PATTERN_FROM_TORCH, bytes, len);
+	*start = bytes + ovector[2 * n];
+	*len = ovector[2 * n + 1] - ovector[2 * n];
+	return true;
+}
+
+bool lf_prefilter_may_refer(lf_prefilter *p, const uint8_t *bytes, size_t len)
+{
+	size_t at = 0;
+	match_result r = next_match(p, TORCH_WORD_RE, bytes, len, &at);
+	if (r != MATCH)
+		return r == MATCH_ERROR;
+	at = 0;
+	r = next_match(p, FROM_TORCH_RE, bytes, len, &at);
+	if (r != NO_MATCH)
+		return true;
+
+	/* Names that may stand for torch or torch.serialization. */
+	name_set names = {0};
+	name_set_add(&names, (const uint8_t *)"torch", 5);
+	name_set_add(&names, (const uint8_t *)"serialization", 13);
+	const uint8_t *name;
+	size_t name_len;
+	bool may_refer = false;
+	for (at = 0; (r = next_match(p, IMPORT_AS_RE, bytes, len, &at)) != NO_MATCH;) {
+		if (r == MATCH_ERROR) {
+			may_refer = true;
+			goto done;
+		}
+		if (group(p, 1, bytes, &name, &name_len))
+			name_set_add(&names, name, name_len);
+	}
+	/* Aliases by assignment, to a fixed point (each round adds a name or stops). */
+	for (size_t before = 0; before != names.count;) {
+		before = names.count;
+		for (at = 0; (r = next_match(p, ASSIGN_RE, bytes, len, &at)) != NO_MATCH;) {
+			if (r == MATCH_ERROR) {
+				may_refer = true;
+				goto done;
+			}
+			const uint8_t *target, *source;
+			size_t target_len, source_len;
+			if (group(p, 1, bytes, &target, &target_len) && group(p, 2, bytes, &source, &source_len) &&
+			    name_set_has(&names, source, source_len))
+				name_set_add(&names, target, target_len);
+		}
+	}
+	for (at = 0; !may_refer && (r = next_match(p, DOT_LOAD_RE, bytes, len, &at)) != NO_MATCH;) {
+		if (r == MATCH_ERROR) {
+			may_refer = true;
+			break;
+		}
+		PCRE2_SIZE dot = pcre2_get_ovector_pointer(p->match)[0];
+		may_refer = object_may_be_torch(bytes, dot, &names);
+	}
+done:
+	free(names.names);
+	free(names.lens);
+	return may_refer;
 }
