@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "loadfix/buf.h"
+#include "loadfix/syntax.h"
 
 /* What a binding makes a name stand for, as a bit set (a name may have
  * several bindings in one scope). */
@@ -55,20 +56,11 @@ typedef struct resolver {
 
 /* ---- small helpers ---------------------------------------------------- */
 
-static const char *type_of(TSNode node)
+static bool is(TSNode node, lf_kind kind)
 {
-	return ts_node_type(node);
+	return !ts_node_is_null(node) && lf_kind_of(node) == kind;
 }
 
-static bool is(TSNode node, const char *type)
-{
-	return !ts_node_is_null(node) && strcmp(ts_node_type(node), type) == 0;
-}
-
-static bool str_eq(const char *a, const char *b)
-{
-	return a && b && strcmp(a, b) == 0;
-}
 
 bool lf_node_text_is(TSNode node, const lf_source *src, const char *text)
 {
@@ -79,12 +71,12 @@ bool lf_node_text_is(TSNode node, const lf_source *src, const char *text)
 
 TSNode lf_node_unparenthesize(TSNode node)
 {
-	while (is(node, "parenthesized_expression")) {
+	while (is(node, LF_KIND_PARENTHESIZED_EXPRESSION)) {
 		TSNode inner = {0};
 		uint32_t n = ts_node_named_child_count(node);
 		for (uint32_t i = 0; i < n; i++) {
 			TSNode child = ts_node_named_child(node, i);
-			if (!is(child, "comment")) {
+			if (!is(child, LF_KIND_COMMENT)) {
 				inner = child;
 				break;
 			}
@@ -119,7 +111,7 @@ static uint32_t scope_new(resolver *r, uint32_t parent, enum scope_kind kind)
 
 static void bind(resolver *r, uint32_t scope_id, TSNode name, enum binding_kind kind, unsigned value, TSNode alias_of)
 {
-	if (!is(name, "identifier"))
+	if (!is(name, LF_KIND_IDENTIFIER))
 		return;
 	if (r->binding_count == r->binding_cap) {
 		r->binding_cap = r->binding_cap ? r->binding_cap * 2 : 32;
@@ -154,11 +146,11 @@ static void bind_targets(resolver *r, uint32_t scope_id, TSNode target)
 	stack[depth++] = target;
 	while (depth) {
 		TSNode node = stack[--depth];
-		if (is(node, "identifier")) {
+		if (is(node, LF_KIND_IDENTIFIER)) {
 			bind_value(r, scope_id, node, VALUE_OTHER);
 			continue;
 		}
-		if (is(node, "attribute") || is(node, "subscript"))
+		if (is(node, LF_KIND_ATTRIBUTE) || is(node, LF_KIND_SUBSCRIPT))
 			continue; /* binds no name */
 		uint32_t n = ts_node_named_child_count(node);
 		for (uint32_t i = 0; i < n && depth < 64; i++)
@@ -202,13 +194,13 @@ static void collect_import(resolver *r, uint32_t scope_id, TSNode node)
 	uint32_t n = ts_node_named_child_count(node);
 	for (uint32_t i = 0; i < n; i++) {
 		TSNode child = ts_node_named_child(node, i);
-		if (is(child, "dotted_name")) {
+		if (is(child, LF_KIND_DOTTED_NAME)) {
 			/* `import torch.nn` binds `torch` to the top-level package. */
 			TSNode first = ts_node_named_child(child, 0);
 			bind_value(r, scope_id, first, module_value(first, r->src));
-		} else if (is(child, "aliased_import")) {
-			TSNode name = ts_node_child_by_field_name(child, "name", 4);
-			TSNode alias = ts_node_child_by_field_name(child, "alias", 5);
+		} else if (is(child, LF_KIND_ALIASED_IMPORT)) {
+			TSNode name = ts_node_child_by_field_id(child, lf_field_id(LF_FIELD_NAME));
+			TSNode alias = ts_node_child_by_field_id(child, lf_field_id(LF_FIELD_ALIAS));
 			bind_value(r, scope_id, alias, module_value(name, r->src));
 		}
 	}
@@ -216,20 +208,20 @@ static void collect_import(resolver *r, uint32_t scope_id, TSNode node)
 
 static void collect_import_from(resolver *r, uint32_t scope_id, TSNode node)
 {
-	TSNode module_name = ts_node_child_by_field_name(node, "module_name", 11);
-	unsigned module = is(module_name, "dotted_name") ? module_value(module_name, r->src) : VALUE_OTHER;
+	TSNode module_name = ts_node_child_by_field_id(node, lf_field_id(LF_FIELD_MODULE_NAME));
+	unsigned module = is(module_name, LF_KIND_DOTTED_NAME) ? module_value(module_name, r->src) : VALUE_OTHER;
 	uint32_t n = ts_node_named_child_count(node);
 	for (uint32_t i = 0; i < n; i++) {
 		TSNode child = ts_node_named_child(node, i);
 		if (ts_node_eq(child, module_name))
 			continue;
-		if (is(child, "dotted_name")) {
+		if (is(child, LF_KIND_DOTTED_NAME)) {
 			bind_value(r, scope_id, ts_node_named_child(child, 0), imported_value(module, child, r->src));
-		} else if (is(child, "aliased_import")) {
-			TSNode name = ts_node_child_by_field_name(child, "name", 4);
-			TSNode alias = ts_node_child_by_field_name(child, "alias", 5);
+		} else if (is(child, LF_KIND_ALIASED_IMPORT)) {
+			TSNode name = ts_node_child_by_field_id(child, lf_field_id(LF_FIELD_NAME));
+			TSNode alias = ts_node_child_by_field_id(child, lf_field_id(LF_FIELD_ALIAS));
 			bind_value(r, scope_id, alias, imported_value(module, name, r->src));
-		} else if (is(child, "wildcard_import") &&
+		} else if (is(child, LF_KIND_WILDCARD_IMPORT) &&
 		           (module == VALUE_TORCH || module == VALUE_SERIALIZATION)) {
 			/* torch.__all__ and torch.serialization.__all__ export `load`. */
 			if (r->binding_count == r->binding_cap) {
@@ -249,14 +241,14 @@ static void collect_parameters(resolver *r, uint32_t scope_id, TSNode params)
 	uint32_t n = ts_node_named_child_count(params);
 	for (uint32_t i = 0; i < n; i++) {
 		TSNode param = ts_node_named_child(params, i);
-		if (is(param, "identifier")) {
+		if (is(param, LF_KIND_IDENTIFIER)) {
 			bind_value(r, scope_id, param, VALUE_OTHER);
-		} else if (is(param, "default_parameter") || is(param, "typed_default_parameter")) {
-			bind_value(r, scope_id, ts_node_child_by_field_name(param, "name", 4), VALUE_OTHER);
-		} else if (is(param, "typed_parameter") || is(param, "list_splat_pattern") ||
-		           is(param, "dictionary_splat_pattern")) {
+		} else if (is(param, LF_KIND_DEFAULT_PARAMETER) || is(param, LF_KIND_TYPED_DEFAULT_PARAMETER)) {
+			bind_value(r, scope_id, ts_node_child_by_field_id(param, lf_field_id(LF_FIELD_NAME)), VALUE_OTHER);
+		} else if (is(param, LF_KIND_TYPED_PARAMETER) || is(param, LF_KIND_LIST_SPLAT_PATTERN) ||
+		           is(param, LF_KIND_DICTIONARY_SPLAT_PATTERN)) {
 			TSNode first = ts_node_named_child(param, 0);
-			if (is(first, "list_splat_pattern") || is(first, "dictionary_splat_pattern"))
+			if (is(first, LF_KIND_LIST_SPLAT_PATTERN) || is(first, LF_KIND_DICTIONARY_SPLAT_PATTERN))
 				first = ts_node_named_child(first, 0);
 			bind_value(r, scope_id, first, VALUE_OTHER);
 		}
@@ -274,44 +266,44 @@ static uint32_t non_comprehension_scope(const resolver *r, uint32_t scope_id)
 static bool is_alias_source(TSNode value)
 {
 	value = lf_node_unparenthesize(value);
-	return is(value, "identifier") || is(value, "attribute");
+	return is(value, LF_KIND_IDENTIFIER) || is(value, LF_KIND_ATTRIBUTE);
 }
 
 /* Phase 1: record what each statement binds, in the scope it binds in. */
 static void collect_bindings(resolver *r, TSNode node, uint32_t scope_id, uint32_t own_scope)
 {
-	const char *type = type_of(node);
-	if (str_eq(type, "import_statement")) {
+	lf_kind type = lf_kind_of(node);
+	if (type == LF_KIND_IMPORT_STATEMENT) {
 		collect_import(r, scope_id, node);
-	} else if (str_eq(type, "import_from_statement")) {
+	} else if (type == LF_KIND_IMPORT_FROM_STATEMENT) {
 		collect_import_from(r, scope_id, node);
-	} else if (str_eq(type, "assignment")) {
-		TSNode left = ts_node_child_by_field_name(node, "left", 4);
-		TSNode right = ts_node_child_by_field_name(node, "right", 5);
-		if (is(left, "identifier") && !ts_node_is_null(right) && is_alias_source(right))
+	} else if (type == LF_KIND_ASSIGNMENT) {
+		TSNode left = ts_node_child_by_field_id(node, lf_field_id(LF_FIELD_LEFT));
+		TSNode right = ts_node_child_by_field_id(node, lf_field_id(LF_FIELD_RIGHT));
+		if (is(left, LF_KIND_IDENTIFIER) && !ts_node_is_null(right) && is_alias_source(right))
 			bind(r, scope_id, left, BINDING_ALIAS, 0, lf_node_unparenthesize(right));
 		else
 			bind_targets(r, scope_id, left);
-	} else if (str_eq(type, "augmented_assignment")) {
-		bind_targets(r, scope_id, ts_node_child_by_field_name(node, "left", 4));
-	} else if (str_eq(type, "for_statement") || str_eq(type, "for_in_clause")) {
-		bind_targets(r, scope_id, ts_node_child_by_field_name(node, "left", 4));
-	} else if (str_eq(type, "as_pattern")) {
-		bind_targets(r, scope_id, ts_node_child_by_field_name(node, "alias", 5));
-	} else if (str_eq(type, "except_clause")) {
-		bind_targets(r, scope_id, ts_node_child_by_field_name(node, "alias", 5));
-	} else if (str_eq(type, "named_expression")) {
-		bind_value(r, non_comprehension_scope(r, scope_id), ts_node_child_by_field_name(node, "name", 4), VALUE_OTHER);
-	} else if (str_eq(type, "function_definition") || str_eq(type, "class_definition")) {
-		bind_value(r, scope_id, ts_node_child_by_field_name(node, "name", 4), VALUE_OTHER);
-		if (str_eq(type, "function_definition"))
-			collect_parameters(r, own_scope, ts_node_child_by_field_name(node, "parameters", 10));
-	} else if (str_eq(type, "lambda")) {
-		TSNode params = ts_node_child_by_field_name(node, "parameters", 10);
+	} else if (type == LF_KIND_AUGMENTED_ASSIGNMENT) {
+		bind_targets(r, scope_id, ts_node_child_by_field_id(node, lf_field_id(LF_FIELD_LEFT)));
+	} else if (type == LF_KIND_FOR_STATEMENT || type == LF_KIND_FOR_IN_CLAUSE) {
+		bind_targets(r, scope_id, ts_node_child_by_field_id(node, lf_field_id(LF_FIELD_LEFT)));
+	} else if (type == LF_KIND_AS_PATTERN) {
+		bind_targets(r, scope_id, ts_node_child_by_field_id(node, lf_field_id(LF_FIELD_ALIAS)));
+	} else if (type == LF_KIND_EXCEPT_CLAUSE) {
+		bind_targets(r, scope_id, ts_node_child_by_field_id(node, lf_field_id(LF_FIELD_ALIAS)));
+	} else if (type == LF_KIND_NAMED_EXPRESSION) {
+		bind_value(r, non_comprehension_scope(r, scope_id), ts_node_child_by_field_id(node, lf_field_id(LF_FIELD_NAME)), VALUE_OTHER);
+	} else if (type == LF_KIND_FUNCTION_DEFINITION || type == LF_KIND_CLASS_DEFINITION) {
+		bind_value(r, scope_id, ts_node_child_by_field_id(node, lf_field_id(LF_FIELD_NAME)), VALUE_OTHER);
+		if (type == LF_KIND_FUNCTION_DEFINITION)
+			collect_parameters(r, own_scope, ts_node_child_by_field_id(node, lf_field_id(LF_FIELD_PARAMETERS)));
+	} else if (type == LF_KIND_LAMBDA) {
+		TSNode params = ts_node_child_by_field_id(node, lf_field_id(LF_FIELD_PARAMETERS));
 		if (!ts_node_is_null(params))
 			collect_parameters(r, own_scope, params);
-	} else if (str_eq(type, "global_statement") || str_eq(type, "nonlocal_statement")) {
-		unsigned module = str_eq(type, "global_statement");
+	} else if (type == LF_KIND_GLOBAL_STATEMENT || type == LF_KIND_NONLOCAL_STATEMENT) {
+		unsigned module = type == LF_KIND_GLOBAL_STATEMENT;
 		uint32_t n = ts_node_named_child_count(node);
 		for (uint32_t i = 0; i < n; i++)
 			bind(r, scope_id, ts_node_named_child(node, i), BINDING_GLOBAL, module, (TSNode){0});
@@ -426,13 +418,13 @@ static unsigned lookup(resolver *r, const uint8_t *name, uint32_t len, uint32_t 
 static unsigned classify(resolver *r, TSNode node, uint32_t scope_id, int depth)
 {
 	node = lf_node_unparenthesize(node);
-	if (is(node, "identifier")) {
+	if (is(node, LF_KIND_IDENTIFIER)) {
 		uint32_t start = ts_node_start_byte(node);
 		return lookup(r, r->src->bytes + start, ts_node_end_byte(node) - start, scope_id, depth);
 	}
-	if (!is(node, "attribute"))
+	if (!is(node, LF_KIND_ATTRIBUTE))
 		return 0;
-	TSNode attr = ts_node_child_by_field_name(node, "attribute", 9);
+	TSNode attr = ts_node_child_by_field_id(node, lf_field_id(LF_FIELD_ATTRIBUTE));
 	if (ts_node_is_null(attr))
 		return 0;
 	bool load = lf_node_text_is(attr, r->src, "load");
@@ -440,7 +432,7 @@ static unsigned classify(resolver *r, TSNode node, uint32_t scope_id, int depth)
 	bool partial = lf_node_text_is(attr, r->src, "partial");
 	if (!load && !serialization && !partial)
 		return 0;
-	unsigned object = classify(r, ts_node_child_by_field_name(node, "object", 6), scope_id, depth);
+	unsigned object = classify(r, ts_node_child_by_field_id(node, lf_field_id(LF_FIELD_OBJECT)), scope_id, depth);
 	unsigned value = 0;
 	if (load && (object & (VALUE_TORCH | VALUE_SERIALIZATION)))
 		value |= VALUE_TORCH_LOAD;
@@ -453,18 +445,18 @@ static unsigned classify(resolver *r, TSNode node, uint32_t scope_id, int depth)
 
 /* ---- the walk ------------------------------------------------------------ */
 
-static bool creates_scope(const char *type, enum scope_kind *kind)
+static bool creates_scope(lf_kind type, enum scope_kind *kind)
 {
-	if (str_eq(type, "function_definition") || str_eq(type, "lambda")) {
+	if (type == LF_KIND_FUNCTION_DEFINITION || type == LF_KIND_LAMBDA) {
 		*kind = SCOPE_FUNCTION;
 		return true;
 	}
-	if (str_eq(type, "class_definition")) {
+	if (type == LF_KIND_CLASS_DEFINITION) {
 		*kind = SCOPE_CLASS;
 		return true;
 	}
-	if (str_eq(type, "list_comprehension") || str_eq(type, "set_comprehension") ||
-	    str_eq(type, "dictionary_comprehension") || str_eq(type, "generator_expression")) {
+	if (type == LF_KIND_LIST_COMPREHENSION || type == LF_KIND_SET_COMPREHENSION ||
+	    type == LF_KIND_DICTIONARY_COMPREHENSION || type == LF_KIND_GENERATOR_EXPRESSION) {
 		*kind = SCOPE_COMPREHENSION;
 		return true;
 	}
@@ -474,31 +466,31 @@ static bool creates_scope(const char *type, enum scope_kind *kind)
 /* Whether the child in `field` of a scope-creating node is evaluated inside
  * that node's own scope (function bodies) or in the enclosing one (decorator
  * arguments, default values, base classes). */
-static bool field_is_inner(const char *parent_type, const char *field)
+static bool field_is_inner(lf_kind parent_type, lf_field field)
 {
-	if (str_eq(parent_type, "function_definition") || str_eq(parent_type, "lambda"))
-		return str_eq(field, "parameters") || str_eq(field, "body");
-	if (str_eq(parent_type, "class_definition"))
-		return str_eq(field, "body");
+	if (parent_type == LF_KIND_FUNCTION_DEFINITION || parent_type == LF_KIND_LAMBDA)
+		return field == LF_FIELD_PARAMETERS || field == LF_FIELD_BODY;
+	if (parent_type == LF_KIND_CLASS_DEFINITION)
+		return field == LF_FIELD_BODY;
 	return true; /* comprehensions (the first iterable is a known simplification) */
 }
 
 /* Whether a parameter's child in `field` is evaluated outside the function. */
-static bool parameter_field_is_outer(const char *parent_type, const char *field)
+static bool parameter_field_is_outer(lf_kind parent_type, lf_field field)
 {
-	if (str_eq(parent_type, "default_parameter"))
-		return str_eq(field, "value");
-	if (str_eq(parent_type, "typed_default_parameter"))
-		return str_eq(field, "value") || str_eq(field, "type");
-	if (str_eq(parent_type, "typed_parameter"))
-		return str_eq(field, "type");
+	if (parent_type == LF_KIND_DEFAULT_PARAMETER)
+		return field == LF_FIELD_VALUE;
+	if (parent_type == LF_KIND_TYPED_DEFAULT_PARAMETER)
+		return field == LF_FIELD_VALUE || field == LF_FIELD_TYPE;
+	if (parent_type == LF_KIND_TYPED_PARAMETER)
+		return field == LF_FIELD_TYPE;
 	return false;
 }
 
 typedef struct frame {
 	TSNode node;
-	const char *type;
-	const char *field; /* this node's field in its parent */
+	lf_kind type;
+	lf_field field;     /* this node's field in its parent */
 	uint32_t scope;     /* where expressions at this node are evaluated */
 	uint32_t own_scope; /* the scope this node creates, or NONE */
 	bool skip_value;    /* partial's function argument: already reported */
@@ -520,14 +512,14 @@ static void push_ref(resolver *r, lf_ref_kind kind, TSNode node, TSNode argument
 
 static TSNode first_positional_argument(TSNode arguments)
 {
-	if (!is(arguments, "argument_list"))
+	if (!is(arguments, LF_KIND_ARGUMENT_LIST))
 		return (TSNode){0};
 	uint32_t n = ts_node_named_child_count(arguments);
 	for (uint32_t i = 0; i < n; i++) {
 		TSNode arg = ts_node_named_child(arguments, i);
-		if (is(arg, "comment"))
+		if (is(arg, LF_KIND_COMMENT))
 			continue;
-		if (is(arg, "keyword_argument") || is(arg, "list_splat") || is(arg, "dictionary_splat"))
+		if (is(arg, LF_KIND_KEYWORD_ARGUMENT) || is(arg, LF_KIND_LIST_SPLAT) || is(arg, LF_KIND_DICTIONARY_SPLAT))
 			return (TSNode){0};
 		return arg;
 	}
@@ -539,33 +531,46 @@ static TSNode first_positional_argument(TSNode arguments)
  * Parentheses are transparent: `(torch.load)(p)` is a call. */
 static bool is_value_position(const frame *frames, uint32_t depth)
 {
-	const char *f = frames[depth].field;
-	while (depth > 0 && str_eq(frames[depth - 1].type, "parenthesized_expression"))
+	lf_field f = frames[depth].field;
+	while (depth > 0 && frames[depth - 1].type == LF_KIND_PARENTHESIZED_EXPRESSION)
 		f = frames[--depth].field;
 	if (depth == 0)
 		return false;
-	const char *p = frames[depth - 1].type;
-	static const char *const never[] = {
-	    "attribute", /* the object of a longer chain: torch.load.__doc__ is no load */
-	    "import_statement", "import_from_statement", "aliased_import", "dotted_name",
-	    "global_statement", "nonlocal_statement", "parameters", "lambda_parameters",
-	    "typed_parameter", "list_splat_pattern", "dictionary_splat_pattern", "pattern_list",
-	    "tuple_pattern", "list_pattern", "as_pattern_target", "delete_statement",
-	    "keyword_pattern", "case_pattern",
-	};
-	for (size_t i = 0; i < sizeof never / sizeof never[0]; i++)
-		if (str_eq(p, never[i]))
-			return false;
-	if (str_eq(p, "keyword_argument") || str_eq(p, "named_expression") || str_eq(p, "except_clause"))
-		return str_eq(f, "value");
-	if (str_eq(p, "assignment") || str_eq(p, "augmented_assignment") || str_eq(p, "for_statement") ||
-	    str_eq(p, "for_in_clause"))
-		return !str_eq(f, "left");
-	if (str_eq(p, "function_definition") || str_eq(p, "class_definition") ||
-	    str_eq(p, "default_parameter") || str_eq(p, "typed_default_parameter"))
-		return !str_eq(f, "name");
-	if (str_eq(p, "call"))
-		return !str_eq(f, "function"); /* the call itself is the reference */
+	lf_kind p = frames[depth - 1].type;
+	switch (p) {
+	case LF_KIND_ATTRIBUTE: /* the object of a longer chain: torch.load.__doc__ is no load */
+	case LF_KIND_IMPORT_STATEMENT:
+	case LF_KIND_IMPORT_FROM_STATEMENT:
+	case LF_KIND_ALIASED_IMPORT:
+	case LF_KIND_DOTTED_NAME:
+	case LF_KIND_GLOBAL_STATEMENT:
+	case LF_KIND_NONLOCAL_STATEMENT:
+	case LF_KIND_PARAMETERS:
+	case LF_KIND_LAMBDA_PARAMETERS:
+	case LF_KIND_TYPED_PARAMETER:
+	case LF_KIND_LIST_SPLAT_PATTERN:
+	case LF_KIND_DICTIONARY_SPLAT_PATTERN:
+	case LF_KIND_PATTERN_LIST:
+	case LF_KIND_TUPLE_PATTERN:
+	case LF_KIND_LIST_PATTERN:
+	case LF_KIND_AS_PATTERN_TARGET:
+	case LF_KIND_DELETE_STATEMENT:
+	case LF_KIND_KEYWORD_PATTERN:
+	case LF_KIND_CASE_PATTERN:
+		return false;
+	default:
+		break;
+	}
+	if (p == LF_KIND_KEYWORD_ARGUMENT || p == LF_KIND_NAMED_EXPRESSION || p == LF_KIND_EXCEPT_CLAUSE)
+		return f == LF_FIELD_VALUE;
+	if (p == LF_KIND_ASSIGNMENT || p == LF_KIND_AUGMENTED_ASSIGNMENT || p == LF_KIND_FOR_STATEMENT ||
+	    p == LF_KIND_FOR_IN_CLAUSE)
+		return f != LF_FIELD_LEFT;
+	if (p == LF_KIND_FUNCTION_DEFINITION || p == LF_KIND_CLASS_DEFINITION ||
+	    p == LF_KIND_DEFAULT_PARAMETER || p == LF_KIND_TYPED_DEFAULT_PARAMETER)
+		return f != LF_FIELD_NAME;
+	if (p == LF_KIND_CALL)
+		return f != LF_FIELD_FUNCTION; /* the call itself is the reference */
 	return true;
 }
 
@@ -573,9 +578,9 @@ static bool is_value_position(const frame *frames, uint32_t depth)
 static void visit_references(resolver *r, frame *frames, uint32_t depth)
 {
 	frame *self = &frames[depth];
-	if (str_eq(self->type, "call")) {
-		TSNode function = ts_node_child_by_field_name(self->node, "function", 8);
-		TSNode arguments = ts_node_child_by_field_name(self->node, "arguments", 9);
+	if (self->type == LF_KIND_CALL) {
+		TSNode function = ts_node_child_by_field_id(self->node, lf_field_id(LF_FIELD_FUNCTION));
+		TSNode arguments = ts_node_child_by_field_id(self->node, lf_field_id(LF_FIELD_ARGUMENTS));
 		unsigned value = classify(r, function, self->scope, 0);
 		if (value & VALUE_TORCH_LOAD) {
 			push_ref(r, LF_REF_CALL, self->node, arguments, 0);
@@ -589,7 +594,7 @@ static void visit_references(resolver *r, frame *frames, uint32_t depth)
 		}
 		return;
 	}
-	if (!str_eq(self->type, "identifier") && !str_eq(self->type, "attribute"))
+	if (self->type != LF_KIND_IDENTIFIER && self->type != LF_KIND_ATTRIBUTE)
 		return;
 	if (self->skip_value || !is_value_position(frames, depth))
 		return;
@@ -617,8 +622,8 @@ static void walk(resolver *r, TSNode root, visit_fn visit, bool create_scopes)
 		TSNode node = ts_tree_cursor_current_node(&cursor);
 		frame *self = &frames[depth];
 		self->node = node;
-		self->type = ts_node_type(node);
-		self->field = ts_tree_cursor_current_field_name(&cursor);
+		self->type = lf_kind_of(node);
+		self->field = lf_field_of(ts_tree_cursor_current_field_id(&cursor));
 		self->own_scope = NONE;
 		self->skip_value = false;
 		self->skip_child = (TSNode){0};
@@ -632,7 +637,7 @@ static void walk(resolver *r, TSNode root, visit_fn visit, bool create_scopes)
 			else if (parameter_field_is_outer(parent->type, self->field))
 				/* a default or annotation: evaluated where the def is */
 				self->scope = r->scopes[parent->scope].parent;
-			self->skip_value = parent->skip_value && str_eq(parent->type, "parenthesized_expression");
+			self->skip_value = parent->skip_value && parent->type == LF_KIND_PARENTHESIZED_EXPRESSION;
 			if (depth >= 2 && !ts_node_is_null(frames[depth - 2].skip_child) &&
 			    ts_node_eq(frames[depth - 2].skip_child, node))
 				self->skip_value = true;
