@@ -18,6 +18,31 @@
  * at least one finding, so this cap is never reached on real code. */
 #define MAX_FIX_ROUNDS 8
 
+/*
+ * CPython refuses more than 200 nested brackets; tree-sitter 0.20.7 frees
+ * an invalid pointer while recovering from about 65,000 unclosed ones.  A
+ * file nested deeper than this is not Python and is refused before it
+ * reaches the parser, with an error naming the reason.
+ */
+#define MAX_BRACKET_DEPTH 10000
+
+/* The deepest bracket nesting, counted naively over the bytes (brackets in
+ * strings count too; with a limit 50 times CPython's, that cannot matter). */
+static uint32_t max_bracket_depth(const uint8_t *bytes, uint32_t len)
+{
+	uint32_t depth = 0, deepest = 0;
+	for (uint32_t i = 0; i < len; i++) {
+		uint8_t c = bytes[i];
+		if (c == '(' || c == '[' || c == '{') {
+			if (++depth > deepest)
+				deepest = depth;
+		} else if ((c == ')' || c == ']' || c == '}') && depth > 0) {
+			depth--;
+		}
+	}
+	return deepest;
+}
+
 struct lf_worker {
 	lf_prefilter *prefilter;
 	lf_parser *parser;
@@ -86,6 +111,11 @@ void lf_check(lf_worker *worker, const lf_check_options *options, uint8_t *bytes
 	lf_diags_init(&result->diags);
 	if (!lf_prefilter_may_refer(worker->prefilter, bytes, len))
 		return;
+	if (max_bracket_depth(bytes, len) > MAX_BRACKET_DEPTH) {
+		result->error = lf_xasprintf("brackets are nested more than %d deep (Python allows 200); not checked",
+		                             MAX_BRACKET_DEPTH);
+		return;
+	}
 
 	const lf_source *current = &result->original;
 	lf_source next = {0};

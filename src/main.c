@@ -74,9 +74,14 @@ static void process(lf_worker *worker, const lf_settings *s, job *j)
 	lf_settings_for_file(s, name, &options);
 	lf_source src;
 	char *error = NULL;
-	if (!lf_source_read(&src, from_stdin ? NULL : j->path, s->max_file_size, &error)) {
-		lf_buf_printf(&j->err, "loadfix: %s: %s\n", display, error);
-		j->error = true;
+	bool too_large = false;
+	if (!lf_source_read_limited(&src, from_stdin ? NULL : j->path, s->max_file_size, &too_large, &error)) {
+		/* A file over the size limit is skipped with a warning, not an
+		 * error; standard input is not a file to skip (--fix - must fail). */
+		bool skip = too_large && !from_stdin;
+		lf_buf_printf(&j->err, "loadfix: %s%s: %s%s\n", skip ? "warning: " : "", display, skip ? "skipped: " : "",
+		              error);
+		j->error = !skip;
 		free(error);
 		free(display);
 		return;
@@ -100,7 +105,8 @@ static void process(lf_worker *worker, const lf_settings *s, job *j)
 	bool source_on_stdout = from_stdin && s->mode == LF_MODE_FIX;
 	lf_buf *reports = source_on_stdout ? &j->err : &j->out;
 	if (s->mode == LF_MODE_FIX && result.changed && !from_stdin &&
-	    !lf_write_atomic(j->path, result.fixed.bytes, result.fixed.len, &error)) {
+	    !lf_write_replace(j->path, result.original.bytes, result.original.len, result.fixed.bytes, result.fixed.len,
+	                      &error)) {
 		lf_buf_printf(&j->err, "loadfix: %s: cannot write the fixed file: %s\n", display, error);
 		free(error);
 		j->error = true;
@@ -331,7 +337,9 @@ static void print_summary(const lf_settings *s, const totals *t, bool stdin_fix)
 	uint64_t n = t->findings;
 	if (s->mode == LF_MODE_REPORT) {
 		if (n == 0) {
-			fputs("All checks passed!\n", out);
+			/* Not after an error: a file that was not checked did not pass. */
+			if (!t->error)
+				fputs("All checks passed!\n", out);
 			return;
 		}
 		fprintf(out, "Found %llu %s (%llu fixable with --fix).\n", (unsigned long long)n,
@@ -341,9 +349,9 @@ static void print_summary(const lf_settings *s, const totals *t, bool stdin_fix)
 			        plural(t->hidden, "fix is", "fixes are"));
 	} else if (s->mode == LF_MODE_FIX) {
 		uint64_t total = n + t->fixed;
-		if (total == 0)
+		if (total == 0 && !t->error)
 			fputs("All checks passed!\n", out);
-		else
+		else if (total > 0)
 			fprintf(out, "Found %llu %s (%llu fixed, %llu remaining).\n", (unsigned long long)total,
 			        plural(total, "finding", "findings"), (unsigned long long)t->fixed, (unsigned long long)n);
 		if (t->hidden)
@@ -400,6 +408,8 @@ int main(int argc, char **argv)
 	}
 	/* A closed pipe is an error we report, not a signal that kills us. */
 	signal(SIGPIPE, SIG_IGN);
+	/* SIGINT/SIGTERM remove temporary files; closed 0/1/2 stay reserved. */
+	lf_write_protect_process();
 	lf_diff_init();
 
 	static const char *const default_paths[] = {"."};

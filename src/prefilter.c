@@ -36,8 +36,16 @@ static const char *const FROM_TORCH =
     "\\bfrom[\\s\\\\]+torch(?:" GAP "\\." GAP "serialization)?[\\s\\\\]+import\\b[ \\t\\\\]*"
     "(?:\\*|\\([^)]*?\\b(?:load|serialization)\\b|(?:[^;(\\n\\\\]|\\\\\\r?\\n)*?\\b(?:load|serialization)\\b)";
 static const char *const DOT_LOAD = "\\." GAP "load\\b";
-static const char *const IMPORT_AS = "\\bimport[\\s\\\\]+torch\\b[\\w.\\s\\\\]*?\\bas[\\s\\\\]+(\\w+)";
-static const char *const ASSIGN = "(?m)^[ \\t]*(\\w+)[ \\t]*(?::[^=\\n]*)?=[ \\t(]*(\\w+)[ \\t)]*(?:#.*)?$";
+/* Names are bytes: without UTF mode \\w is ASCII, and Python allows
+ * non-ASCII identifiers. */
+#define NAME "[\\w\\x80-\\xff]+"
+static const char *const IMPORT_AS = "\\btorch\\b(?:" GAP "\\." GAP NAME ")*[\\s\\\\]+as[\\s\\\\]+(" NAME ")";
+/* Any `= name...` (also in a chain, after `;`, inside brackets,
+ * `x = torch.serialization`): the first name on the right is enough to
+ * over-approximate the resolver's aliases.  The pattern starts at the `=`
+ * (a pattern starting at a name is tried at every word); the target is
+ * found by scanning backwards. */
+static const char *const ASSIGN = "(?<![=!<>])=(?!=)[\\s\\\\(]*(" NAME ")";
 
 enum { TORCH_WORD_RE, FROM_TORCH_RE, DOT_LOAD_RE, IMPORT_AS_RE, ASSIGN_RE, PATTERN_COUNT };
 
@@ -54,8 +62,11 @@ static pcre2_code *compile(const char *pattern)
 		fprintf(stderr, "loadfix: internal error: bad prefilter pattern %s at %zu\n", pattern, (size_t)offset);
 		abort();
 	}
-	/* JIT is an optimisation: without it (e.g. W^X memory) matching still works. */
-	(void)pcre2_jit_compile(code, PCRE2_JIT_COMPLETE);
+	/* JIT is an optimisation: without it (e.g. W^X memory) matching still
+	 * works.  LOADFIX_NO_JIT=1 turns it off for valgrind, which cannot
+	 * follow JIT-compiled code and reports false errors in it. */
+	if (!getenv("LOADFIX_NO_JIT"))
+		(void)pcre2_jit_compile(code, PCRE2_JIT_COMPLETE);
 	return code;
 }
 
@@ -133,6 +144,42 @@ static bool object_may_be_torch(const uint8_t *bytes, size_t dot, const name_set
 		if (bytes[i] == '\n')
 			return true;
 	return name_set_has(names, bytes + start, end - start);
+}
+
+static bool is_name_byte(uint8_t c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c >= 0x80;
+}
+
+/* The name just before `end` (after skipping spaces), or NULL. */
+static const uint8_t *name_before(const uint8_t *bytes, size_t end, size_t *len)
+{
+	while (end > 0 && (bytes[end - 1] == ' ' || bytes[end - 1] == '\t'))
+		end--;
+	size_t start = end;
+	while (start > 0 && is_name_byte(bytes[start - 1]))
+		start--;
+	*len = end - start;
+	return end > start ? bytes + start : NULL;
+}
+
+/*
+ * Adds the target of the assignment whose `=` is at `equals`: the name
+ * before it, and for an annotated `x: T = ...` also the name before the
+ * first `:` on that line.  Over-approximating is fine.
+ */
+static void add_assignment_targets(const uint8_t *bytes, size_t equals, name_set *names)
+{
+	size_t len;
+	const uint8_t *name = name_before(bytes, equals, &len);
+	if (name)
+		name_set_add(names, name, len);
+	size_t line = equals;
+	while (line > 0 && bytes[line - 1] != '\n')
+		line--;
+	const uint8_t *colon = memchr(bytes + line, ':', equals - line);
+	if (colon && (name = name_before(bytes, (size_t)(colon - bytes), &len)))
+		name_set_add(names, name, len);
 }
 
 struct lf_prefilter {
@@ -223,11 +270,10 @@ bool lf_prefilter_may_refer(lf_prefilter *p, const uint8_t *bytes, size_t len)
 				may_refer = true;
 				goto done;
 			}
-			const uint8_t *target, *source;
-			size_t target_len, source_len;
-			if (group(p, 1, bytes, &target, &target_len) && group(p, 2, bytes, &source, &source_len) &&
-			    name_set_has(&names, source, source_len))
-				name_set_add(&names, target, target_len);
+			const uint8_t *source;
+			size_t source_len;
+			if (group(p, 1, bytes, &source, &source_len) && name_set_has(&names, source, source_len))
+				add_assignment_targets(bytes, pcre2_get_ovector_pointer(p->match)[0], &names);
 		}
 	}
 	for (at = 0; !may_refer && (r = next_match(p, DOT_LOAD_RE, bytes, len, &at)) != NO_MATCH;) {

@@ -280,6 +280,9 @@ static void collect_bindings(resolver *r, TSNode node, uint32_t scope_id, uint32
 	} else if (type == LF_KIND_ASSIGNMENT) {
 		TSNode left = ts_node_child_by_field_id(node, lf_field_id(LF_FIELD_LEFT));
 		TSNode right = ts_node_child_by_field_id(node, lf_field_id(LF_FIELD_RIGHT));
+		/* `a = b = torch.load`: every target of a chain gets the last value. */
+		while (is(right, LF_KIND_ASSIGNMENT))
+			right = ts_node_child_by_field_id(right, lf_field_id(LF_FIELD_RIGHT));
 		if (is(left, LF_KIND_IDENTIFIER) && !ts_node_is_null(right) && is_alias_source(right))
 			bind(r, scope_id, left, BINDING_ALIAS, 0, lf_node_unparenthesize(right));
 		else
@@ -323,24 +326,66 @@ static bool binding_named(const resolver *r, const binding *b, const uint8_t *na
 }
 
 /* `global x` in a function: its bindings of x bind the module's x. */
-static void move_global_bindings(resolver *r)
+/* Whether scope_id has a binding (not a declaration) of the name. */
+static bool scope_binds(const resolver *r, uint32_t scope_id, const binding *like)
 {
-	for (uint32_t g = 0; g < r->binding_count; g++) {
-		const binding *decl = &r->bindings[g];
-		if (decl->kind != BINDING_GLOBAL || !decl->value || decl->scope == 0)
+	for (uint32_t i = 0; i < r->binding_count; i++) {
+		const binding *b = &r->bindings[i];
+		if (b->kind != BINDING_GLOBAL && b->scope == scope_id &&
+		    binding_named(r, b, binding_name(r, like), like->name_len))
+			return true;
+	}
+	return false;
+}
+
+/* The scope a `nonlocal` name in scope_id lives in: the nearest enclosing
+ * function that binds it (else the nearest enclosing function). */
+static uint32_t nonlocal_target(const resolver *r, uint32_t scope_id, const binding *decl)
+{
+	uint32_t first = NONE;
+	for (uint32_t s = r->scopes[scope_id].parent; s != 0; s = r->scopes[s].parent) {
+		if (r->scopes[s].kind != SCOPE_FUNCTION)
 			continue;
-		for (uint32_t i = 0; i < r->binding_count; i++) {
-			binding *b = &r->bindings[i];
-			if (b->kind != BINDING_GLOBAL && b->scope == decl->scope &&
-			    binding_named(r, b, binding_name(r, decl), decl->name_len))
-				b->scope = 0;
+		if (first == NONE)
+			first = s;
+		if (scope_binds(r, s, decl))
+			return s;
+	}
+	return first == NONE ? 0 : first;
+}
+
+/*
+ * `global x` / `nonlocal x` in a function: that function's bindings of x
+ * (`import torch` after `global torch`) bind the module's or the enclosing
+ * function's x.  Repeated so that chains of nonlocal settle; each pass
+ * moves bindings strictly outwards, so few passes are ever needed.
+ */
+static void move_declared_bindings(resolver *r)
+{
+	for (int pass = 0; pass < 32; pass++) {
+		bool moved = false;
+		for (uint32_t g = 0; g < r->binding_count; g++) {
+			const binding *decl = &r->bindings[g];
+			if (decl->kind != BINDING_GLOBAL || decl->scope == 0)
+				continue;
+			uint32_t target = decl->value ? 0 : nonlocal_target(r, decl->scope, decl);
+			for (uint32_t i = 0; i < r->binding_count; i++) {
+				binding *b = &r->bindings[i];
+				if (b->kind != BINDING_GLOBAL && b->scope == decl->scope &&
+				    binding_named(r, b, binding_name(r, decl), decl->name_len)) {
+					b->scope = target;
+					moved = true;
+				}
+			}
 		}
+		if (!moved)
+			break;
 	}
 }
 
 static void index_bindings(resolver *r)
 {
-	move_global_bindings(r);
+	move_declared_bindings(r);
 	uint32_t size = 16;
 	while (size < r->binding_count * 2)
 		size *= 2;
@@ -607,6 +652,18 @@ static void visit_bindings(resolver *r, frame *frames, uint32_t depth)
 	collect_bindings(r, frames[depth].node, frames[depth].scope, frames[depth].own_scope);
 }
 
+/* `[x for x in ITERABLE ...]`: the first iterable is evaluated outside the
+ * comprehension's scope; later ones inside. */
+static bool is_first_comprehension_iterable(const frame *parent, lf_field field)
+{
+	if (parent->type != LF_KIND_FOR_IN_CLAUSE || field != LF_FIELD_RIGHT)
+		return false;
+	TSNode previous = ts_node_prev_named_sibling(parent->node);
+	while (is(previous, LF_KIND_COMMENT))
+		previous = ts_node_prev_named_sibling(previous);
+	return !is(previous, LF_KIND_FOR_IN_CLAUSE) && !is(previous, LF_KIND_IF_CLAUSE);
+}
+
 /*
  * Depth-first walk with a tree cursor (no recursion: 100,000 nested
  * brackets must not overflow the stack), computing for each node the scope
@@ -634,8 +691,10 @@ static void walk(resolver *r, TSNode root, visit_fn visit, bool create_scopes)
 			self->scope = parent->scope;
 			if (parent->own_scope != NONE && field_is_inner(parent->type, self->field))
 				self->scope = parent->own_scope;
-			else if (parameter_field_is_outer(parent->type, self->field))
-				/* a default or annotation: evaluated where the def is */
+			else if (parameter_field_is_outer(parent->type, self->field) ||
+			         is_first_comprehension_iterable(parent, self->field))
+				/* a default, an annotation, or a comprehension's first
+				 * iterable: evaluated in the enclosing scope */
 				self->scope = r->scopes[parent->scope].parent;
 			self->skip_value = parent->skip_value && parent->type == LF_KIND_PARENTHESIZED_EXPRESSION;
 			if (depth >= 2 && !ts_node_is_null(frames[depth - 2].skip_child) &&

@@ -26,7 +26,8 @@ static pcre2_code *compile(const char *pattern)
 		fprintf(stderr, "loadfix: internal error: bad suppression pattern %s\n", pattern);
 		abort();
 	}
-	(void)pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);
+	if (!getenv("LOADFIX_NO_JIT")) /* see prefilter.c */
+		(void)pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);
 	return re;
 }
 

@@ -34,7 +34,8 @@ typedef struct lf_check_result {
 	bool changed;
 	uint32_t fixed_count; /* findings fixed */
 	lf_diags diags;       /* findings left, positions in lf_check_result_text() */
-	char *error;          /* a fix refused by verification (caller reports), or NULL */
+	char *error;          /* why the file could not be checked or fixed (the caller
+	                         reports it; nothing was changed), or NULL */
 } lf_check_result;
 
 /* Runs the pipeline on `bytes` (malloc'd with one spare byte; ownership
