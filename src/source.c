@@ -32,13 +32,14 @@ void lf_source_finish(lf_source *src)
 	memset(src, 0, sizeof *src);
 }
 
-bool lf_source_read_fd(lf_source *src, int fd, uint64_t max_size, char **error)
+static bool read_fd(lf_source *src, int fd, uint64_t max_size, bool *too_large, char **error)
 {
 	lf_buf buf;
 	lf_buf_init(&buf);
 	struct stat st;
 	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
 		if ((uint64_t)st.st_size > max_size) {
+			*too_large = true;
 			*error = lf_xasprintf("file is larger than the limit of %llu bytes",
 			                      (unsigned long long)max_size);
 			return false;
@@ -62,6 +63,7 @@ bool lf_source_read_fd(lf_source *src, int fd, uint64_t max_size, char **error)
 			break;
 		buf.len += (size_t)got;
 		if (buf.len > max_size || buf.len >= UINT32_MAX) {
+			*too_large = true;
 			*error = lf_xasprintf("file is larger than the limit of %llu bytes",
 			                      (unsigned long long)max_size);
 			lf_buf_finish(&buf);
@@ -75,10 +77,23 @@ bool lf_source_read_fd(lf_source *src, int fd, uint64_t max_size, char **error)
 	return true;
 }
 
+bool lf_source_read_fd(lf_source *src, int fd, uint64_t max_size, char **error)
+{
+	bool too_large = false;
+	return read_fd(src, fd, max_size, &too_large, error);
+}
+
 bool lf_source_read(lf_source *src, const char *path, uint64_t max_size, char **error)
 {
+	bool too_large = false;
+	return lf_source_read_limited(src, path, max_size, &too_large, error);
+}
+
+bool lf_source_read_limited(lf_source *src, const char *path, uint64_t max_size, bool *too_large, char **error)
+{
+	*too_large = false;
 	if (!path)
-		return lf_source_read_fd(src, STDIN_FILENO, max_size, error);
+		return read_fd(src, STDIN_FILENO, max_size, too_large, error);
 	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (fd < 0) {
 		*error = lf_xstrdup(strerror(errno));
@@ -92,7 +107,7 @@ bool lf_source_read(lf_source *src, const char *path, uint64_t max_size, char **
 		return false;
 	}
 	/* O_NONBLOCK was only for opening a FIFO safely; regular files ignore it. */
-	bool ok = lf_source_read_fd(src, fd, max_size, error);
+	bool ok = read_fd(src, fd, max_size, too_large, error);
 	close(fd);
 	return ok;
 }

@@ -30,6 +30,9 @@ void lf_source_finish(lf_source *src);
  */
 bool lf_source_read(lf_source *src, const char *path, uint64_t max_size, char **error);
 bool lf_source_read_fd(lf_source *src, int fd, uint64_t max_size, char **error);
+/* lf_source_read that also tells why it failed: *too_large is true when the
+ * only problem is the max_size limit (the caller may skip the file). */
+bool lf_source_read_limited(lf_source *src, const char *path, uint64_t max_size, bool *too_large, char **error);
 
 /* 0-based line of a byte offset. */
 uint32_t lf_source_line_of(const lf_source *src, uint32_t offset);
