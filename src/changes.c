@@ -46,17 +46,17 @@ bool lf_changed_files(const char *rev, const char *const *roots, size_t root_cou
 		roots_real[i] = realpath(roots[i], NULL);
 
 	if (!cwd || git_repository_open_ext(&repo, ".", 0, NULL) != 0) {
-		*error = git_error_text("--since needs a git repository");
+		*error = git_error_text("not in a git repository");
 		goto done;
 	}
 	const char *workdir_raw = git_repository_workdir(repo);
 	char *workdir = workdir_raw ? realpath(workdir_raw, NULL) : NULL;
 	if (!workdir) {
-		*error = lf_xstrdup("--since needs a repository with a work tree");
+		*error = lf_xstrdup("the repository has no work tree");
 		goto done;
 	}
 	if (git_revparse_single(&object, repo, rev) != 0 || git_object_peel((git_object **)&tree, object, GIT_OBJECT_TREE) != 0) {
-		*error = git_error_text(rev);
+		*error = git_error_text("no such revision");
 		free(workdir);
 		goto done;
 	}

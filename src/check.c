@@ -100,7 +100,8 @@ static void lint_tree(const lf_check_options *options, const lf_source *src, TST
 		if (lf_suppressed(src, root, diag->start, diag->end, diag->rule->code))
 			lf_diags_remove(diags, i);
 	}
-	qsort(diags->items, diags->count, sizeof(lf_diag), diag_order);
+	if (diags->count > 1)
+		qsort(diags->items, diags->count, sizeof(lf_diag), diag_order);
 }
 
 void lf_check(lf_worker *worker, const lf_check_options *options, uint8_t *bytes, uint32_t len,

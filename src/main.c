@@ -397,6 +397,16 @@ static void print_walk_errors(lf_buf *errors)
 	}
 }
 
+/* Frees what main() holds, for early exits too (LeakSanitizer runs on
+ * every exit in the sanitizer build). */
+static int finish(lf_settings *s, lf_file_list *files, int status)
+{
+	lf_file_list_finish(files);
+	lf_settings_finish(s);
+	lf_diff_shutdown();
+	return status;
+}
+
 int main(int argc, char **argv)
 {
 	lf_settings s;
@@ -430,17 +440,19 @@ int main(int argc, char **argv)
 		else
 			walk_roots[walk_count++] = roots[i];
 	}
+	bool walk_ok = true;
 	if (stdin_seen && walk_count && s.mode == LF_MODE_FIX) {
 		fputs("loadfix: '--fix -' reads one file from stdin and cannot be combined with other paths\n", stderr);
-		return EXIT_ERROR;
+		free(walk_roots);
+		return finish(&s, &files, EXIT_ERROR);
 	}
-	bool walk_ok = true;
 	if (s.since) {
 		char *error = NULL;
 		if (!lf_changed_files(s.since, walk_roots, s.path_count ? walk_count : 0, &files, &error)) {
-			fprintf(stderr, "loadfix: --since %s\n", error);
+			fprintf(stderr, "loadfix: --since %s: %s\n", s.since, error);
 			free(error);
-			return EXIT_ERROR;
+			free(walk_roots);
+			return finish(&s, &files, EXIT_ERROR);
 		}
 	} else if (walk_count) {
 		lf_walk_options walk = {

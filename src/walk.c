@@ -47,7 +47,8 @@ static int compare_paths(const void *a, const void *b)
 
 void lf_file_list_sort_unique(lf_file_list *list)
 {
-	qsort(list->paths, list->count, sizeof(char *), compare_paths);
+	if (list->count > 1)
+		qsort(list->paths, list->count, sizeof(char *), compare_paths);
 	size_t kept = 0;
 	for (size_t i = 0; i < list->count; i++) {
 		if (kept && strcmp(list->paths[kept - 1], list->paths[i]) == 0)

@@ -51,6 +51,6 @@ expect_status "--since a bad revision" 2 "$LOADFIX" --since no-such-rev
 expect "bad revision message" contains "$ERR" "loadfix: --since no-such-rev"
 cd "$WORK"
 expect_status "--since outside a repository" 2 "$LOADFIX" --since HEAD
-expect "outside a repository message" contains "$ERR" "--since needs a git repository"
+expect "outside a repository message" contains "$ERR" "loadfix: --since HEAD: not in a git repository"
 
 finish
