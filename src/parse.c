@@ -1,7 +1,9 @@
 #include "loadfix/parse.h"
 
 #include <stdio.h>
+#include <stdbool.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "loadfix/buf.h"
 
@@ -39,10 +41,35 @@ void lf_parser_destroy(lf_parser *parser)
 	free(parser);
 }
 
+/* A lone '\r' (not before '\n') somewhere in bytes? */
+static bool has_lone_cr(const uint8_t *bytes, uint32_t len)
+{
+	for (const uint8_t *p = bytes; (p = memchr(p, '\r', (size_t)(bytes + len - p))); p++)
+		if (p + 1 == bytes + len || p[1] != '\n')
+			return true;
+	return false;
+}
+
 TSTree *lf_parser_parse(lf_parser *parser, const uint8_t *bytes, uint32_t len)
 {
 	ts_parser_reset(parser->ts);
-	return ts_parser_parse_string_encoding(parser->ts, NULL, (const char *)bytes, len, TSInputEncodingUTF8);
+	if (!has_lone_cr(bytes, len))
+		return ts_parser_parse_string_encoding(parser->ts, NULL, (const char *)bytes, len, TSInputEncodingUTF8);
+	/*
+	 * Python ends a line at a lone '\r'; the grammar does not (a comment
+	 * would run on over the next line and hide a call in it).  Parse a copy
+	 * with each lone '\r' turned into '\n': same length, so every offset in
+	 * the tree is an offset into the original bytes.  tree-sitter keeps no
+	 * pointer to its input, so the copy can go right away.
+	 */
+	uint8_t *copy = lf_xmalloc((size_t)len + 1);
+	memcpy(copy, bytes, len);
+	for (uint32_t i = 0; i < len; i++)
+		if (copy[i] == '\r' && (i + 1 == len || copy[i + 1] != '\n'))
+			copy[i] = '\n';
+	TSTree *tree = ts_parser_parse_string_encoding(parser->ts, NULL, (const char *)copy, len, TSInputEncodingUTF8);
+	free(copy);
+	return tree;
 }
 
 uint32_t lf_count_parse_errors(TSNode node)

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <uninorm.h>
 
 #include "loadfix/buf.h"
 
@@ -236,7 +237,30 @@ static bool group(lf_prefilter *p, int n, const uint8_t *bytes, const uint8_t **
 	return true;
 }
 
+static bool may_refer(lf_prefilter *p, const uint8_t *bytes, size_t len);
+
 bool lf_prefilter_may_refer(lf_prefilter *p, const uint8_t *bytes, size_t len)
+{
+	if (may_refer(p, bytes, len))
+		return true;
+	/* Python compares names after NFKC normalisation (`ｔｏｒｃｈ.load`):
+	 * a file with non-ASCII text is checked again in normal form.  Text
+	 * that is not valid UTF-8 cannot spell a name that way. */
+	bool ascii = true;
+	for (size_t i = 0; i < len && ascii; i++)
+		ascii = bytes[i] < 0x80;
+	if (ascii)
+		return false;
+	size_t normal_len = 0;
+	uint8_t *normal = u8_normalize(UNINORM_NFKC, bytes, len, NULL, &normal_len);
+	if (!normal)
+		return false;
+	bool result = may_refer(p, normal, normal_len);
+	free(normal);
+	return result;
+}
+
+static bool may_refer(lf_prefilter *p, const uint8_t *bytes, size_t len)
 {
 	size_t at = 0;
 	match_result r = next_match(p, TORCH_WORD_RE, bytes, len, &at);

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "loadfix/buf.h"
+#include "loadfix/names.h"
 #include "loadfix/syntax.h"
 
 /* What a binding makes a name stand for, as a bit set (a name may have
@@ -27,6 +28,7 @@ enum binding_kind {
 typedef struct binding {
 	uint32_t scope;
 	uint32_t name_start, name_len;
+	uint8_t *normal_name; /* owned NFKC form of a non-ASCII name, or NULL */
 	enum binding_kind kind;
 	unsigned value;
 	TSNode alias_of;
@@ -65,8 +67,7 @@ static bool is(TSNode node, lf_kind kind)
 bool lf_node_text_is(TSNode node, const lf_source *src, const char *text)
 {
 	uint32_t start = ts_node_start_byte(node), end = ts_node_end_byte(node);
-	size_t len = strlen(text);
-	return end - start == len && memcmp(src->bytes + start, text, len) == 0;
+	return lf_name_equals(src->bytes + start, end - start, text);
 }
 
 TSNode lf_node_unparenthesize(TSNode node)
@@ -118,10 +119,13 @@ static void bind(resolver *r, uint32_t scope_id, TSNode name, enum binding_kind 
 		r->bindings = lf_xrealloc(r->bindings, sizeof(binding) * r->binding_cap);
 	}
 	uint32_t start = ts_node_start_byte(name);
+	size_t normal_len = 0;
+	uint8_t *normal = lf_name_normalize(r->src->bytes + start, ts_node_end_byte(name) - start, &normal_len);
 	r->bindings[r->binding_count++] = (binding){
 	    .scope = scope_id,
 	    .name_start = start,
-	    .name_len = ts_node_end_byte(name) - start,
+	    .name_len = normal ? (uint32_t)normal_len : ts_node_end_byte(name) - start,
+	    .normal_name = normal,
 	    .kind = kind,
 	    .value = value,
 	    .alias_of = alias_of,
@@ -158,9 +162,30 @@ static void bind_targets(resolver *r, uint32_t scope_id, TSNode target)
 	}
 }
 
+/* Whether a dotted_name (`torch . serialization` with any spacing, names
+ * normalised) spells `text` ("torch.serialization"). */
 static bool dotted_is(TSNode dotted, const lf_source *src, const char *text)
 {
-	return lf_node_text_is(dotted, src, text);
+	if (!is(dotted, LF_KIND_DOTTED_NAME))
+		return is(dotted, LF_KIND_IDENTIFIER) && lf_node_text_is(dotted, src, text);
+	uint32_t n = ts_node_named_child_count(dotted);
+	const char *part = text;
+	for (uint32_t i = 0; i < n; i++) {
+		TSNode child = ts_node_named_child(dotted, i);
+		if (is(child, LF_KIND_COMMENT))
+			continue;
+		const char *dot = strchr(part, '.');
+		size_t len = dot ? (size_t)(dot - part) : strlen(part);
+		if (!part[0] || len >= 32)
+			return false;
+		char word[32];
+		memcpy(word, part, len);
+		word[len] = '\0';
+		if (!lf_node_text_is(child, src, word))
+			return false;
+		part = dot ? dot + 1 : part + len;
+	}
+	return *part == '\0';
 }
 
 /* The value of the module a dotted name such as `torch.serialization` names. */
@@ -317,6 +342,8 @@ static void collect_bindings(resolver *r, TSNode node, uint32_t scope_id, uint32
 
 static const uint8_t *binding_name(const resolver *r, const binding *b)
 {
+	if (b->normal_name)
+		return b->normal_name;
 	return b->name_start == NONE ? (const uint8_t *)"load" : r->src->bytes + b->name_start;
 }
 
@@ -464,8 +491,14 @@ static unsigned classify(resolver *r, TSNode node, uint32_t scope_id, int depth)
 {
 	node = lf_node_unparenthesize(node);
 	if (is(node, LF_KIND_IDENTIFIER)) {
-		uint32_t start = ts_node_start_byte(node);
-		return lookup(r, r->src->bytes + start, ts_node_end_byte(node) - start, scope_id, depth);
+		uint32_t start = ts_node_start_byte(node), len = ts_node_end_byte(node) - start;
+		size_t normal_len;
+		uint8_t *normal = lf_name_normalize(r->src->bytes + start, len, &normal_len);
+		if (!normal)
+			return lookup(r, r->src->bytes + start, len, scope_id, depth);
+		unsigned value = lookup(r, normal, (uint32_t)normal_len, scope_id, depth);
+		free(normal);
+		return value;
 	}
 	if (!is(node, LF_KIND_ATTRIBUTE))
 		return 0;
@@ -745,6 +778,8 @@ void lf_resolve_load_refs(TSTree *tree, const lf_source *src, lf_refs *refs)
 	index_bindings(&r);
 	walk(&r, root, visit_references, false);
 	free(r.scopes);
+	for (uint32_t i = 0; i < r.binding_count; i++)
+		free(r.bindings[i].normal_name);
 	free(r.bindings);
 	free(r.heads);
 }

@@ -9,20 +9,45 @@
 
 #include "loadfix/buf.h"
 
+/* Whether a line ends at bytes[i]: '\n', or a '\r' not followed by '\n'
+ * (Python's tokenizer accepts a lone CR as a line end, so must we). */
+static bool ends_line(const uint8_t *bytes, uint32_t len, uint32_t i)
+{
+	return bytes[i] == '\n' || (bytes[i] == '\r' && (i + 1 == len || bytes[i + 1] != '\n'));
+}
+
 void lf_source_init(lf_source *src, uint8_t *bytes, uint32_t len)
 {
 	src->bytes = bytes;
 	src->len = len;
 	src->bytes[len] = '\0';
+	/* Fast path: without any '\r', memchr for '\n' does it all. */
+	bool has_cr = memchr(bytes, '\r', len) != NULL;
 	uint32_t count = 1;
-	for (const uint8_t *p = bytes; (p = memchr(p, '\n', (size_t)(bytes + len - p))); p++)
-		count++;
+	for (uint32_t i = 0; i < len; i++) {
+		if (!has_cr) {
+			const uint8_t *nl = memchr(bytes + i, '\n', len - i);
+			if (!nl)
+				break;
+			i = (uint32_t)(nl - bytes);
+			count++;
+		} else if (ends_line(bytes, len, i)) {
+			count++;
+		}
+	}
 	src->line_starts = lf_xmalloc(sizeof(uint32_t) * count);
 	src->line_count = count;
 	src->line_starts[0] = 0;
 	uint32_t line = 1;
-	for (const uint8_t *p = bytes; (p = memchr(p, '\n', (size_t)(bytes + len - p))); p++)
-		src->line_starts[line++] = (uint32_t)(p - bytes) + 1;
+	for (uint32_t i = 0; i < len && line < count; i++) {
+		if (!has_cr) {
+			const uint8_t *nl = memchr(bytes + i, '\n', len - i);
+			i = (uint32_t)(nl - bytes);
+			src->line_starts[line++] = i + 1;
+		} else if (ends_line(bytes, len, i)) {
+			src->line_starts[line++] = i + 1;
+		}
+	}
 }
 
 void lf_source_finish(lf_source *src)
@@ -167,8 +192,11 @@ bool lf_source_first_on_line(const lf_source *src, uint32_t offset)
 
 const char *lf_source_line_ending(const lf_source *src, uint32_t offset)
 {
-	const uint8_t *nl = memchr(src->bytes + offset, '\n', src->len - offset);
-	if (nl && nl > src->bytes && nl[-1] == '\r')
-		return "\r\n";
+	for (uint32_t i = offset; i < src->len; i++) {
+		if (src->bytes[i] == '\n')
+			return i > 0 && src->bytes[i - 1] == '\r' ? "\r\n" : "\n";
+		if (src->bytes[i] == '\r')
+			return i + 1 < src->len && src->bytes[i + 1] == '\n' ? "\r\n" : "\r";
+	}
 	return "\n";
 }

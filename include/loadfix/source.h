@@ -8,9 +8,9 @@
 /*
  * The raw bytes of one Python file.  loadfix never decodes source: offsets
  * are uint32_t byte offsets (tree-sitter's own unit), so latin-1 files and
- * invalid UTF-8 pass through untouched.  Lines are counted by '\n' (a
- * preceding '\r' belongs to the line ending), matching tree-sitter rows and
- * diff/patch lines.
+ * invalid UTF-8 pass through untouched.  Lines end at '\n', '\r\n' or a
+ * lone '\r', as Python's tokenizer has it (so line numbers match Python's
+ * even in old Mac-style files).
  */
 typedef struct lf_source {
 	uint8_t *bytes; /* owned; NUL-terminated for convenience */
@@ -43,8 +43,8 @@ uint32_t lf_source_column_of(const lf_source *src, uint32_t offset);
 uint32_t lf_source_line_start(const lf_source *src, uint32_t offset);
 /* True when only spaces, tabs or form feeds precede `offset` on its line. */
 bool lf_source_first_on_line(const lf_source *src, uint32_t offset);
-/* The line ending ("\n" or "\r\n") that ends the line holding `offset`;
- * "\n" when that line is the last and has none. */
+/* The line ending ("\n", "\r\n" or "\r") that ends the line holding
+ * `offset`; "\n" when that line is the last and has none. */
 const char *lf_source_line_ending(const lf_source *src, uint32_t offset);
 
 #endif

@@ -82,6 +82,15 @@ static void test_line_of_and_line_start(void **state)
 	assert_int_equal(lf_source_line_of(&src, 2), 1);
 	lf_source_finish(&src);
 
+	/* lone CRs end lines (Python's tokenizer); a CRLF is one ending */
+	source_from(&src, "a\rb\r\nc\rd");
+	assert_int_equal(src.line_count, 4);
+	assert_int_equal(lf_source_line_of(&src, 2), 1);  /* b */
+	assert_int_equal(lf_source_line_of(&src, 5), 2);  /* c */
+	assert_int_equal(lf_source_line_of(&src, 7), 3);  /* d */
+	assert_true(lf_source_first_on_line(&src, 5));
+	lf_source_finish(&src);
+
 	source_from(&src, "");
 	assert_int_equal(src.line_count, 1);
 	assert_int_equal(lf_source_line_of(&src, 0), 0);
@@ -128,12 +137,15 @@ static void test_line_ending(void **state)
 	assert_string_equal(ending_in("a\r\nb", 3), "\n");
 	assert_string_equal(ending_in("a\r\nb", 4), "\n");
 	assert_string_equal(ending_in("", 0), "\n");
+	/* a lone CR ends a line, as in Python's tokenizer */
+	assert_string_equal(ending_in("a\rb\r", 0), "\r");
+	assert_string_equal(ending_in("a\rb\n", 2), "\n");
 	/* mixed: each line its own */
 	assert_string_equal(ending_in("a\nb\r\nc\n", 0), "\n");
 	assert_string_equal(ending_in("a\nb\r\nc\n", 2), "\r\n");
 	assert_string_equal(ending_in("a\nb\r\nc\n", 5), "\n");
-	/* a lone \r is no line ending */
-	assert_string_equal(ending_in("a\rb\n", 0), "\n");
+	/* a lone \r is a line ending of its own (Python's tokenizer) */
+	assert_string_equal(ending_in("a\rb\n", 0), "\r");
 	assert_string_equal(ending_in("\n", 0), "\n");
 }
 

@@ -1,0 +1,1030 @@
+#!/usr/bin/python3
+"""Differential test of loadfix against Python's own parser.
+
+Usage:
+    /usr/bin/python3 tests/differential/ast_diff.py LOADFIX_BINARY [CORPUS_DIR...]
+
+Without corpus directories it uses the CPython standard library
+(/usr/lib/python3.11) and Debian python3-torch's sources (torch, plus
+torchvision and torchaudio when installed).
+
+Every *.py file of every corpus is copied into a temporary directory
+(relative paths kept), then loadfix runs on the copy three times:
+
+    loadfix --output-format json --unsafe-fixes COPY   (the report)
+    loadfix --fix --unsafe-fixes COPY                  (in place)
+    loadfix --diff --unsafe-fixes COPY                 (must now be empty)
+
+and each file that Python's `ast` module parses in its original form is
+checked with the standard library only (see README.md next to this file):
+
+  * the fixed file still parses, and compiles when it changed;
+  * a structural walk over both ASTs (no attributes) finds no difference
+    except Call nodes that gained exactly one trailing keyword
+    `weights_only=True`, or whose `weights_only=False` became `True`;
+  * each changed call's callee looks like torch's load (`X.load`, a bare
+    name, or `partial(X.load, ...)`), and none passes **kwargs, *args or
+    pickle_module, which the README says are never fixed;
+  * the fixed bytes equal the original with the report's applied edits
+    spliced in, and every applied fix in the report matches one changed
+    call at the reported position, and vice versa;
+  * every call that a conservative, scope-aware AST check takes for
+    torch.load either has `weights_only=True` after the fix or is reported
+    without an applied fix (LF001/LF002/LF003).  Calls whose resolution the
+    simple check cannot settle are listed as "needs review", not failed.
+
+Exit status 0 only when no check failed.  The last line of output is
+`N passed, M failed` (files that Python parsed).
+"""
+
+import argparse
+import ast
+import collections
+import io
+import json
+import multiprocessing
+import os
+import re
+import shutil
+import stat
+import subprocess
+import sys
+import tempfile
+import time
+import tokenize
+import warnings
+
+DEFAULT_CORPORA = [
+    "/usr/lib/python3.11",
+    "/usr/lib/python3/dist-packages/torch",
+    "/usr/lib/python3/dist-packages/torchvision",
+    "/usr/lib/python3/dist-packages/torchaudio",
+]
+
+# Directory names loadfix's walker skips (README "Walking", src/walk.c),
+# plus hidden directories.  Files below them are named on the command line
+# instead, which loadfix always checks.  A superset is harmless: loadfix
+# de-duplicates paths.
+WALK_SKIPPED_DIRS = {
+    "__pycache__", "venv", "node_modules", "site-packages", "__pypackages__",
+    "build", "dist",
+}
+
+UNAPPLIED_CODES = ("LF001", "LF002", "LF003")
+SUPPRESS_RE = re.compile(r"#\s*(noqa|nosec)\b", re.I)
+MAX_FAILURES_PER_FILE = 10
+
+
+# --------------------------------------------------------------------------
+# Source helpers
+
+
+def decode_source(data):
+    """The text Python sees for these bytes, or None."""
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+        return data.decode(encoding)
+    except (SyntaxError, LookupError, UnicodeDecodeError):
+        return None
+
+
+def parse_bytes(data):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return ast.parse(data)
+
+
+def split_lines(text):
+    """Lines as ast numbers them (\\r\\n, \\r and \\n end a line)."""
+    return re.split(r"\r\n|\r|\n", text)
+
+
+class Positions:
+    """Maps ast positions (line, UTF-8 column) to loadfix's: byte offsets
+    into the file and 1-based columns in code points."""
+
+    def __init__(self, data, text):
+        self.lines = split_lines(text) if text is not None else []
+        self.encoding = None
+        if text is not None:
+            self.encoding = tokenize.detect_encoding(io.BytesIO(data).readline)[0]
+        bom = 3 if data.startswith(b"\xef\xbb\xbf") else 0
+        self.starts = [bom] + [m.end() for m in re.finditer(rb"\r\n|\r|\n", data)]
+
+    def column(self, lineno, col_offset):
+        if not 0 < lineno <= len(self.lines):
+            return None
+        prefix = self.lines[lineno - 1].encode("utf-8", "surrogatepass")[:col_offset]
+        return len(prefix.decode("utf-8", "replace")) + 1
+
+    def offset(self, lineno, col_offset):
+        if not 0 < lineno <= min(len(self.lines), len(self.starts)):
+            return None
+        prefix = self.lines[lineno - 1].encode("utf-8", "surrogatepass")[:col_offset]
+        enc = "utf-8" if self.encoding == "utf-8-sig" else self.encoding
+        try:
+            return self.starts[lineno - 1] + len(prefix.decode("utf-8", "replace").encode(enc))
+        except (UnicodeError, LookupError):
+            return None
+
+    def start(self, node):
+        return self.offset(node.lineno, node.col_offset)
+
+    def end(self, node):
+        return self.offset(node.end_lineno, node.end_col_offset)
+
+    def line(self, lineno):
+        return self.lines[lineno - 1] if 0 < lineno <= len(self.lines) else ""
+
+
+def segment(text, node, limit=80):
+    try:
+        s = ast.get_source_segment(text, node)
+    except Exception:  # noqa: BLE001 - a best-effort display string
+        s = None
+    if s is None:
+        s = "<%s>" % type(node).__name__
+    s = " ".join(s.split())
+    return s if len(s) <= limit else s[: limit - 3] + "..."
+
+
+def is_const(node, value):
+    return isinstance(node, ast.Constant) and node.value is value
+
+
+def weights_only_kw(call):
+    for kw in call.keywords:
+        if kw.arg == "weights_only":
+            return kw
+    return None
+
+
+def dotted(node):
+    parts = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if isinstance(node, ast.Name):
+        parts.append(node.id)
+        return list(reversed(parts))
+    return None
+
+
+# --------------------------------------------------------------------------
+# Structural comparison
+
+
+def same_leaf(a, b):
+    if type(a) is not type(b):
+        return False
+    if a == b:
+        return True
+    return a != a and b != b  # two NaNs
+
+
+def compare_trees(orig, fixed):
+    """Walk both trees in parallel.
+
+    Returns (diffs, changes, call_map, debug_texts): diffs is a list of
+    (line, message) for every difference that is not an allowed one;
+    changes is a list of (orig_call, fixed_call, kind) with kind 'appended'
+    or 'flipped'; call_map maps id(orig_call) to the matching fixed Call;
+    debug_texts lists (line, original text, fixed Constant) for f-string
+    `{expr=}` labels that changed with the expression (needs review).
+    """
+    diffs, changes, call_map, debug_texts = [], [], {}, []
+    stack = [(orig, fixed, 1, "Module")]
+    while stack:
+        a, b, line, where = stack.pop()
+        if isinstance(a, ast.AST):
+            line = getattr(a, "lineno", line)
+            if type(a) is not type(b):
+                diffs.append((line, "%s became %s (in %s)" % (
+                    type(a).__name__, type(b).__name__, where)))
+                continue
+            name = type(a).__name__
+            if isinstance(a, ast.Call):
+                call_map[id(a)] = b
+                kind, pairs, problem = compare_keywords(a.keywords, b.keywords)
+                if problem:
+                    diffs.append((line, problem))
+                    continue
+                if kind != "same":
+                    changes.append((a, b, kind))
+                stack.append((a.func, b.func, line, "Call.func"))
+                stack.append((a.args, b.args, line, "Call.args"))
+                for ka, kb in pairs:
+                    stack.append((ka, kb, line, "Call.keywords"))
+                continue
+            for field in a._fields:
+                stack.append((getattr(a, field, None), getattr(b, field, None),
+                              line, "%s.%s" % (name, field)))
+        elif isinstance(a, list):
+            if where == "JoinedStr.values" and isinstance(b, list) and len(a) == len(b):
+                # f"{torch.load(p)=}": the debug text before the value is the
+                # expression's source, so the fix changes it too.
+                for i in range(len(a) - 1):
+                    x, y, nxt = a[i], b[i], a[i + 1]
+                    if (isinstance(x, ast.Constant) and isinstance(y, ast.Constant)
+                            and isinstance(nxt, ast.FormattedValue)
+                            and isinstance(x.value, str) and isinstance(y.value, str)
+                            and x.value != y.value and x.value.rstrip().endswith("=")
+                            and y.value.rstrip().endswith("=")):
+                        debug_texts.append((line, x.value, y))
+                        a, b = a[:i] + a[i + 1:], b[:i] + b[i + 1:]
+                        break
+            if not isinstance(b, list) or len(a) != len(b):
+                diffs.append((line, "%s: %d elements became %s" % (
+                    where, len(a), len(b) if isinstance(b, list) else type(b).__name__)))
+                continue
+            for x, y in zip(a, b):
+                stack.append((x, y, line, where))
+        elif not same_leaf(a, b):
+            diffs.append((line, "%s: %r became %r" % (where, a, b)))
+    return diffs, changes, call_map, debug_texts
+
+
+def kw_names(kws):
+    return "[%s]" % ", ".join("**" if k.arg is None else k.arg for k in kws)
+
+
+def compare_keywords(ka, kb):
+    """(kind, pairs to compare deeply, problem or None)."""
+    if len(kb) == len(ka):
+        pairs, flipped = [], 0
+        for x, y in zip(ka, kb):
+            if (x.arg == y.arg == "weights_only" and is_const(x.value, False)
+                    and is_const(y.value, True)):
+                flipped += 1
+            else:
+                pairs.append((x, y))
+        if flipped > 1:
+            return None, None, "several weights_only keywords flipped in one call"
+        return ("flipped" if flipped else "same"), pairs, None
+    if len(kb) == len(ka) + 1:
+        last = kb[-1]
+        if last.arg == "weights_only" and is_const(last.value, True):
+            if any(k.arg == "weights_only" for k in ka):
+                return None, None, ("weights_only=True appended to a call that "
+                                    "already has weights_only (duplicate keyword)")
+            return "appended", list(zip(ka, kb[:-1])), None
+    return None, None, "Call keywords %s became %s" % (kw_names(ka), kw_names(kb))
+
+
+def normalize_changes(changes):
+    """Undo the allowed changes on the fixed tree (for the ast.dump check)."""
+    undo = []
+    for _a, b, kind in changes:
+        if kind == "appended":
+            undo.append((b, "keywords", b.keywords))
+            b.keywords = b.keywords[:-1]
+        else:
+            kw = weights_only_kw(b)
+            undo.append((kw, "value", kw.value))
+            kw.value = ast.Constant(value=False)
+    return undo
+
+
+def restore(undo):
+    for node, field, value in reversed(undo):
+        setattr(node, field, value)
+
+
+def callee_kind(call):
+    """'partial' for partial(X.load|name, ...), 'attr' for X.load, 'name', or None."""
+    f = call.func
+    is_partial = ((isinstance(f, ast.Attribute) and f.attr == "partial")
+                  or (isinstance(f, ast.Name) and f.id == "partial"))
+    if is_partial and call.args:
+        g = call.args[0]
+        if (isinstance(g, ast.Attribute) and g.attr == "load") or isinstance(g, ast.Name):
+            return "partial"
+    if isinstance(f, ast.Attribute) and f.attr == "load":
+        return "attr"
+    if isinstance(f, ast.Name):
+        return "name"
+    return None
+
+
+def documented_blocker(call, kind):
+    """A reason the README gives for never appending weights_only=True."""
+    args = call.args[1:] if kind == "partial" else call.args
+    if any(isinstance(a, ast.Starred) for a in args):
+        return "*args"
+    if any(k.arg is None for k in call.keywords):
+        return "**kwargs"
+    if any(k.arg == "pickle_module" for k in call.keywords) or len(args) >= 3:
+        return "pickle_module"
+    if (len(call.args) == 1 and not call.keywords and isinstance(call.args[0], ast.GeneratorExp)
+            and (call.args[0].end_lineno, call.args[0].end_col_offset)
+            == (call.end_lineno, call.end_col_offset)):
+        return "bare generator argument"  # it shares the call's parentheses
+    return None
+
+
+# --------------------------------------------------------------------------
+# A conservative, scope-aware "looks like torch.load" check
+
+
+class Scope:
+    def __init__(self, kind, parent):
+        self.kind = kind  # module, function, class, comprehension
+        self.parent = parent
+        self.bindings = collections.defaultdict(set)
+        self.globals = set()
+        self.nonlocals = set()
+
+    def bind(self, name, kind):
+        self.bindings[name].add(kind)
+
+
+def import_kind(module_name):
+    """Kind of the name bound by `import module_name as x`."""
+    if module_name == "torch":
+        return "torch"
+    if module_name == "torch.serialization":
+        return "torch.serialization"
+    return "other-import"  # torch.nn as nn and anything else
+
+
+class Binder(ast.NodeVisitor):
+    """Records name bindings per scope and the scope of each Call."""
+
+    def __init__(self):
+        self.module = Scope("module", None)
+        self.scope = self.module
+        self.call_scope = {}
+
+    def _bind(self, name, kind):
+        if name in self.scope.globals:
+            self.module.bind(name, kind)
+        elif name in self.scope.nonlocals:
+            scope = self.scope.parent
+            while scope.parent is not None and (
+                    scope.kind == "class" or name not in scope.bindings):
+                scope = scope.parent
+            scope.bind(name, kind)
+        else:
+            self.scope.bind(name, kind)
+
+    # scopes -------------------------------------------------------------
+    def _function(self, node, args, body, name=None):
+        if name is not None:
+            self._bind(name, "other")
+        for d in getattr(node, "decorator_list", []):
+            self.visit(d)
+        for d in args.defaults + [d for d in args.kw_defaults if d is not None]:
+            self.visit(d)
+        for a in args.posonlyargs + args.args + args.kwonlyargs + [args.vararg, args.kwarg]:
+            if a is not None and a.annotation is not None:
+                self.visit(a.annotation)
+        if getattr(node, "returns", None) is not None:
+            self.visit(node.returns)
+        outer = self.scope
+        self.scope = Scope("function", outer)
+        for a in args.posonlyargs + args.args + args.kwonlyargs + [args.vararg, args.kwarg]:
+            if a is not None:
+                self._bind(a.arg, "param")
+        if isinstance(body, list):
+            for stmt in body:
+                self.visit(stmt)
+        else:
+            self.visit(body)
+        self.scope = outer
+
+    def visit_FunctionDef(self, node):
+        self._function(node, node.args, node.body, node.name)
+
+    visit_AsyncFunctionDef = visit_FunctionDef
+
+    def visit_Lambda(self, node):
+        self._function(node, node.args, node.body)
+
+    def visit_ClassDef(self, node):
+        for d in node.decorator_list + node.bases + node.keywords:
+            self.visit(d)
+        outer = self.scope
+        self.scope = Scope("class", outer)
+        for stmt in node.body:
+            self.visit(stmt)
+        self.scope = outer
+        self._bind(node.name, "other")
+
+    def _comprehension(self, node, elts):
+        outer = self.scope
+        self.visit(node.generators[0].iter)
+        self.scope = Scope("comprehension", outer)
+        for i, gen in enumerate(node.generators):
+            self._targets(gen.target)
+            if i:
+                self.visit(gen.iter)
+            for cond in gen.ifs:
+                self.visit(cond)
+        for e in elts:
+            self.visit(e)
+        self.scope = outer
+
+    def visit_ListComp(self, node):
+        self._comprehension(node, [node.elt])
+
+    visit_SetComp = visit_GeneratorExp = visit_ListComp
+
+    def visit_DictComp(self, node):
+        self._comprehension(node, [node.key, node.value])
+
+    # bindings -----------------------------------------------------------
+    def _targets(self, target, kind="other"):
+        for n in ast.walk(target):
+            if isinstance(n, ast.Name) and isinstance(n.ctx, (ast.Store, ast.Del)):
+                self._bind(n.id, kind)
+
+    def visit_Import(self, node):
+        for alias in node.names:
+            if alias.asname:
+                self._bind(alias.asname, import_kind(alias.name))
+            else:
+                top = alias.name.split(".")[0]
+                self._bind(top, "torch" if top == "torch" else "other-import")
+
+    def visit_ImportFrom(self, node):
+        module = node.module if not node.level else None
+        for alias in node.names:
+            if alias.name == "*":
+                continue  # not followed: the simple check stays conservative
+            name = alias.asname or alias.name
+            if module == "torch" and alias.name == "load":
+                kind = "load"
+            elif module == "torch.serialization" and alias.name == "load":
+                kind = "load"
+            elif module == "torch" and alias.name == "serialization":
+                kind = "torch.serialization"
+            else:
+                kind = "other-import"
+            self._bind(name, kind)
+
+    def visit_Assign(self, node):
+        kind = "none" if is_const(node.value, None) else "other"
+        for t in node.targets:
+            self._targets(t, kind)
+        self.generic_visit(node)
+
+    def visit_AugAssign(self, node):
+        self._targets(node.target)
+        self.generic_visit(node)
+
+    def visit_AnnAssign(self, node):
+        if node.value is not None:
+            self._targets(node.target, "none" if is_const(node.value, None) else "other")
+        self.generic_visit(node)
+
+    def visit_For(self, node):
+        self._targets(node.target)
+        self.generic_visit(node)
+
+    visit_AsyncFor = visit_For
+
+    def visit_withitem(self, node):
+        if node.optional_vars is not None:
+            self._targets(node.optional_vars)
+        self.generic_visit(node)
+
+    def visit_NamedExpr(self, node):
+        scope = self.scope
+        while scope.kind == "comprehension":
+            scope = scope.parent
+        scope.bind(node.target.id, "other")
+        self.visit(node.value)
+
+    def visit_ExceptHandler(self, node):
+        if node.name:
+            self._bind(node.name, "other")
+        if node.type is not None:
+            self.visit(node.type)
+        for stmt in node.body:
+            self.visit(stmt)
+
+    def visit_Delete(self, node):
+        for t in node.targets:
+            self._targets(t)
+        self.generic_visit(node)
+
+    def visit_Global(self, node):
+        self.scope.globals.update(node.names)
+
+    def visit_Nonlocal(self, node):
+        self.scope.nonlocals.update(node.names)
+
+    def visit_MatchAs(self, node):
+        if node.name:
+            self._bind(node.name, "other")
+        self.generic_visit(node)
+
+    def visit_MatchStar(self, node):
+        if node.name:
+            self._bind(node.name, "other")
+
+    def visit_MatchMapping(self, node):
+        if node.rest:
+            self._bind(node.rest, "other")
+        self.generic_visit(node)
+
+    def visit_Call(self, node):
+        self.call_scope[id(node)] = self.scope
+        self.generic_visit(node)
+
+
+def resolve(name, scope, module):
+    """Binding kinds of `name` seen from `scope`, or None when unbound."""
+    start = scope
+    while scope is not None:
+        if name in scope.globals:
+            scope = module
+            return set(module.bindings.get(name, ())) or None
+        if scope.kind == "class" and scope is not start:
+            scope = scope.parent
+            continue
+        if name in scope.bindings and name not in scope.nonlocals:
+            return scope.bindings[name]
+        scope = scope.parent
+    return None
+
+
+def torch_load_candidate(call, binder):
+    """'clean' or 'ambiguous' when the call looks like torch.load, else None."""
+    scope = binder.call_scope.get(id(call))
+    if scope is None:
+        return None, None
+    f = call.func
+    if isinstance(f, ast.Attribute) and f.attr == "load":
+        parts = dotted(f.value)
+        if parts is None or len(parts) > 2:
+            return None, None
+        kinds = resolve(parts[0], scope, binder.module)
+        if not kinds:
+            return None, None
+        if len(parts) == 1:
+            good = kinds & {"torch", "torch.serialization"}
+        elif parts[1] == "serialization":
+            good = kinds & {"torch"}
+        else:
+            return None, None
+    elif isinstance(f, ast.Name):
+        kinds = resolve(f.id, scope, binder.module)
+        if not kinds:
+            return None, None
+        good = kinds & {"load"}
+    else:
+        return None, None
+    if not good:
+        return None, None
+    rest = kinds - good - {"none"}
+    return ("clean" if not rest else "ambiguous"), sorted(kinds)
+
+
+# --------------------------------------------------------------------------
+# Per-file check (runs in worker processes)
+
+
+def apply_edits(data, edits):
+    """Splice report edits (byte offsets) into data, or None if they overlap."""
+    spans = sorted((e["start"]["offset"], e["end"]["offset"], i, e["content"])
+                   for i, e in enumerate(edits))
+    out, pos = [], 0
+    last_insert = None
+    for start, end, _i, content in spans:
+        if start < pos or (start == end and last_insert == start):
+            return None
+        out.append(data[pos:start])
+        out.append(content.encode("utf-8"))
+        pos = end
+        last_insert = start if start == end else None
+    out.append(data[pos:])
+    return b"".join(out)
+
+
+def check_file(task):
+    sys.setrecursionlimit(max(sys.getrecursionlimit(), 20000))
+    orig_path, copy_path, display, findings = task
+    res = {
+        "display": display, "parsed": False, "parse_error": None, "changed": False,
+        "failures": [], "review": [], "changes": [], "candidates": collections.Counter(),
+        "suppressed": [], "unmatched_findings": [],
+    }
+
+    def fail(line, msg):
+        if len(res["failures"]) < MAX_FAILURES_PER_FILE:
+            res["failures"].append("%s:%s: %s" % (display, line, msg))
+        elif len(res["failures"]) == MAX_FAILURES_PER_FILE:
+            res["failures"].append("%s: ... more failures in this file" % display)
+
+    with open(orig_path, "rb") as fh:
+        orig_bytes = fh.read()
+    with open(copy_path, "rb") as fh:
+        fixed_bytes = fh.read()
+    res["changed"] = orig_bytes != fixed_bytes
+    try:
+        orig_tree = parse_bytes(orig_bytes)
+    except (SyntaxError, ValueError, MemoryError, RecursionError) as e:
+        res["parse_error"] = "%s: %s" % (type(e).__name__, getattr(e, "msg", e))
+        return res
+    res["parsed"] = True
+    text = decode_source(orig_bytes)
+    pos = Positions(orig_bytes, text)
+
+    applied = [f for f in findings if f.get("fix") and f["fix"].get("applied_with_options")]
+    unapplied = [f for f in findings if f not in applied]
+
+    # 1. the fixed bytes are the original plus exactly the reported edits
+    edits = [e for f in applied for e in f["fix"]["edits"]]
+    expected = apply_edits(orig_bytes, edits)
+    if expected is None:
+        res["review"].append("%s: report edits overlap; byte check skipped" % display)
+    elif expected != fixed_bytes:
+        fail(first_diff_line(expected, fixed_bytes),
+             "fixed file differs from the original plus the JSON report's applied edits")
+
+    if not res["changed"]:
+        fixed_tree, changes, call_map = orig_tree, [], None
+    else:
+        # 2. the fixed file parses and compiles
+        try:
+            fixed_tree = parse_bytes(fixed_bytes)
+        except (SyntaxError, ValueError, MemoryError, RecursionError) as e:
+            fail(getattr(e, "lineno", "?"), "fixed file no longer parses: %s" % (
+                getattr(e, "msg", e),))
+            return res
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                compile(fixed_bytes, display, "exec", dont_inherit=True)
+        except (SyntaxError, ValueError) as e:
+            if not compiles(orig_bytes, display):
+                pass  # the original does not compile either (e.g. a test file)
+            else:
+                fail(getattr(e, "lineno", "?"), "fixed file no longer compiles: %s" % (
+                    getattr(e, "msg", e),))
+        # 3. structural comparison
+        diffs, changes, call_map, debug_texts = compare_trees(orig_tree, fixed_tree)
+        for line, msg in diffs:
+            fail(line, "AST difference: " + msg)
+        for line, before, const in debug_texts:
+            res["review"].append("%s:%s: f-string debug label %r became %r (the fix changes "
+                                 "what the program prints)" % (display, line, before, const.value))
+        if not diffs:
+            undo = normalize_changes(changes)
+            for _line, before, const in debug_texts:
+                undo.append((const, "value", const.value))
+                const.value = before
+            try:
+                if (ast.dump(orig_tree, include_attributes=False)
+                        != ast.dump(fixed_tree, include_attributes=False)):
+                    fail("?", "ast.dump differs after undoing the allowed changes "
+                              "(comparator missed a difference)")
+            except RecursionError:
+                res["review"].append("%s: ast.dump too deep; dump check skipped" % display)
+            restore(undo)
+
+    # 4. every changed call looks like torch's load and had no blocker;
+    #    it matches one applied finding at the reported position
+    findings_left = list(applied)
+    for a, b, kind in changes:
+        ck = callee_kind(a)
+        if kind == "appended" and ck == "partial":
+            func_text = "partial(%s, ...)" % segment(text, a.args[0]) if text else "?"
+        else:
+            func_text = segment(text, a.func) if text else "?"
+        res["changes"].append((kind, func_text))
+        if ck is None:
+            fail(a.lineno, "changed call's callee `%s` is neither `X.load` nor a name" % func_text)
+        if kind == "appended":
+            blocker = documented_blocker(a, ck)
+            if blocker:
+                fail(a.lineno, "weights_only=True appended to `%s` call passing %s" % (
+                    func_text, blocker))
+        if kind == "flipped":
+            node, code = weights_only_kw(a), "LF002"
+        elif ck == "partial":
+            node, code = a, "LF004"  # reported at the partial(...) call
+        else:
+            node, code = a, "LF001"
+        want = (node.lineno, pos.column(node.lineno, node.col_offset))
+        offset = pos.start(node)
+        match = [f for f in findings_left if f["code"] == code
+                 and f["start"]["offset"] == offset]
+        if match:
+            got = (match[0]["start"]["line"], match[0]["start"]["column"])
+            if got != want:
+                fail(a.lineno, "%s for `%s` (byte offset %d) reported at %d:%d, but Python puts "
+                     "it at %d:%s" % (code, func_text, offset, got[0], got[1], want[0], want[1]))
+        else:
+            near = [f for f in findings_left if f["code"] == code
+                    and (pos.start(a) or 0) <= f["start"]["offset"] < (pos.end(a) or 0)]
+            if near:
+                fail(a.lineno, "%s for `%s` reported at offset %d (%d:%d), but its %s is at "
+                     "offset %s (%d:%s)" % (
+                         code, func_text, near[0]["start"]["offset"], near[0]["start"]["line"],
+                         near[0]["start"]["column"], "keyword" if kind == "flipped" else "start",
+                         offset, want[0], want[1]))
+                match = near
+            else:
+                fail(a.lineno, "call `%s` changed (%s) but the report has no applied %s for it" % (
+                    func_text, kind, code))
+        if match:
+            findings_left.remove(match[0])
+    for f in findings_left:
+        fail(f["start"]["line"], "report says %s fix applied at %d:%d (offset %d), but --fix "
+             "changed no call there" % (f["code"], f["start"]["line"], f["start"]["column"],
+                                        f["start"]["offset"]))
+
+    # 5. calls that look like torch.load are fixed or reported
+    binder = Binder()
+    binder.visit(orig_tree)
+    matched_findings = set()
+    for node in ast.walk(orig_tree):
+        if not isinstance(node, ast.Call):
+            continue
+        status, kinds = torch_load_candidate(node, binder)
+        if status is None:
+            continue
+        func_text = segment(text, node.func) if text else "?"
+        fixed_call = node if call_map is None else call_map.get(id(node))
+        if fixed_call is None:
+            continue  # a structural failure was already reported
+        own = [i for i, f in enumerate(findings) if finding_of_call(f, node, pos)]
+        kw = weights_only_kw(fixed_call)
+        if kw is not None and is_const(kw.value, True):
+            res["candidates"]["weights_only=True after fix"] += 1
+            matched_findings.update(own)
+            continue
+        reported = [i for i in own if findings[i]["code"] in UNAPPLIED_CODES
+                    and findings[i] in unapplied]
+        if not reported:
+            # the brief's looser rule: an unapplied finding on the call's lines
+            reported = [i for i, f in enumerate(findings)
+                        if f["code"] in UNAPPLIED_CODES and f in unapplied
+                        and i not in matched_findings
+                        and node.lineno <= f["start"]["line"] <= node.end_lineno]
+            if reported:
+                res["review"].append("%s:%d: `%s(...)` counted as reported by a finding on its "
+                                     "line that is not at the call (or its keyword)" % (
+                                         display, node.lineno, func_text))
+        if reported:
+            matched_findings.update(reported)
+            res["candidates"]["reported, not fixed"] += 1
+            for i in reported:
+                f = findings[i]
+                if f["code"] in ("LF001", "LF002") and "(not fixed" not in f["message"]:
+                    fail(f["start"]["line"], "%s reported without fix and without a reason: %s" % (
+                        f["code"], f["message"]))
+            continue
+        first, last = pos.line(node.lineno), pos.line(node.end_lineno)
+        if SUPPRESS_RE.search(first) or SUPPRESS_RE.search(last):
+            res["candidates"]["suppressed by comment"] += 1
+            res["suppressed"].append("%s:%d: `%s(...)`" % (display, node.lineno, func_text))
+            continue
+        if status == "clean":
+            res["candidates"]["MISSED"] += 1
+            fail(node.lineno, "`%s(...)` resolves to torch.load (bindings: %s) but was neither "
+                 "fixed nor reported" % (func_text, ", ".join(kinds)))
+        else:
+            res["candidates"]["needs review"] += 1
+            res["review"].append("%s:%d: `%s(...)` neither fixed nor reported; the name has "
+                                 "mixed bindings in its scope (%s)" % (
+                                     display, node.lineno, func_text, ", ".join(kinds)))
+    for i, f in enumerate(findings):
+        if i not in matched_findings and f["code"] != "LF004":
+            res["unmatched_findings"].append("%s:%d:%d: %s" % (
+                display, f["start"]["line"], f["start"]["column"], f["code"]))
+    return res
+
+
+def finding_of_call(finding, call, pos):
+    """Whether the finding is about this call: LF001 starts at the call,
+    LF002/LF003 at its weights_only keyword."""
+    if finding["code"] == "LF001":
+        node = call
+    elif finding["code"] in ("LF002", "LF003"):
+        node = weights_only_kw(call)
+        if node is None:
+            return False
+    else:
+        return False
+    return finding["start"]["offset"] == pos.start(node)
+
+
+def compiles(data, name):
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            compile(data, name, "exec", dont_inherit=True)
+        return True
+    except (SyntaxError, ValueError):
+        return False
+
+
+def first_diff_line(a, b):
+    n = min(len(a), len(b))
+    i = next((k for k in range(n) if a[k] != b[k]), n)
+    return a[:i].count(b"\n") + 1
+
+
+# --------------------------------------------------------------------------
+# Driver
+
+
+def copy_corpora(corpora, dest_root):
+    """Copy *.py files; returns [(orig, copy, display)] and per-corpus counts."""
+    entries, counts = [], []
+    for i, corpus in enumerate(corpora):
+        root = os.path.abspath(corpus)
+        label = os.path.basename(root.rstrip("/")) or "root"
+        dest = os.path.join(dest_root, "c%d_%s" % (i, re.sub(r"[^A-Za-z0-9_.-]", "_", label)))
+        n = 0
+        for dirpath, dirnames, filenames in os.walk(root):
+            dirnames.sort()
+            for name in sorted(filenames):
+                if not name.endswith(".py"):
+                    continue
+                src = os.path.join(dirpath, name)
+                try:
+                    if not stat.S_ISREG(os.stat(src).st_mode):
+                        continue
+                except OSError:
+                    continue  # dangling symbolic link
+                rel = os.path.relpath(src, root)
+                dst = os.path.join(dest, rel)
+                os.makedirs(os.path.dirname(dst), exist_ok=True)
+                shutil.copyfile(src, dst)
+                entries.append((src, dst, "%s/%s" % (label, rel)))
+                n += 1
+        counts.append((corpus, n))
+    return entries, counts
+
+
+def walk_skipped(copy_path, dest_root):
+    parts = os.path.relpath(copy_path, dest_root).split(os.sep)[:-1]
+    return any(p in WALK_SKIPPED_DIRS or p.startswith(".") for p in parts)
+
+
+def run(cmd, what, global_failures):
+    t0 = time.time()
+    proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    dt = time.time() - t0
+    if proc.returncode not in (0, 1):
+        global_failures.append("`%s` exited with %d: %s" % (
+            what, proc.returncode, proc.stderr.decode("utf-8", "replace").strip()[:2000]))
+    return proc, dt
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("loadfix")
+    ap.add_argument("corpora", nargs="*", help="default: %s (those that exist)" % (
+        ", ".join(DEFAULT_CORPORA)))
+    ap.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1)
+    ap.add_argument("-v", "--verbose", action="store_true",
+                    help="also list unparsed files and findings outside the simple check")
+    ap.add_argument("--keep", action="store_true", help="keep the temporary copy")
+    opts = ap.parse_args()
+
+    loadfix = os.path.abspath(opts.loadfix)
+    corpora = opts.corpora or [c for c in DEFAULT_CORPORA if os.path.isdir(c)]
+    for c in corpora:
+        if not os.path.isdir(c):
+            ap.error("not a directory: %s" % c)
+    t_start = time.time()
+    tmp = tempfile.mkdtemp(prefix="loadfix-ast-diff-")
+    try:
+        return check_all(loadfix, corpora, tmp, opts, t_start)
+    finally:
+        if opts.keep:
+            print("kept the copy in %s" % tmp)
+        else:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+def check_all(loadfix, corpora, tmp, opts, t_start):
+    global_failures = []
+    # one snapshot of the binary for all three runs, in case it is rebuilt
+    snapshot = os.path.join(tmp, "bin", os.path.basename(loadfix))
+    os.makedirs(os.path.dirname(snapshot))
+    shutil.copy2(loadfix, snapshot)
+    shown, loadfix = loadfix, snapshot
+    tmp = os.path.join(tmp, "corpora")
+    os.makedirs(tmp)
+    entries, counts = copy_corpora(corpora, tmp)
+    explicit = [dst for _src, dst, _d in entries if walk_skipped(dst, tmp)]
+    targets = [tmp] + explicit
+
+    report, t_report = run([loadfix, "--output-format", "json", "--unsafe-fixes"] + targets,
+                           "loadfix --output-format json --unsafe-fixes", global_failures)
+    try:
+        findings = json.loads(report.stdout.decode("utf-8"))
+    except ValueError as e:
+        global_failures.append("the JSON report does not parse: %s" % e)
+        findings = []
+    by_path = collections.defaultdict(list)
+    for f in findings:
+        by_path[os.path.normpath(f["path"])].append(f)
+    known = {os.path.normpath(dst) for _s, dst, _d in entries}
+    for p in by_path:
+        if p not in known:
+            global_failures.append("finding for a path that was not copied: %s" % p)
+
+    fixrun, t_fix = run([loadfix, "--fix", "--unsafe-fixes"] + targets,
+                        "loadfix --fix --unsafe-fixes", global_failures)
+    fix_stdout = (fixrun.stdout + fixrun.stderr).decode("utf-8", "replace")
+    fix_summary = [l for l in fix_stdout.splitlines()
+                   if l.startswith("Found ") or l.startswith("All checks passed")]
+
+    diffrun, _ = run([loadfix, "--diff", "--unsafe-fixes"] + targets,
+                     "loadfix --diff --unsafe-fixes (after --fix)", global_failures)
+    not_idempotent = set()
+    for line in diffrun.stdout.decode("utf-8", "replace").splitlines():
+        if line.startswith("+++ "):
+            for _s, dst, display in entries:
+                if line.endswith(dst):
+                    not_idempotent.add(display)
+    if diffrun.stdout.strip() and not not_idempotent:
+        global_failures.append("--diff after --fix is not empty:\n" + diffrun.stdout.decode(
+            "utf-8", "replace")[:2000])
+
+    tasks = [(src, dst, display, by_path.get(os.path.normpath(dst), []))
+             for src, dst, display in entries]
+    t0 = time.time()
+    with multiprocessing.Pool(max(1, opts.jobs)) as pool:
+        results = list(pool.imap_unordered(check_file, tasks, chunksize=8))
+    t_ast = time.time() - t0
+    results.sort(key=lambda r: r["display"])
+    for r in results:
+        if r["display"] in not_idempotent:
+            r["failures"].append("%s: a second run (--diff) would change the fixed file again"
+                                 % r["display"])
+
+    # ---------------------------------------------------------------- summary
+    parsed = [r for r in results if r["parsed"]]
+    unparsed = [r for r in results if not r["parsed"]]
+    changed = [r for r in results if r["changed"]]
+    changes = [c for r in results for c in r["changes"]]
+    failures = [f for r in results for f in r["failures"]]
+    review = [x for r in results for x in r["review"]]
+    candidates = collections.Counter()
+    for r in results:
+        candidates.update(r["candidates"])
+    by_code = collections.Counter(f["code"] for f in findings)
+    applied_by_code = collections.Counter(
+        f["code"] for f in findings if f.get("fix") and f["fix"].get("applied_with_options"))
+
+    print("loadfix differential AST test: %s" % shown)
+    for corpus, n in counts:
+        print("  corpus %s: %d .py files" % (corpus, n))
+    print("files:                     %d (%d in directories loadfix's walk skips, named explicitly)"
+          % (len(results), len(explicit)))
+    print("files parsed by python:    %d" % len(parsed))
+    print("files python cannot parse: %d (skipped; %d of them changed by loadfix)" % (
+        len(unparsed), sum(r["changed"] for r in unparsed)))
+    for r in unparsed if opts.verbose else unparsed[:10]:
+        print("    %s: %s" % (r["display"], r["parse_error"]))
+    if len(unparsed) > 10 and not opts.verbose:
+        print("    ... (-v lists all)")
+    print("files changed:             %d" % len(changed))
+    kinds = collections.Counter(k for k, _ in changes)
+    print("calls fixed:               %d (weights_only=True appended: %d, False -> True: %d)" % (
+        len(changes), kinds["appended"], kinds["flipped"]))
+    funcs = collections.Counter(t for _, t in changes)
+    for text, n in sorted(funcs.items(), key=lambda x: (-x[1], x[0])):
+        print("    %4d  %s" % (n, text))
+    print("findings by code:          %s" % (", ".join(
+        "%s %d (%d fix applied)" % (c, by_code[c], applied_by_code[c]) for c in sorted(by_code))
+        or "none"))
+    print("loadfix --fix:             %s" % (fix_summary[-1] if fix_summary else "(no summary)"))
+    print("torch.load-like calls (simple AST check): %d" % sum(candidates.values()))
+    for k in sorted(candidates):
+        print("    %4d  %s" % (candidates[k], k))
+    suppressed = [x for r in results for x in r["suppressed"]]
+    for x in suppressed:
+        print("    suppressed: %s" % x)
+    unmatched = [x for r in results for x in r["unmatched_findings"]]
+    print("findings outside the simple check (aliases, star imports, ...): %d" % len(unmatched))
+    for x in unmatched if opts.verbose else unmatched[:20]:
+        print("    %s" % x)
+    if len(unmatched) > 20 and not opts.verbose:
+        print("    ... (-v lists all)")
+    print("time: report %.1fs, fix %.1fs, ast checks %.1fs, total %.1fs" % (
+        t_report, t_fix, t_ast, time.time() - t_start))
+    if review:
+        print("needs review (%d):" % len(review))
+        for x in review:
+            print("    " + x)
+    all_failures = global_failures + failures
+    if all_failures:
+        print("FAILURES (%d):" % len(all_failures))
+        for x in all_failures:
+            print("    " + x)
+    n_failed = sum(1 for r in parsed if r["failures"])
+    print("%d passed, %d failed" % (len(parsed) - n_failed, n_failed + len(global_failures)))
+    return 1 if all_failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
