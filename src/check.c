@@ -120,6 +120,7 @@ void lf_check(lf_worker *worker, const lf_check_options *options, uint8_t *bytes
 
 	const lf_source *current = &result->original;
 	lf_source next = {0};
+	result->parsed = true;
 	TSTree *tree = lf_parser_parse(worker->parser, bytes, len);
 	uint32_t errors = lf_count_parse_errors(ts_tree_root_node(tree));
 	for (int round = 0;; round++) {

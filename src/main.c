@@ -45,6 +45,8 @@ typedef struct job {
 	uint32_t per_rule[LF_MAX_RULES];
 	uint32_t per_rule_fixable[LF_MAX_RULES];
 	uint32_t objects; /* machine-format objects in `reports` */
+	bool checked;     /* read and run through the pipeline */
+	bool parsed;      /* ... and parsed (the prefilter did not rule it out) */
 	bool error;
 	bool changed;
 	bool done;
@@ -100,6 +102,8 @@ static void process(lf_worker *worker, const lf_settings *s, job *j)
 	}
 	j->fixed = result.fixed_count;
 	j->changed = result.changed;
+	j->checked = true;
+	j->parsed = result.parsed;
 
 	/* Where reports go: under `--fix -` stdout carries the source. */
 	bool source_on_stdout = from_stdin && s->mode == LF_MODE_FIX;
@@ -168,7 +172,7 @@ static void process(lf_worker *worker, const lf_settings *s, job *j)
 /* ---- running jobs in parallel, printing in order ------------------------- */
 
 typedef struct totals {
-	uint64_t findings, fixable, hidden, fixed, changed_files;
+	uint64_t findings, fixable, hidden, fixed, changed_files, checked, parsed;
 	uint64_t per_rule[LF_MAX_RULES], per_rule_fixable[LF_MAX_RULES];
 	lf_buf reports; /* machine-format objects of all files, in order */
 	uint64_t objects;
@@ -254,6 +258,8 @@ static void emit(const lf_settings *s, job *j, totals *t, progress *p)
 	t->hidden += j->hidden;
 	t->fixed += j->fixed;
 	t->changed_files += j->changed;
+	t->checked += j->checked;
+	t->parsed += j->parsed;
 	for (size_t i = 0; i < LF_MAX_RULES; i++) {
 		t->per_rule[i] += j->per_rule[i];
 		t->per_rule_fixable[i] += j->per_rule_fixable[i];
@@ -319,6 +325,9 @@ static const char *plural(uint64_t n, const char *one, const char *many)
 
 static void print_statistics(const totals *t, FILE *out)
 {
+	/* How much work the prefilter saved: files read vs files parsed. */
+	fprintf(out, "files\t%llu checked, %llu parsed\n", (unsigned long long)t->checked,
+	        (unsigned long long)t->parsed);
 	for (size_t i = 0; i < lf_fixer_count; i++) {
 		if (!t->per_rule[i])
 			continue;

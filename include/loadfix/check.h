@@ -32,6 +32,7 @@ typedef struct lf_check_result {
 	lf_source original; /* the input */
 	lf_source fixed;    /* the fixed text; valid only when `changed` */
 	bool changed;
+	bool parsed;          /* false: the prefilter showed no parse was needed */
 	uint32_t fixed_count; /* findings fixed */
 	lf_diags diags;       /* findings left, positions in lf_check_result_text() */
 	char *error;          /* why the file could not be checked or fixed (the caller

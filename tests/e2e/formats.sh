@@ -9,6 +9,7 @@ MULTITOOL=$SOURCE_ROOT/.tools/node_modules/@microsoft/sarif-multitool-linux/Sari
 printf 'import torch\nstate = torch.load("a.pt")\n' >unsafe.py
 printf 'import torch\nstate = torch.load("a.pt", weights_only=False)\nf = torch.load\n' >mixed.py
 printf 'import torch\nstate = torch.load("a.pt", weights_only=True)\n' >safe.py
+printf 'import os\nprint(os.getcwd())\n' >plain.py
 weird=$'we\x01ird \xff"name\\.py'
 printf 'import torch\nx = torch.load(p)\n' >"$weird"
 
@@ -77,10 +78,12 @@ expect "github: control bytes escaped" contains "$OUT" '::error file=we\x01ird \
 expect "github: nothing raw" eval '! printf "%s" "$OUT" | grep -qP "[\x00-\x08\x0b-\x1f\x7f]"'
 
 # --statistics.
-expect_status "statistics" 1 "$LOADFIX" --statistics unsafe.py mixed.py
+expect_status "statistics" 1 "$LOADFIX" --statistics unsafe.py mixed.py plain.py
 expect "statistics LF001 line" contains "$OUT" $'    1\tLF001\t[*] torch-load-without-weights-only'
 expect "statistics LF004 line" contains "$OUT" $'    1\tLF004\ttorch-load-as-value'
 expect "statistics hides per-finding lines" eval '! contains "$OUT" "unsafe.py:2:9"'
+expect "statistics counts files checked and parsed" contains "$OUT" $'files\t3 checked, 2 parsed'
+
 
 # The progress line: on a terminal only.
 mkdir many && for i in $(seq 1 30); do cp safe.py "many/f$i.py"; done
