@@ -16,23 +16,7 @@ static void check(const lf_rule *rule, const lf_load_ref *ref, const lf_call_arg
 	if (ref->kind != LF_REF_PARTIAL || !ts_node_is_null(args->weights_only))
 		return;
 	/* partial(torch.load, ...) fixes the keyword once for every caller. */
-	const char *blocker = lf_fixer_insert_blocker(args);
-	if (blocker) {
-		lf_diags_push(out, rule, start, end,
-		              lf_xasprintf("`partial(torch.load, ...)` without `weights_only=True` (not fixed: %s)",
-		                           blocker),
-		              NULL);
-		return;
-	}
-	lf_fix fix;
-	lf_fix_init(&fix);
-	fix.applicability = LF_FIX_SAFE;
-	if (!lf_call_append_keyword(args, src, "weights_only=True", &fix))
-		fix.applicability = LF_FIX_NONE;
-	lf_diags_push(out, rule, start, end,
-	              lf_xstrdup("`partial(torch.load, ...)` without `weights_only=True` can run code from a "
-	                         "crafted checkpoint"),
-	              &fix);
+	lf_fixer_report_missing(rule, args, src, start, end, "`partial(torch.load, ...)`", out);
 }
 
 const lf_fixer lf_fixer_load_as_value = {

@@ -1,6 +1,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "loadfix/buf.h"
 #include "loadfix/fixer.h"
 
 /* Each fixer file defines its entry; keep this table sorted by code (a unit
@@ -43,4 +44,25 @@ const char *lf_fixer_insert_blocker(const lf_call_args *args)
 	if (args->star_args)
 		return "it passes *args, which may hold pickle_module";
 	return NULL;
+}
+
+void lf_fixer_report_missing(const lf_rule *rule, const lf_call_args *args, const lf_source *src, uint32_t start,
+                             uint32_t end, const char *what, lf_diags *out)
+{
+	const char *blocker = lf_fixer_insert_blocker(args);
+	lf_fix fix;
+	lf_fix_init(&fix);
+	if (!blocker) {
+		fix.applicability = LF_FIX_SAFE;
+		if (!lf_call_append_keyword(args, src, "weights_only=True", &fix)) {
+			lf_fix_finish(&fix);
+			blocker = "the call has no argument list to extend";
+		}
+	}
+	char *message = blocker ? lf_xasprintf("%s without `weights_only=True` can run code from a crafted checkpoint "
+	                                       "(not fixed: %s)",
+	                                       what, blocker)
+	                        : lf_xasprintf("%s without `weights_only=True` can run code from a crafted checkpoint",
+	                                       what);
+	lf_diags_push(out, rule, start, end, message, blocker ? NULL : &fix);
 }

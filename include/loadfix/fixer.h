@@ -31,4 +31,13 @@ const lf_fixer *lf_fixer_find(const char *code);
  * it cannot be fixed mechanically, or NULL when it can. */
 const char *lf_fixer_insert_blocker(const lf_call_args *args);
 
+/*
+ * Appends the finding for a call that lacks weights_only (`what` names it
+ * in the message, e.g. "`torch.load`"): with the safe fix that appends
+ * `weights_only=True`, or without a fix and with the reason when a blocker
+ * prevents it.  [start, end) is the call's span.
+ */
+void lf_fixer_report_missing(const lf_rule *rule, const lf_call_args *args, const lf_source *src, uint32_t start,
+                             uint32_t end, const char *what, lf_diags *out);
+
 #endif
