@@ -20,7 +20,7 @@ static void check(const lf_rule *rule, const lf_load_ref *ref, const lf_call_arg
 	 * argparse.Namespace and pickled modules that the code may rely on. */
 	const char *blocker = NULL;
 	if (args->has_error)
-		blocker = "the call contains a syntax error";
+		blocker = "the call is in or contains a syntax error";
 	else if (!ts_node_is_null(args->pickle_module))
 		blocker = "it passes pickle_module, which PyTorch refuses together with weights_only=True";
 	if (blocker) {

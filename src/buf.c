@@ -90,6 +90,7 @@ void lf_buf_reserve(lf_buf *buf, size_t extra)
 		cap *= 2;
 	buf->data = lf_xrealloc(buf->data, cap);
 	buf->cap = cap;
+	buf->data[buf->len] = '\0'; /* the promise in buf.h holds from the first reserve */
 }
 
 void lf_buf_append(lf_buf *buf, const void *bytes, size_t len)

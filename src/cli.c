@@ -89,6 +89,8 @@ static bool selector_matches(const char *selector, size_t i)
  * where the list came from in the error message. */
 static void apply_selector(bool *enabled, const char *selector, bool value, const char *origin)
 {
+	if (!selector[0])
+		usage_error("empty rule selector%s", origin); /* as a prefix it would match every rule */
 	bool matched = false;
 	for (size_t i = 0; i < lf_fixer_count; i++) {
 		if (selector_matches(selector, i)) {

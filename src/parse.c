@@ -92,3 +92,8 @@ uint32_t lf_count_parse_errors(TSNode node)
 		}
 	}
 }
+
+bool lf_node_is_error(TSNode node)
+{
+	return ts_node_symbol(node) == ERROR_SYMBOL;
+}

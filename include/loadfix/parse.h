@@ -1,6 +1,7 @@
 #ifndef LOADFIX_PARSE_H
 #define LOADFIX_PARSE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <tree_sitter/api.h>
 
@@ -21,5 +22,8 @@ TSTree *lf_parser_parse(lf_parser *parser, const uint8_t *bytes, uint32_t len);
  * stack, and it only descends into subtrees that contain an error.
  */
 uint32_t lf_count_parse_errors(TSNode node);
+
+/* An ERROR node (tree-sitter 0.20 has no ts_node_is_error). */
+bool lf_node_is_error(TSNode node);
 
 #endif

@@ -39,6 +39,7 @@ for f in "$FIXTURES"/invalid/*.toml; do
   expect_status "invalid $name" 2 "$LOADFIX" --config "$f" --show-settings
   case "$name" in
   unknown_rule.toml) expect "$name: message" contains "$ERR" "unknown rule selector 'XX1' in [tool.loadfix] select" ;;
+  empty_selector.toml) expect "$name: message" contains "$ERR" "empty rule selector in [tool.loadfix] select" ;;
   *) expect "$name: names the file and the line" contains "$ERR" "loadfix: $f: line " ;;
   esac
 done
