@@ -4,7 +4,6 @@
 #include <string.h>
 
 #include "loadfix/buf.h"
-#include "loadfix/parse.h"
 
 static bool is(TSNode node, const char *type)
 {
@@ -24,25 +23,14 @@ static void note_keyword(lf_call_args *args, TSNode keyword, const lf_source *sr
 	}
 }
 
-/*
- * Whether the node lies inside an ERROR node.  tree-sitter's error recovery
- * can produce a well-formed `call` inside a region it could not parse; the
- * call's own text is then fine but its context is a guess, and an edit
- * there can make the guess change (the fuzzer found fixes that added parse
- * errors, or new findings, that way).  Such calls are reported, not fixed.
- */
-static bool inside_error(TSNode node)
-{
-	for (TSNode up = ts_node_parent(node); !ts_node_is_null(up); up = ts_node_parent(up))
-		if (lf_node_is_error(up) || ts_node_is_missing(up))
-			return true;
-	return false;
-}
-
 void lf_call_args_analyze(const lf_load_ref *ref, const lf_source *src, lf_call_args *args)
 {
 	memset(args, 0, sizeof *args);
-	args->has_error = ts_node_has_error(ref->node) || inside_error(ref->node);
+	/* A call inside an ERROR region (ref->in_error) is well-formed text in a
+	 * context tree-sitter only guessed; an edit there can change the guess
+	 * (the fuzzer found fixes that added parse errors, or new findings,
+	 * that way).  Such calls are reported, not fixed. */
+	args->has_error = ts_node_has_error(ref->node) || ref->in_error;
 	TSNode list = ref->arguments;
 	args->is_argument_list = is(list, "argument_list");
 	if (!args->is_argument_list)

@@ -5,6 +5,7 @@
 
 #include "loadfix/buf.h"
 #include "loadfix/names.h"
+#include "loadfix/parse.h"
 #include "loadfix/syntax.h"
 
 /* What a binding makes a name stand for, as a bit set (a name may have
@@ -573,19 +574,21 @@ typedef struct frame {
 	uint32_t own_scope; /* the scope this node creates, or NONE */
 	bool skip_value;    /* partial's function argument: already reported */
 	TSNode skip_child;  /* for a partial call: that argument */
+	bool in_error;      /* this node or an ancestor is an ERROR node */
 } frame;
 
 typedef void (*visit_fn)(resolver *r, frame *frames, uint32_t depth);
 
-static void push_ref(resolver *r, lf_ref_kind kind, TSNode node, TSNode arguments, uint32_t offset)
+static void push_ref(resolver *r, lf_ref_kind kind, const frame *at, TSNode arguments, uint32_t offset)
 {
+	TSNode node = at->node;
 	lf_refs *refs = r->refs;
 	if (refs->count == refs->cap) {
 		refs->cap = refs->cap ? refs->cap * 2 : 8;
 		refs->items = lf_xrealloc(refs->items, sizeof(lf_load_ref) * refs->cap);
 	}
 	refs->items[refs->count++] = (lf_load_ref){
-	    .kind = kind, .node = node, .arguments = arguments, .positional_offset = offset};
+	    .kind = kind, .node = node, .arguments = arguments, .positional_offset = offset, .in_error = at->in_error};
 }
 
 static TSNode first_positional_argument(TSNode arguments)
@@ -661,11 +664,11 @@ static void visit_references(resolver *r, frame *frames, uint32_t depth)
 		TSNode arguments = ts_node_child_by_field_id(self->node, lf_field_id(LF_FIELD_ARGUMENTS));
 		unsigned value = classify(r, function, self->scope, 0);
 		if (value & VALUE_TORCH_LOAD) {
-			push_ref(r, LF_REF_CALL, self->node, arguments, 0);
+			push_ref(r, LF_REF_CALL, self, arguments, 0);
 		} else if (value & VALUE_PARTIAL) {
 			TSNode first = first_positional_argument(arguments);
 			if (!ts_node_is_null(first) && (classify(r, first, self->scope, 0) & VALUE_TORCH_LOAD)) {
-				push_ref(r, LF_REF_PARTIAL, self->node, arguments, 1);
+				push_ref(r, LF_REF_PARTIAL, self, arguments, 1);
 				/* its function argument is part of this reference */
 				self->skip_child = first;
 			}
@@ -677,7 +680,7 @@ static void visit_references(resolver *r, frame *frames, uint32_t depth)
 	if (self->skip_value || !is_value_position(frames, depth))
 		return;
 	if (classify(r, self->node, self->scope, 0) & VALUE_TORCH_LOAD)
-		push_ref(r, LF_REF_VALUE, self->node, (TSNode){0}, 0);
+		push_ref(r, LF_REF_VALUE, self, (TSNode){0}, 0);
 }
 
 static void visit_bindings(resolver *r, frame *frames, uint32_t depth)
@@ -717,6 +720,7 @@ static void walk(resolver *r, TSNode root, visit_fn visit, bool create_scopes)
 		self->own_scope = NONE;
 		self->skip_value = false;
 		self->skip_child = (TSNode){0};
+		self->in_error = lf_node_is_error(node) || (depth > 0 && frames[depth - 1].in_error);
 		if (depth == 0) {
 			self->scope = 0;
 		} else {

@@ -39,6 +39,7 @@ typedef struct lf_load_ref {
 	                     generator_expression for `torch.load(x for x in y)` */
 	uint32_t positional_offset; /* positional arguments that precede load's
 	                               own: 1 for partial's function argument */
+	bool in_error;              /* inside an ERROR node of the parse */
 } lf_load_ref;
 
 typedef struct lf_refs {
