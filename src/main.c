@@ -81,8 +81,8 @@ static void process(lf_worker *worker, const lf_settings *s, job *j)
 		/* A file over the size limit is skipped with a warning, not an
 		 * error; standard input is not a file to skip (--fix - must fail). */
 		bool skip = too_large && !from_stdin;
-		lf_buf_printf(&j->err, "loadfix: %s%s: %s%s\n", skip ? "warning: " : "", display, skip ? "skipped: " : "",
-		              error);
+		lf_buf_printf(&j->err, "loadfix: %s%s: %s%s\n", skip ? "warning: " : "", display,
+		              skip ? "skipped: " : "", error);
 		j->error = !skip;
 		free(error);
 		free(display);

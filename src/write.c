@@ -106,7 +106,8 @@ static int temp_claim(const char *path)
 	for (;;) {
 		for (int i = 0; i < TEMP_SLOTS; i++) {
 			long expected = SLOT_FREE;
-			if (!atomic_compare_exchange_strong(&temp_slots[i].state, &expected, (self << 2) | SLOT_CLAIMED))
+			if (!atomic_compare_exchange_strong(&temp_slots[i].state, &expected,
+			                                    (self << 2) | SLOT_CLAIMED))
 				continue;
 			if (atomic_load(&exit_signal)) {
 				atomic_store(&temp_slots[i].state, SLOT_FREE);
@@ -143,8 +144,8 @@ static void remove_temporaries(void)
 		long state = atomic_load(&temp_slots[i].state);
 		/* Another thread between claiming a slot and creating its file:
 		 * let it finish (it cannot start a new one), at most ~2 s. */
-		for (int waited = 0; state != SLOT_FREE && slot_kind(state) != SLOT_LIVE && slot_owner(state) != self &&
-		                     waited < 2000;
+		for (int waited = 0;
+		     state != SLOT_FREE && slot_kind(state) != SLOT_LIVE && slot_owner(state) != self && waited < 2000;
 		     waited++) {
 			struct timespec pause = {0, 1000000};
 			nanosleep(&pause, NULL);
@@ -323,16 +324,16 @@ static enum current current_of_fd(int fd, const uint8_t *expected, uint32_t expe
 	return done > 0 ? CURRENT_DONE : done == 0 ? CURRENT_CHANGED : CURRENT_ERROR;
 }
 
-static enum current current_of(const char *target, const uint8_t *expected, uint32_t expected_len,
-                               const uint8_t *bytes, uint32_t len)
+static enum current current_of(const char *target, const uint8_t *expected, uint32_t expected_len, const uint8_t *bytes,
+                               uint32_t len)
 {
 	int fd = open(target, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK);
 	if (fd < 0)
 		return errno == ENOENT || errno == ELOOP ? CURRENT_CHANGED : CURRENT_ERROR;
 	struct stat st;
 	enum current state = fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)
-	                         ? CURRENT_CHANGED
-	                         : current_of_fd(fd, expected, expected_len, bytes, len);
+	                             ? CURRENT_CHANGED
+	                             : current_of_fd(fd, expected, expected_len, bytes, len);
 	int saved = errno;
 	close(fd);
 	errno = saved;
@@ -423,8 +424,8 @@ static char *temp_error(const char *dir, int err)
 
 /* ---- the two ways to replace a file -------------------------------------- */
 
-static bool replace_by_rename(const char *target, const struct stat *st, const uint8_t *expected,
-                              uint32_t expected_len, const uint8_t *bytes, uint32_t len, char **error)
+static bool replace_by_rename(const char *target, const struct stat *st, const uint8_t *expected, uint32_t expected_len,
+                              const uint8_t *bytes, uint32_t len, char **error)
 {
 	char *dir = directory_of(target);
 	int slot;
@@ -452,7 +453,8 @@ static bool replace_by_rename(const char *target, const struct stat *st, const u
 	/* Right before the rename: does the original still hold what was read?
 	 * (A change after this instant is a race we cannot close: the window
 	 * is one open, read and rename.) */
-	enum current state = saved || !expected ? CURRENT_UNCHANGED : current_of(target, expected, expected_len, bytes, len);
+	enum current state =
+	        saved || !expected ? CURRENT_UNCHANGED : current_of(target, expected, expected_len, bytes, len);
 	if (state == CURRENT_ERROR)
 		saved = errno;
 	if (!saved && state == CURRENT_UNCHANGED && rename(temp, target) != 0)
@@ -476,8 +478,8 @@ static bool replace_by_rename(const char *target, const struct stat *st, const u
 	return true;
 }
 
-static bool replace_in_place(const char *target, const uint8_t *expected, uint32_t expected_len,
-                             const uint8_t *bytes, uint32_t len, char **error)
+static bool replace_in_place(const char *target, const uint8_t *expected, uint32_t expected_len, const uint8_t *bytes,
+                             uint32_t len, char **error)
 {
 	int fd = above_standard(open(target, O_RDWR | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY));
 	if (fd < 0) {
