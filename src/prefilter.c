@@ -175,8 +175,10 @@ static void add_assignment_targets(const uint8_t *bytes, size_t equals, name_set
 	const uint8_t *name = name_before(bytes, equals, &len);
 	if (name)
 		name_set_add(names, name, len);
+	/* The statement's start: the line's, or the last `;` before it; at most
+	 * a bounded look back, so that a line of 10,000 statements stays linear. */
 	size_t line = equals;
-	while (line > 0 && bytes[line - 1] != '\n')
+	while (line > 0 && equals - line < 256 && bytes[line - 1] != '\n' && bytes[line - 1] != ';')
 		line--;
 	const uint8_t *colon = memchr(bytes + line, ':', equals - line);
 	if (colon && (name = name_before(bytes, (size_t)(colon - bytes), &len)))
@@ -286,8 +288,11 @@ static bool may_refer(lf_prefilter *p, const uint8_t *bytes, size_t len)
 		if (group(p, 1, bytes, &name, &name_len))
 			name_set_add(&names, name, name_len);
 	}
-	/* Aliases by assignment, to a fixed point (each round adds a name or stops). */
-	for (size_t before = 0; before != names.count;) {
+	/* Aliases by assignment, to a fixed point (each round adds a name or
+	 * stops), for as many rounds as the resolver follows aliases: a longer
+	 * chain is not followed there either, and each round scans the file. */
+	size_t before = 0;
+	for (int round = 0; round < 8 && before != names.count; round++) {
 		before = names.count;
 		for (at = 0; (r = next_match(p, ASSIGN_RE, bytes, len, &at)) != NO_MATCH;) {
 			if (r == MATCH_ERROR) {

@@ -8,34 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Length of the valid UTF-8 sequence at p, or 0 (overlongs, surrogates and
- * values past U+10FFFF are invalid, as in the Unicode standard). */
 static size_t utf8_valid_length(const unsigned char *p, size_t avail)
 {
-	unsigned char b = p[0];
-	if (b < 0x80)
-		return 1;
-	size_t n;
-	unsigned min;
-	unsigned cp;
-	if (b >= 0xC2 && b <= 0xDF)
-		n = 2, min = 0x80, cp = b & 0x1F;
-	else if ((b & 0xF0) == 0xE0)
-		n = 3, min = 0x800, cp = b & 0x0F;
-	else if (b >= 0xF0 && b <= 0xF4)
-		n = 4, min = 0x10000, cp = b & 0x07;
-	else
-		return 0;
-	if (n > avail)
-		return 0;
-	for (size_t i = 1; i < n; i++) {
-		if ((p[i] & 0xC0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (p[i] & 0x3F);
-	}
-	if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-		return 0;
-	return n;
+	return lf_utf8_valid_length(p, avail);
 }
 
 char *lf_display_path(const char *path)

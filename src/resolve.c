@@ -296,7 +296,7 @@ static bool is_alias_source(TSNode value)
 }
 
 /* Phase 1: record what each statement binds, in the scope it binds in. */
-static void collect_bindings(resolver *r, TSNode node, uint32_t scope_id, uint32_t own_scope)
+static void collect_bindings(resolver *r, TSNode node, uint32_t scope_id, uint32_t own_scope, TSNode chain_value)
 {
 	lf_kind type = lf_kind_of(node);
 	if (type == LF_KIND_IMPORT_STATEMENT) {
@@ -305,10 +305,7 @@ static void collect_bindings(resolver *r, TSNode node, uint32_t scope_id, uint32
 		collect_import_from(r, scope_id, node);
 	} else if (type == LF_KIND_ASSIGNMENT) {
 		TSNode left = ts_node_child_by_field_id(node, lf_field_id(LF_FIELD_LEFT));
-		TSNode right = ts_node_child_by_field_id(node, lf_field_id(LF_FIELD_RIGHT));
-		/* `a = b = torch.load`: every target of a chain gets the last value. */
-		while (is(right, LF_KIND_ASSIGNMENT))
-			right = ts_node_child_by_field_id(right, lf_field_id(LF_FIELD_RIGHT));
+		TSNode right = chain_value; /* `a = b = torch.load`: the chain's last value */
 		if (is(left, LF_KIND_IDENTIFIER) && !ts_node_is_null(right) && is_alias_source(right))
 			bind(r, scope_id, left, BINDING_ALIAS, 0, lf_node_unparenthesize(right));
 		else
@@ -575,6 +572,7 @@ typedef struct frame {
 	bool skip_value;    /* partial's function argument: already reported */
 	TSNode skip_child;  /* for a partial call: that argument */
 	bool in_error;      /* this node or an ancestor is an ERROR node */
+	TSNode chain_value; /* an assignment: the last value of its chain */
 } frame;
 
 typedef void (*visit_fn)(resolver *r, frame *frames, uint32_t depth);
@@ -685,7 +683,22 @@ static void visit_references(resolver *r, frame *frames, uint32_t depth)
 
 static void visit_bindings(resolver *r, frame *frames, uint32_t depth)
 {
-	collect_bindings(r, frames[depth].node, frames[depth].scope, frames[depth].own_scope);
+	frame *self = &frames[depth];
+	TSNode chain_value = {0};
+	if (self->type == LF_KIND_ASSIGNMENT) {
+		/* Every target of `a = b = ... = value` gets the last value.  The
+		 * outermost assignment walks the chain once; the inner ones take it
+		 * from their parent, so a long chain costs linear time. */
+		if (depth > 0 && frames[depth - 1].type == LF_KIND_ASSIGNMENT && self->field == LF_FIELD_RIGHT) {
+			chain_value = frames[depth - 1].chain_value;
+		} else {
+			chain_value = ts_node_child_by_field_id(self->node, lf_field_id(LF_FIELD_RIGHT));
+			while (is(chain_value, LF_KIND_ASSIGNMENT))
+				chain_value = ts_node_child_by_field_id(chain_value, lf_field_id(LF_FIELD_RIGHT));
+		}
+		self->chain_value = chain_value;
+	}
+	collect_bindings(r, self->node, self->scope, self->own_scope, chain_value);
 }
 
 /* `[x for x in ITERABLE ...]`: the first iterable is evaluated outside the
@@ -716,7 +729,13 @@ static void walk(resolver *r, TSNode root, visit_fn visit, bool create_scopes)
 		frame *self = &frames[depth];
 		self->node = node;
 		self->type = lf_kind_of(node);
-		self->field = lf_field_of(ts_tree_cursor_current_field_id(&cursor));
+		/* The field is only ever asked of children of node kinds loadfix
+		 * knows; ts_tree_cursor_current_field_id costs time proportional to
+		 * the parent's children, so a million-element list must not pay it
+		 * for every element. */
+		self->field = depth > 0 && frames[depth - 1].type != LF_KIND_OTHER
+		                  ? lf_field_of(ts_tree_cursor_current_field_id(&cursor))
+		                  : LF_FIELD_OTHER;
 		self->own_scope = NONE;
 		self->skip_value = false;
 		self->skip_child = (TSNode){0};

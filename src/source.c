@@ -21,6 +21,8 @@ void lf_source_init(lf_source *src, uint8_t *bytes, uint32_t len)
 	src->bytes = bytes;
 	src->len = len;
 	src->bytes[len] = '\0';
+	src->column_cache_offset = 0;
+	src->column_cache_value = 1;
 	/* Fast path: without any '\r', memchr for '\n' does it all. */
 	bool has_cr = memchr(bytes, '\r', len) != NULL;
 	uint32_t count = 1;
@@ -155,27 +157,55 @@ uint32_t lf_source_line_start(const lf_source *src, uint32_t offset)
 	return src->line_starts[lf_source_line_of(src, offset)];
 }
 
-/* Length of the valid UTF-8 sequence at p (at most `avail` bytes), or 0. */
-static int utf8_sequence_length(const uint8_t *p, uint32_t avail)
+size_t lf_utf8_valid_length(const uint8_t *p, size_t avail)
 {
 	uint8_t b = p[0];
-	int n = b < 0x80 ? 1 : (b & 0xE0) == 0xC0 ? 2 : (b & 0xF0) == 0xE0 ? 3 : (b & 0xF8) == 0xF0 ? 4 : 0;
-	if (n == 0 || (uint32_t)n > avail)
+	if (b < 0x80)
+		return 1;
+	size_t n;
+	uint32_t min, cp;
+	if (b >= 0xC2 && b <= 0xDF)
+		n = 2, min = 0x80, cp = b & 0x1Fu;
+	else if ((b & 0xF0) == 0xE0)
+		n = 3, min = 0x800, cp = b & 0x0Fu;
+	else if (b >= 0xF0 && b <= 0xF4)
+		n = 4, min = 0x10000, cp = b & 0x07u;
+	else
 		return 0;
-	for (int i = 1; i < n; i++)
+	if (n > avail)
+		return 0;
+	for (size_t i = 1; i < n; i++) {
 		if ((p[i] & 0xC0) != 0x80)
 			return 0;
+		cp = (cp << 6) | (p[i] & 0x3Fu);
+	}
+	/* Overlong forms, UTF-16 surrogates and values past U+10FFFF are not
+	 * UTF-8 (Unicode 15, table 3-7). */
+	if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+		return 0;
 	return n;
 }
 
 uint32_t lf_source_column_of(const lf_source *src, uint32_t offset)
 {
-	uint32_t pos = lf_source_line_start(src, offset);
-	uint32_t column = 1;
+	uint32_t line_start = lf_source_line_start(src, offset);
+	uint32_t pos = line_start, column = 1;
+	/* Resume from the cached column when it is on this line, at or before
+	 * `offset` (offset 0 never needs the cache). */
+	if (src->column_cache_offset > line_start && src->column_cache_offset <= offset) {
+		pos = src->column_cache_offset;
+		column = src->column_cache_value;
+	}
 	while (pos < offset) {
-		int n = utf8_sequence_length(src->bytes + pos, offset - pos);
+		size_t n = lf_utf8_valid_length(src->bytes + pos, offset - pos);
 		pos += n ? (uint32_t)n : 1;
 		column++;
+	}
+	/* pos may pass offset when offset splits a character; cache only exact hits. */
+	if (pos == offset) {
+		lf_source *cache = (lf_source *)src;
+		cache->column_cache_offset = offset;
+		cache->column_cache_value = column;
 	}
 	return column;
 }

@@ -17,6 +17,10 @@ typedef struct lf_source {
 	uint32_t len;
 	uint32_t *line_starts; /* owned; byte offset of each line */
 	uint32_t line_count;
+	/* The last column computed, so that findings reported in order along a
+	 * very long line cost linear time, not quadratic.  A cache, updated by
+	 * the const lf_source_column_of: a source belongs to one thread. */
+	uint32_t column_cache_offset, column_cache_value;
 } lf_source;
 
 /* Takes ownership of `bytes` (malloc'd, len bytes plus one spare). */
@@ -36,6 +40,10 @@ bool lf_source_read_limited(lf_source *src, const char *path, uint64_t max_size,
 
 /* 0-based line of a byte offset. */
 uint32_t lf_source_line_of(const lf_source *src, uint32_t offset);
+/* Length of the well-formed UTF-8 sequence at p (at most `avail` bytes),
+ * or 0 when it is not one (overlongs and surrogates included). */
+size_t lf_utf8_valid_length(const uint8_t *p, size_t avail);
+
 /* 1-based column of a byte offset, counted in characters (UTF-8 code points;
  * each byte of an invalid sequence counts as one character). */
 uint32_t lf_source_column_of(const lf_source *src, uint32_t offset);

@@ -73,6 +73,14 @@ mkdir -p sub && cp unsafe.py sub/x.py
 expect "--diff applies with patch -p1" patch -s -p1 <patch.diff
 expect "patched file fixed" grep -q 'weights_only=True' sub/x.py
 
+# A file name with a space, walked from ".": git apply refuses "a/./x" and
+# GNU patch needs git's tab after a name with a space.
+mkdir -p spaced && printf 'import torch\nx = torch.load(p)\n' >"spaced/a file.py"
+(cd spaced && "$LOADFIX" --diff . >../spaced.diff 2>/dev/null)
+expect "--diff header names the file without ./" grep -q '^--- a/a file.py' spaced.diff
+expect "git apply accepts a walked name with a space" sh -c 'cd spaced && git apply --check ../spaced.diff'
+expect "patch -p1 accepts a walked name with a space" sh -c 'cd spaced && patch -s -p1 <../spaced.diff && grep -q weights_only "a file.py"'
+
 # The stdin filter.
 expect_status "--fix - fixes stdin" 0 sh -c "\"$LOADFIX\" --fix - <unsafe.py"
 expect "--fix - prints the fixed source" test "$OUT" = "$(printf 'import torch\nstate = torch.load("a.pt", weights_only=True)')"

@@ -186,6 +186,15 @@ hostile "100,000 attribute accesses" attrs.py 1
 hostile "1,000 nested blocks" ifs.py '0|1'
 hostile "9,000 nested parentheses" parens-9000.py 1
 
+# ---- shapes that once took quadratic time (each must finish: the meson
+# timeout is the bound; bench/ measures speed) -------------------------------
+$PY -c '
+open("chain.py", "w").write("import torch\nx = " + "x = " * 8000 + "torch.load(p)\n")
+open("one-line.py", "w").write("import torch\n" + "x = torch.load(p); " * 15000 + "\n")
+'
+hostile "an 8,000-link assignment chain" chain.py 1
+hostile "15,000 calls on one line" one-line.py 15000
+
 # ---- size ------------------------------------------------------------------------
 # 100 MB on one line: finishes (a generous 120 s) and fixes both calls.
 $PY -c '

@@ -60,6 +60,11 @@ static void test_column_invalid_bytes_count_one_each(void **state)
 	assert_int_equal(COLUMN("# caf\xe9\nx = 1 # \xe9t\xe9", 17), 11); /* latin-1 */
 	/* a sequence cut by the end of the file */
 	assert_int_equal(COLUMN("ab\xe2\x82", 4), 5);
+	/* an encoded surrogate and an overlong are not UTF-8: a column per byte */
+	assert_int_equal(COLUMN("\xed\xa0\x80x", 3), 4);
+	assert_int_equal(COLUMN("\xc0\xafx", 2), 3);
+	/* columns along one line, asked in order and then out of order (the cache) */
+	assert_int_equal(COLUMN("\xc3\xa9\xc3\xa9\xc3\xa9x", 6), 4);
 }
 
 static void test_line_of_and_line_start(void **state)
