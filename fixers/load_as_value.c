@@ -20,13 +20,16 @@ static void check(const lf_rule *rule, const lf_load_ref *ref, const lf_call_arg
 }
 
 const lf_fixer lf_fixer_load_as_value = {
-    .rule = {
-        .code = "LF004",
-        .name = "torch-load-as-value",
-        .summary = "`torch.load` used as a value",
-        .help = "A reference to torch.load that is not a call (a callback, an alias, functools.partial) "
-                "hides the eventual call's arguments. Bind weights_only=True where the reference is made, "
-                "e.g. functools.partial(torch.load, weights_only=True).",
-    },
-    .check = check,
+        .rule =
+                {
+                        .code = "LF004",
+                        .name = "torch-load-as-value",
+                        .summary = "`torch.load` used as a value",
+                        .help = "A reference to torch.load that is not a call (a callback, an alias, "
+                                "functools.partial) "
+                                "hides the eventual call's arguments. Bind weights_only=True where the reference is "
+                                "made, "
+                                "e.g. functools.partial(torch.load, weights_only=True).",
+                },
+        .check = check,
 };

@@ -11,13 +11,15 @@ static void check(const lf_rule *rule, const lf_load_ref *ref, const lf_call_arg
 }
 
 const lf_fixer lf_fixer_missing_weights_only = {
-    .rule = {
-        .code = "LF001",
-        .name = "torch-load-without-weights-only",
-        .summary = "`torch.load` called without `weights_only=True`",
-        .help = "torch.load unpickles arbitrary objects, so a crafted checkpoint runs code as it is loaded "
-                "(CWE-502). Pass weights_only=True, which restricts unpickling to tensors and plain "
-                "containers; allow other types with torch.serialization.add_safe_globals.",
-    },
-    .check = check,
+        .rule =
+                {
+                        .code = "LF001",
+                        .name = "torch-load-without-weights-only",
+                        .summary = "`torch.load` called without `weights_only=True`",
+                        .help = "torch.load unpickles arbitrary objects, so a crafted checkpoint runs code as it is "
+                                "loaded "
+                                "(CWE-502). Pass weights_only=True, which restricts unpickling to tensors and plain "
+                                "containers; allow other types with torch.serialization.add_safe_globals.",
+                },
+        .check = check,
 };

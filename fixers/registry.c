@@ -12,10 +12,10 @@ extern const lf_fixer lf_fixer_weights_only_dynamic;
 extern const lf_fixer lf_fixer_load_as_value;
 
 const lf_fixer *const lf_fixers[] = {
-    &lf_fixer_missing_weights_only, /* LF001 */
-    &lf_fixer_weights_only_false,   /* LF002 */
-    &lf_fixer_weights_only_dynamic, /* LF003 */
-    &lf_fixer_load_as_value,        /* LF004 */
+        &lf_fixer_missing_weights_only, /* LF001 */
+        &lf_fixer_weights_only_false,   /* LF002 */
+        &lf_fixer_weights_only_dynamic, /* LF003 */
+        &lf_fixer_load_as_value,        /* LF004 */
 };
 
 const size_t lf_fixer_count = sizeof lf_fixers / sizeof lf_fixers[0];
@@ -59,10 +59,10 @@ void lf_fixer_report_missing(const lf_rule *rule, const lf_call_args *args, cons
 			blocker = "the call has no argument list to extend";
 		}
 	}
-	char *message = blocker ? lf_xasprintf("%s without `weights_only=True` can run code from a crafted checkpoint "
-	                                       "(not fixed: %s)",
-	                                       what, blocker)
-	                        : lf_xasprintf("%s without `weights_only=True` can run code from a crafted checkpoint",
-	                                       what);
+	char *message =
+	        blocker ? lf_xasprintf("%s without `weights_only=True` can run code from a crafted checkpoint "
+	                               "(not fixed: %s)",
+	                               what, blocker)
+	                : lf_xasprintf("%s without `weights_only=True` can run code from a crafted checkpoint", what);
 	lf_diags_push(out, rule, start, end, message, blocker ? NULL : &fix);
 }

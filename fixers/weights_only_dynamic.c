@@ -23,13 +23,14 @@ static void check(const lf_rule *rule, const lf_load_ref *ref, const lf_call_arg
 }
 
 const lf_fixer lf_fixer_weights_only_dynamic = {
-    .rule = {
-        .code = "LF003",
-        .name = "torch-load-weights-only-dynamic",
-        .summary = "`torch.load` called with a non-literal `weights_only`",
-        .help = "The value of weights_only is computed at run time, so nothing proves that untrusted "
-                "checkpoints are loaded with weights_only=True. Pass the literal True where the input "
-                "may be untrusted.",
-    },
-    .check = check,
+        .rule =
+                {
+                        .code = "LF003",
+                        .name = "torch-load-weights-only-dynamic",
+                        .summary = "`torch.load` called with a non-literal `weights_only`",
+                        .help = "The value of weights_only is computed at run time, so nothing proves that untrusted "
+                                "checkpoints are loaded with weights_only=True. Pass the literal True where the input "
+                                "may be untrusted.",
+                },
+        .check = check,
 };

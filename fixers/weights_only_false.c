@@ -42,13 +42,16 @@ static void check(const lf_rule *rule, const lf_load_ref *ref, const lf_call_arg
 }
 
 const lf_fixer lf_fixer_weights_only_false = {
-    .rule = {
-        .code = "LF002",
-        .name = "torch-load-weights-only-false",
-        .summary = "`torch.load` called with `weights_only=False`",
-        .help = "weights_only=False unpickles arbitrary objects (CWE-502). Switch to weights_only=True; "
-                "if the checkpoint holds numpy arrays, argparse.Namespace or other classes, allow exactly "
-                "those with torch.serialization.add_safe_globals or the safe_globals context manager.",
-    },
-    .check = check,
+        .rule =
+                {
+                        .code = "LF002",
+                        .name = "torch-load-weights-only-false",
+                        .summary = "`torch.load` called with `weights_only=False`",
+                        .help = "weights_only=False unpickles arbitrary objects (CWE-502). Switch to "
+                                "weights_only=True; "
+                                "if the checkpoint holds numpy arrays, argparse.Namespace or other classes, allow "
+                                "exactly "
+                                "those with torch.serialization.add_safe_globals or the safe_globals context manager.",
+                },
+        .check = check,
 };

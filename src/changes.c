@@ -32,8 +32,7 @@ static bool under_roots(const char *file, char *const *roots_real, size_t count)
 	return false;
 }
 
-bool lf_changed_files(const char *rev, const char *const *roots, size_t root_count, lf_file_list *out,
-                      char **error)
+bool lf_changed_files(const char *rev, const char *const *roots, size_t root_count, lf_file_list *out, char **error)
 {
 	git_repository *repo = NULL;
 	git_object *object = NULL;
@@ -55,7 +54,8 @@ bool lf_changed_files(const char *rev, const char *const *roots, size_t root_cou
 		*error = lf_xstrdup("the repository has no work tree");
 		goto done;
 	}
-	if (git_revparse_single(&object, repo, rev) != 0 || git_object_peel((git_object **)&tree, object, GIT_OBJECT_TREE) != 0) {
+	if (git_revparse_single(&object, repo, rev) != 0 ||
+	    git_object_peel((git_object **)&tree, object, GIT_OBJECT_TREE) != 0) {
 		*error = git_error_text("no such revision");
 		free(workdir);
 		goto done;

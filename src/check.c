@@ -67,9 +67,8 @@ void lf_worker_destroy(lf_worker *worker)
 
 bool lf_check_fix_applies(const lf_check_options *options, const lf_diag *diag)
 {
-	return diag->fix.count > 0 &&
-	       (diag->fix.applicability == LF_FIX_SAFE ||
-	        (diag->fix.applicability == LF_FIX_UNSAFE && options->unsafe_fixes));
+	return diag->fix.count > 0 && (diag->fix.applicability == LF_FIX_SAFE ||
+	                               (diag->fix.applicability == LF_FIX_UNSAFE && options->unsafe_fixes));
 }
 
 static int diag_order(const void *a, const void *b)
@@ -104,8 +103,7 @@ static void lint_tree(const lf_check_options *options, const lf_source *src, TST
 		qsort(diags->items, diags->count, sizeof(lf_diag), diag_order);
 }
 
-void lf_check(lf_worker *worker, const lf_check_options *options, uint8_t *bytes, uint32_t len,
-              lf_check_result *result)
+void lf_check(lf_worker *worker, const lf_check_options *options, uint8_t *bytes, uint32_t len, lf_check_result *result)
 {
 	memset(result, 0, sizeof *result);
 	lf_source_init(&result->original, bytes, len);
@@ -141,7 +139,8 @@ void lf_check(lf_worker *worker, const lf_check_options *options, uint8_t *bytes
 		uint8_t *fixed_bytes;
 		uint32_t fixed_len;
 		TSTree *fixed_tree;
-		bool ok = lf_apply_verified(worker->parser, current, errors, &edits, &fixed_bytes, &fixed_len, &fixed_tree);
+		bool ok = lf_apply_verified(worker->parser, current, errors, &edits, &fixed_bytes, &fixed_len,
+		                            &fixed_tree);
 		lf_edit_set_finish(&edits);
 		if (!ok) {
 			/* Never expected: keep the last good text and say so. */

@@ -21,42 +21,42 @@
 #define DEFAULT_MAX_FILE_SIZE (10ull * 1024 * 1024)
 
 static const char USAGE[] =
-    "Usage: loadfix [OPTIONS] [PATH...]\n"
-    "\n"
-    "Finds torch.load calls that can run code from a crafted checkpoint (CWE-502)\n"
-    "and fixes them with minimal edits (weights_only=True). PATH defaults to '.';\n"
-    "'-' reads source from standard input.\n"
-    "\n"
-    "Modes:\n"
-    "      --fix                  apply safe fixes in place ('-': fixed source to stdout)\n"
-    "      --unsafe-fixes         also apply (with --fix/--diff) or show unsafe fixes\n"
-    "      --diff                 print a unified diff of the fixes; change nothing\n"
-    "\n"
-    "Selection:\n"
-    "      --select CODES         check only these rules (comma-separated codes or prefixes, ALL)\n"
-    "      --ignore CODES         do not check these rules\n"
-    "      --since REV            check only the Python files changed since git revision REV\n"
-    "      --exclude GLOBS        exclusions, replacing the defaults (comma-separated fnmatch globs)\n"
-    "      --extend-exclude GLOBS exclusions added to the defaults\n"
-    "      --no-ignore            do not skip what .gitignore files and git's excludes ignore\n"
-    "      --max-file-size BYTES  skip larger files with a warning (default 10485760)\n"
-    "\n"
-    "Configuration:\n"
-    "      --config FILE          read [tool.loadfix] from FILE instead of the nearest pyproject.toml\n"
-    "      --isolated             ignore all configuration files\n"
-    "      --show-settings        print the resolved settings as JSON and exit\n"
-    "\n"
-    "Output:\n"
-    "      --output-format FMT    text (default), json, sarif or github\n"
-    "      --statistics           print counts per rule instead of each finding\n"
-    "      --stdin-filename NAME  name standard input in reports\n"
-    "      --exit-zero            exit 0 even when findings remain\n"
-    "  -q, --quiet                print findings only, no summary or progress\n"
-    "  -j, --threads N            worker threads (default: number of cores)\n"
-    "      --version              print the version\n"
-    "  -h, --help                 print this help\n"
-    "\n"
-    "Rules:\n";
+        "Usage: loadfix [OPTIONS] [PATH...]\n"
+        "\n"
+        "Finds torch.load calls that can run code from a crafted checkpoint (CWE-502)\n"
+        "and fixes them with minimal edits (weights_only=True). PATH defaults to '.';\n"
+        "'-' reads source from standard input.\n"
+        "\n"
+        "Modes:\n"
+        "      --fix                  apply safe fixes in place ('-': fixed source to stdout)\n"
+        "      --unsafe-fixes         also apply (with --fix/--diff) or show unsafe fixes\n"
+        "      --diff                 print a unified diff of the fixes; change nothing\n"
+        "\n"
+        "Selection:\n"
+        "      --select CODES         check only these rules (comma-separated codes or prefixes, ALL)\n"
+        "      --ignore CODES         do not check these rules\n"
+        "      --since REV            check only the Python files changed since git revision REV\n"
+        "      --exclude GLOBS        exclusions, replacing the defaults (comma-separated fnmatch globs)\n"
+        "      --extend-exclude GLOBS exclusions added to the defaults\n"
+        "      --no-ignore            do not skip what .gitignore files and git's excludes ignore\n"
+        "      --max-file-size BYTES  skip larger files with a warning (default 10485760)\n"
+        "\n"
+        "Configuration:\n"
+        "      --config FILE          read [tool.loadfix] from FILE instead of the nearest pyproject.toml\n"
+        "      --isolated             ignore all configuration files\n"
+        "      --show-settings        print the resolved settings as JSON and exit\n"
+        "\n"
+        "Output:\n"
+        "      --output-format FMT    text (default), json, sarif or github\n"
+        "      --statistics           print counts per rule instead of each finding\n"
+        "      --stdin-filename NAME  name standard input in reports\n"
+        "      --exit-zero            exit 0 even when findings remain\n"
+        "  -q, --quiet                print findings only, no summary or progress\n"
+        "  -j, --threads N            worker threads (default: number of cores)\n"
+        "      --version              print the version\n"
+        "  -h, --help                 print this help\n"
+        "\n"
+        "Rules:\n";
 
 static void print_help(void)
 {
@@ -169,33 +169,48 @@ static void load_config(lf_settings *s, const char *explicit_path, bool isolated
 void lf_cli_parse(int argc, char **argv, lf_settings *s)
 {
 	enum {
-		OPT_FIX = 256, OPT_UNSAFE, OPT_DIFF, OPT_SELECT, OPT_IGNORE, OPT_FORMAT, OPT_STDIN_NAME,
-		OPT_EXIT_ZERO, OPT_VERSION, OPT_MAX_SIZE, OPT_CONFIG, OPT_ISOLATED, OPT_SHOW, OPT_SINCE,
-		OPT_EXCLUDE, OPT_EXTEND_EXCLUDE, OPT_NO_IGNORE, OPT_STATISTICS,
+		OPT_FIX = 256,
+		OPT_UNSAFE,
+		OPT_DIFF,
+		OPT_SELECT,
+		OPT_IGNORE,
+		OPT_FORMAT,
+		OPT_STDIN_NAME,
+		OPT_EXIT_ZERO,
+		OPT_VERSION,
+		OPT_MAX_SIZE,
+		OPT_CONFIG,
+		OPT_ISOLATED,
+		OPT_SHOW,
+		OPT_SINCE,
+		OPT_EXCLUDE,
+		OPT_EXTEND_EXCLUDE,
+		OPT_NO_IGNORE,
+		OPT_STATISTICS,
 	};
 	static const struct option long_options[] = {
-	    {"fix", no_argument, NULL, OPT_FIX},
-	    {"unsafe-fixes", no_argument, NULL, OPT_UNSAFE},
-	    {"diff", no_argument, NULL, OPT_DIFF},
-	    {"select", required_argument, NULL, OPT_SELECT},
-	    {"ignore", required_argument, NULL, OPT_IGNORE},
-	    {"output-format", required_argument, NULL, OPT_FORMAT},
-	    {"stdin-filename", required_argument, NULL, OPT_STDIN_NAME},
-	    {"exit-zero", no_argument, NULL, OPT_EXIT_ZERO},
-	    {"max-file-size", required_argument, NULL, OPT_MAX_SIZE},
-	    {"config", required_argument, NULL, OPT_CONFIG},
-	    {"isolated", no_argument, NULL, OPT_ISOLATED},
-	    {"show-settings", no_argument, NULL, OPT_SHOW},
-	    {"since", required_argument, NULL, OPT_SINCE},
-	    {"exclude", required_argument, NULL, OPT_EXCLUDE},
-	    {"extend-exclude", required_argument, NULL, OPT_EXTEND_EXCLUDE},
-	    {"no-ignore", no_argument, NULL, OPT_NO_IGNORE},
-	    {"statistics", no_argument, NULL, OPT_STATISTICS},
-	    {"threads", required_argument, NULL, 'j'},
-	    {"quiet", no_argument, NULL, 'q'},
-	    {"version", no_argument, NULL, OPT_VERSION},
-	    {"help", no_argument, NULL, 'h'},
-	    {0},
+	        {"fix", no_argument, NULL, OPT_FIX},
+	        {"unsafe-fixes", no_argument, NULL, OPT_UNSAFE},
+	        {"diff", no_argument, NULL, OPT_DIFF},
+	        {"select", required_argument, NULL, OPT_SELECT},
+	        {"ignore", required_argument, NULL, OPT_IGNORE},
+	        {"output-format", required_argument, NULL, OPT_FORMAT},
+	        {"stdin-filename", required_argument, NULL, OPT_STDIN_NAME},
+	        {"exit-zero", no_argument, NULL, OPT_EXIT_ZERO},
+	        {"max-file-size", required_argument, NULL, OPT_MAX_SIZE},
+	        {"config", required_argument, NULL, OPT_CONFIG},
+	        {"isolated", no_argument, NULL, OPT_ISOLATED},
+	        {"show-settings", no_argument, NULL, OPT_SHOW},
+	        {"since", required_argument, NULL, OPT_SINCE},
+	        {"exclude", required_argument, NULL, OPT_EXCLUDE},
+	        {"extend-exclude", required_argument, NULL, OPT_EXTEND_EXCLUDE},
+	        {"no-ignore", no_argument, NULL, OPT_NO_IGNORE},
+	        {"statistics", no_argument, NULL, OPT_STATISTICS},
+	        {"threads", required_argument, NULL, 'j'},
+	        {"quiet", no_argument, NULL, 'q'},
+	        {"version", no_argument, NULL, OPT_VERSION},
+	        {"help", no_argument, NULL, 'h'},
+	        {0},
 	};
 	memset(s, 0, sizeof *s);
 	lf_config_init(&s->config);
@@ -226,7 +241,8 @@ void lf_cli_parse(int argc, char **argv, lf_settings *s)
 			else if (strcmp(optarg, "github") == 0)
 				s->format = LF_FORMAT_GITHUB;
 			else
-				usage_error("unknown output format '%s' (expected text, json, sarif or github)", optarg);
+				usage_error("unknown output format '%s' (expected text, json, sarif or github)",
+				            optarg);
 			break;
 		case OPT_STDIN_NAME: s->stdin_filename = optarg; break;
 		case OPT_EXIT_ZERO: s->exit_zero = true; break;
@@ -278,7 +294,8 @@ void lf_cli_parse(int argc, char **argv, lf_settings *s)
 			apply_selector_list(s->check.enabled, select, true, "");
 		else
 			for (size_t i = 0; i < config->select.count; i++)
-				apply_selector(s->check.enabled, config->select.items[i], true, " in [tool.loadfix] select");
+				apply_selector(s->check.enabled, config->select.items[i], true,
+				               " in [tool.loadfix] select");
 	}
 	for (size_t i = 0; i < config->ignore.count; i++)
 		apply_selector(s->check.enabled, config->ignore.items[i], false, " in [tool.loadfix] ignore");
@@ -349,18 +366,18 @@ void lf_settings_print(const lf_settings *s)
 		json_t *configured = list_json(&s->exclude);
 		json_array_extend(exclude, configured);
 		json_decref(configured);
-	}
-	else
+	} else
 		for (size_t i = 0; lf_walk_default_excludes[i]; i++)
 			json_array_append_new(exclude, json_string(lf_walk_default_excludes[i]));
 	json_t *per_file = json_object();
 	for (size_t i = 0; i < s->config.per_file_ignore_count; i++)
 		json_object_set_new(per_file, s->config.per_file_ignores[i].pattern,
 		                    list_json(&s->config.per_file_ignores[i].codes));
-	json_t *doc = json_pack("{s:o, s:o, s:o, s:o, s:b, s:b, s:o}", "config",
-	                        s->config.path ? json_string(s->config.path) : json_null(), "rules", rules, "exclude",
-	                        exclude, "extend-exclude", list_json(&s->extend_exclude), "unsafe-fixes",
-	                        s->check.unsafe_fixes, "respect-gitignore", s->use_gitignore, "per-file-ignores", per_file);
+	json_t *doc =
+	        json_pack("{s:o, s:o, s:o, s:o, s:b, s:b, s:o}", "config",
+	                  s->config.path ? json_string(s->config.path) : json_null(), "rules", rules, "exclude",
+	                  exclude, "extend-exclude", list_json(&s->extend_exclude), "unsafe-fixes",
+	                  s->check.unsafe_fixes, "respect-gitignore", s->use_gitignore, "per-file-ignores", per_file);
 	char *text = json_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 	puts(text);
 	free(text);

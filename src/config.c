@@ -42,8 +42,8 @@ struct value {
 	enum value_type type;
 	char *string; /* VALUE_STRING */
 	bool boolean;
-	value **items;  /* VALUE_ARRAY, VALUE_TABLE (values) */
-	char **keys;    /* VALUE_TABLE: one key per item (dotted keys joined by NUL-free '.') */
+	value **items; /* VALUE_ARRAY, VALUE_TABLE (values) */
+	char **keys;   /* VALUE_TABLE: one key per item (dotted keys joined by NUL-free '.') */
 	size_t count;
 };
 
@@ -161,7 +161,10 @@ static bool parse_escape(parser *p, lf_buf *out)
 		p->pos++;
 		for (int i = 0; i < digits; i++) {
 			int h = peek(p);
-			int v = h >= '0' && h <= '9' ? h - '0' : h >= 'a' && h <= 'f' ? h - 'a' + 10 : h >= 'A' && h <= 'F' ? h - 'A' + 10 : -1;
+			int v = h >= '0' && h <= '9'   ? h - '0'
+			        : h >= 'a' && h <= 'f' ? h - 'a' + 10
+			        : h >= 'A' && h <= 'F' ? h - 'A' + 10
+			                               : -1;
 			if (v < 0)
 				return fail(p, "bad unicode escape");
 			cp = cp * 16 + (uint32_t)v;
@@ -462,7 +465,7 @@ static bool add_per_file_ignore(parser *p, lf_config *config, const char *patter
 		return false;
 	}
 	config->per_file_ignores =
-	    lf_xrealloc(config->per_file_ignores, sizeof(lf_per_file_ignore) * (config->per_file_ignore_count + 1));
+	        lf_xrealloc(config->per_file_ignores, sizeof(lf_per_file_ignore) * (config->per_file_ignore_count + 1));
 	config->per_file_ignores[config->per_file_ignore_count++] = entry;
 	return true;
 }
@@ -479,7 +482,8 @@ static bool apply_setting(parser *p, lf_config *config, char **path, size_t coun
 		if (strcmp(key, "exclude") == 0)
 			return (config->has_exclude = true) && take_string_list(p, v, &config->exclude, key);
 		if (strcmp(key, "extend-exclude") == 0)
-			return (config->has_extend_exclude = true) && take_string_list(p, v, &config->extend_exclude, key);
+			return (config->has_extend_exclude = true) &&
+			       take_string_list(p, v, &config->extend_exclude, key);
 		if (strcmp(key, "unsafe-fixes") == 0) {
 			if (v->type != VALUE_BOOL)
 				return fail(p, "'unsafe-fixes' must be true or false");

@@ -34,14 +34,14 @@ enum exit_status {
 /* Everything one file produces, buffered so that output stays in path order
  * whatever the thread count. */
 typedef struct job {
-	const char *path; /* borrowed from the file list; "-" is stdin */
-	lf_buf out;       /* for stdout */
-	lf_buf err;       /* for stderr */
-	lf_buf reports;   /* machine-format objects, comma-separated */
-	uint32_t findings;    /* left after fixing */
-	uint32_t fixable;     /* of those, fixable with the current options */
-	uint32_t hidden;      /* of those, fixable only with --unsafe-fixes */
-	uint32_t fixed;       /* fixed (or, under --diff, that would be) */
+	const char *path;  /* borrowed from the file list; "-" is stdin */
+	lf_buf out;        /* for stdout */
+	lf_buf err;        /* for stderr */
+	lf_buf reports;    /* machine-format objects, comma-separated */
+	uint32_t findings; /* left after fixing */
+	uint32_t fixable;  /* of those, fixable with the current options */
+	uint32_t hidden;   /* of those, fixable only with --unsafe-fixes */
+	uint32_t fixed;    /* fixed (or, under --diff, that would be) */
 	uint32_t per_rule[LF_MAX_RULES];
 	uint32_t per_rule_fixable[LF_MAX_RULES];
 	uint32_t objects; /* machine-format objects in `reports` */
@@ -157,9 +157,7 @@ static void process(lf_worker *worker, const lf_settings *s, job *j)
 			else
 				lf_report_sarif_result(&j->reports, name, text, diag, rule);
 			break;
-		case LF_FORMAT_GITHUB:
-			lf_report_github(reports, name, text, diag);
-			break;
+		case LF_FORMAT_GITHUB: lf_report_github(reports, name, text, diag); break;
 		case LF_FORMAT_TEXT:
 			lf_report_text(reports, display, text, diag, fixable && s->mode == LF_MODE_REPORT);
 			break;
@@ -362,7 +360,8 @@ static void print_summary(const lf_settings *s, const totals *t, bool stdin_fix)
 			fputs("All checks passed!\n", out);
 		else if (total > 0)
 			fprintf(out, "Found %llu %s (%llu fixed, %llu remaining).\n", (unsigned long long)total,
-			        plural(total, "finding", "findings"), (unsigned long long)t->fixed, (unsigned long long)n);
+			        plural(total, "finding", "findings"), (unsigned long long)t->fixed,
+			        (unsigned long long)n);
 		if (t->hidden)
 			fprintf(out, "%llu more %s available with --unsafe-fixes.\n", (unsigned long long)t->hidden,
 			        plural(t->hidden, "fix is", "fixes are"));
@@ -465,10 +464,10 @@ int main(int argc, char **argv)
 		}
 	} else if (walk_count) {
 		lf_walk_options walk = {
-		    .use_gitignore = s.use_gitignore,
-		    .exclude = s.has_exclude ? &s.exclude : NULL,
-		    .extend_exclude = &s.extend_exclude,
-		    .base = s.config.directory,
+		        .use_gitignore = s.use_gitignore,
+		        .exclude = s.has_exclude ? &s.exclude : NULL,
+		        .extend_exclude = &s.extend_exclude,
+		        .base = s.config.directory,
 		};
 		walk_ok = lf_walk(walk_roots, walk_count, &walk, &files, &walk_errors);
 	}

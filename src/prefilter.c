@@ -34,8 +34,8 @@
 #define GAP "(?:\\s|\\\\|#[^\\n]*)*"
 static const char *const TORCH_WORD = "\\btorch\\b";
 static const char *const FROM_TORCH =
-    "\\bfrom[\\s\\\\]+torch(?:" GAP "\\." GAP "serialization)?[\\s\\\\]+import\\b[ \\t\\\\]*"
-    "(?:\\*|\\([^)]*?\\b(?:load|serialization)\\b|(?:[^;(\\n\\\\]|\\\\\\r?\\n)*?\\b(?:load|serialization)\\b)";
+        "\\bfrom[\\s\\\\]+torch(?:" GAP "\\." GAP "serialization)?[\\s\\\\]+import\\b[ \\t\\\\]*"
+        "(?:\\*|\\([^)]*?\\b(?:load|serialization)\\b|(?:[^;(\\n\\\\]|\\\\\\r?\\n)*?\\b(?:load|serialization)\\b)";
 static const char *const DOT_LOAD = "\\." GAP "load\\b";
 /* Names are bytes: without UTF mode \\w is ASCII, and Python allows
  * non-ASCII identifiers. */
@@ -134,7 +134,8 @@ static bool object_may_be_torch(const uint8_t *bytes, size_t dot, const name_set
 	size_t start = end;
 	while (start > 0) {
 		uint8_t c = bytes[start - 1];
-		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c >= 0x80))
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+		      c >= 0x80))
 			break;
 		start--;
 	}

@@ -39,12 +39,10 @@ char *lf_display_path(const char *path)
 	return lf_buf_steal(&out, NULL);
 }
 
-void lf_report_text(lf_buf *out, const char *display_path, const lf_source *src, const lf_diag *diag,
-                    bool fixable)
+void lf_report_text(lf_buf *out, const char *display_path, const lf_source *src, const lf_diag *diag, bool fixable)
 {
 	lf_buf_printf(out, "%s:%u:%u: %s %s%s\n", display_path, lf_source_line_of(src, diag->start) + 1,
-	              lf_source_column_of(src, diag->start), diag->rule->code, fixable ? "[*] " : "",
-	              diag->message);
+	              lf_source_column_of(src, diag->start), diag->rule->code, fixable ? "[*] " : "", diag->message);
 }
 
 /* A JSON string from bytes that may not be UTF-8. */
@@ -80,9 +78,10 @@ void lf_report_json(lf_buf *out, const char *path, const lf_source *src, const l
 		json_t *edits = json_array();
 		for (uint32_t i = 0; i < diag->fix.count; i++) {
 			const lf_edit *edit = &diag->fix.edits[i];
-			json_array_append_new(edits, json_pack("{s:o, s:o, s:o}", "content",
-			                                       lossy_string(edit->text, strlen(edit->text)), "start",
-			                                       location(src, edit->start), "end", location(src, edit->end)));
+			json_array_append_new(edits,
+			                      json_pack("{s:o, s:o, s:o}", "content",
+			                                lossy_string(edit->text, strlen(edit->text)), "start",
+			                                location(src, edit->start), "end", location(src, edit->end)));
 		}
 		fix = json_pack("{s:s, s:b, s:o}", "applicability",
 		                diag->fix.applicability == LF_FIX_SAFE ? "safe" : "unsafe", "applied_with_options",
@@ -134,7 +133,8 @@ static json_t *sarif_region(const lf_source *src, uint32_t start, uint32_t end)
 static json_t *artifact_location(const char *path)
 {
 	char *uri = lf_path_to_uri(path);
-	json_t *location = path[0] == '/' ? json_pack("{s:s}", "uri", "") : json_pack("{s:s, s:s}", "uri", uri, "uriBaseId", "%SRCROOT%");
+	json_t *location = path[0] == '/' ? json_pack("{s:s}", "uri", "")
+	                                  : json_pack("{s:s, s:s}", "uri", uri, "uriBaseId", "%SRCROOT%");
 	if (path[0] == '/') {
 		/* An absolute path: a file:// URI of its own. */
 		char *absolute = lf_xasprintf("file://%s", uri);
@@ -158,31 +158,33 @@ static json_t *sarif_context_region(const lf_source *src, uint32_t start, uint32
 	return region;
 }
 
-void lf_report_sarif_result(lf_buf *out, const char *path, const lf_source *src, const lf_diag *diag,
-                            size_t rule_index)
+void lf_report_sarif_result(lf_buf *out, const char *path, const lf_source *src, const lf_diag *diag, size_t rule_index)
 {
 	json_t *region = sarif_region(src, diag->start, diag->end);
 	json_object_set_new(region, "snippet",
-	                    json_pack("{s:o}", "text", lossy_string((const char *)src->bytes + diag->start,
-	                                                            diag->end - diag->start)));
-	json_t *result = json_pack(
-	    "{s:s, s:i, s:s, s:{s:o}, s:[{s:{s:o, s:o}}]}", "ruleId", diag->rule->code, "ruleIndex",
-	    (json_int_t)rule_index, "level", strcmp(diag->rule->code, "LF004") == 0 ? "warning" : "error", "message",
-	    "text", lossy_string(diag->message, strlen(diag->message)), "locations", "physicalLocation",
-	    "artifactLocation", artifact_location(path), "region", region);
-	json_object_set_new(json_object_get(json_array_get(json_object_get(result, "locations"), 0), "physicalLocation"),
-	                    "contextRegion", sarif_context_region(src, diag->start, diag->end));
+	                    json_pack("{s:o}", "text",
+	                              lossy_string((const char *)src->bytes + diag->start, diag->end - diag->start)));
+	json_t *result =
+	        json_pack("{s:s, s:i, s:s, s:{s:o}, s:[{s:{s:o, s:o}}]}", "ruleId", diag->rule->code, "ruleIndex",
+	                  (json_int_t)rule_index, "level", strcmp(diag->rule->code, "LF004") == 0 ? "warning" : "error",
+	                  "message", "text", lossy_string(diag->message, strlen(diag->message)), "locations",
+	                  "physicalLocation", "artifactLocation", artifact_location(path), "region", region);
+	json_object_set_new(
+	        json_object_get(json_array_get(json_object_get(result, "locations"), 0), "physicalLocation"),
+	        "contextRegion", sarif_context_region(src, diag->start, diag->end));
 	if (diag->fix.count) {
 		json_t *replacements = json_array();
 		for (uint32_t i = 0; i < diag->fix.count; i++) {
 			const lf_edit *edit = &diag->fix.edits[i];
 			json_array_append_new(replacements,
-			                      json_pack("{s:o, s:{s:o}}", "deletedRegion", sarif_region(src, edit->start, edit->end),
-			                                "insertedContent", "text", lossy_string(edit->text, strlen(edit->text))));
+			                      json_pack("{s:o, s:{s:o}}", "deletedRegion",
+			                                sarif_region(src, edit->start, edit->end), "insertedContent",
+			                                "text", lossy_string(edit->text, strlen(edit->text))));
 		}
-		const char *description = diag->fix.applicability == LF_FIX_SAFE
-		                              ? "Add weights_only=True (safe fix)"
-		                              : "Use weights_only=True (unsafe fix: may reject checkpoints holding other objects)";
+		const char *description =
+		        diag->fix.applicability == LF_FIX_SAFE
+		                ? "Add weights_only=True (safe fix)"
+		                : "Use weights_only=True (unsafe fix: may reject checkpoints holding other objects)";
 		json_object_set_new(result, "fixes",
 		                    json_pack("[{s:{s:s}, s:[{s:o, s:o}]}]", "description", "text", description,
 		                              "artifactChanges", "artifactLocation", artifact_location(path),
@@ -202,7 +204,9 @@ void lf_report_sarif_document(lf_buf *out, const char *results, size_t results_l
 		/* GitHub maps security-severity to critical/high/medium/low: an
 		 * unchecked load is code execution (high); a value reference is a
 		 * hint that a load elsewhere may be unchecked (medium). */
-		const char *severity = strcmp(rule->code, "LF004") == 0 ? "5.0" : strcmp(rule->code, "LF003") == 0 ? "7.0" : "8.8";
+		const char *severity = strcmp(rule->code, "LF004") == 0   ? "5.0"
+		                       : strcmp(rule->code, "LF003") == 0 ? "7.0"
+		                                                          : "8.8";
 		char *markdown = lf_xasprintf("%s\n\nSee [CWE-502](%s).", rule->help, HELP_URI_BASE);
 		/* SARIF viewers expect a PascalCase friendly name. */
 		lf_buf pascal;
@@ -214,12 +218,14 @@ void lf_report_sarif_document(lf_buf *out, const char *results, size_t results_l
 			lf_buf_putc(&pascal, word_start && *c >= 'a' && *c <= 'z' ? (char)(*c - 'a' + 'A') : *c);
 		}
 		json_array_append_new(
-		    rules, json_pack("{s:s, s:s, s:{s:s}, s:{s:s}, s:{s:s, s:s}, s:s, s:{s:s}, s:{s:[s, s, s], s:s, s:s}}",
-		                     "id", rule->code, "name", pascal.data, "shortDescription", "text", rule->summary,
-		                     "fullDescription", "text", rule->help, "help", "text", rule->help, "markdown", markdown,
-		                     "helpUri", HELP_URI_BASE, "defaultConfiguration", "level",
-		                     strcmp(rule->code, "LF004") == 0 ? "warning" : "error", "properties", "tags", "security",
-		                     "CWE-502", "external/cwe/cwe-502", "precision", "high", "security-severity", severity));
+		        rules,
+		        json_pack("{s:s, s:s, s:{s:s}, s:{s:s}, s:{s:s, s:s}, s:s, s:{s:s}, s:{s:[s, s, s], s:s, s:s}}",
+		                  "id", rule->code, "name", pascal.data, "shortDescription", "text", rule->summary,
+		                  "fullDescription", "text", rule->help, "help", "text", rule->help, "markdown",
+		                  markdown, "helpUri", HELP_URI_BASE, "defaultConfiguration", "level",
+		                  strcmp(rule->code, "LF004") == 0 ? "warning" : "error", "properties", "tags",
+		                  "security", "CWE-502", "external/cwe/cwe-502", "precision", "high",
+		                  "security-severity", severity));
 		free(markdown);
 		lf_buf_finish(&pascal);
 	}
@@ -227,11 +233,11 @@ void lf_report_sarif_document(lf_buf *out, const char *results, size_t results_l
 	char *cwd_uri = cwd ? lf_path_to_uri(cwd) : lf_xstrdup("");
 	char *root = lf_xasprintf("file://%s/", strcmp(cwd_uri, "/") == 0 ? "" : cwd_uri);
 	json_t *document = json_pack(
-	    "{s:s, s:s, s:[{s:{s:{s:s, s:s, s:s, s:s, s:o}}, s:{s:{s:s}}, s:s, s:[]}]}", "$schema",
-	    "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json", "version",
-	    "2.1.0", "runs", "tool", "driver", "name", "loadfix", "version", LOADFIX_VERSION, "semanticVersion",
-	    LOADFIX_VERSION, "informationUri", "https://cwe.mitre.org/data/definitions/502.html", "rules", rules,
-	    "originalUriBaseIds", "%SRCROOT%", "uri", root, "columnKind", "unicodeCodePoints", "results");
+	        "{s:s, s:s, s:[{s:{s:{s:s, s:s, s:s, s:s, s:o}}, s:{s:{s:s}}, s:s, s:[]}]}", "$schema",
+	        "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json", "version",
+	        "2.1.0", "runs", "tool", "driver", "name", "loadfix", "version", LOADFIX_VERSION, "semanticVersion",
+	        LOADFIX_VERSION, "informationUri", "https://cwe.mitre.org/data/definitions/502.html", "rules", rules,
+	        "originalUriBaseIds", "%SRCROOT%", "uri", root, "columnKind", "unicodeCodePoints", "results");
 	free(root);
 	free(cwd_uri);
 	free(cwd);

@@ -11,12 +11,12 @@
 /* What a binding makes a name stand for, as a bit set (a name may have
  * several bindings in one scope). */
 enum {
-	VALUE_TORCH = 1 << 0,          /* the torch module */
-	VALUE_SERIALIZATION = 1 << 1,  /* the torch.serialization module */
-	VALUE_TORCH_LOAD = 1 << 2,     /* torch.load itself */
-	VALUE_FUNCTOOLS = 1 << 3,      /* the functools module */
-	VALUE_PARTIAL = 1 << 4,        /* functools.partial */
-	VALUE_OTHER = 1 << 5,          /* anything else */
+	VALUE_TORCH = 1 << 0,         /* the torch module */
+	VALUE_SERIALIZATION = 1 << 1, /* the torch.serialization module */
+	VALUE_TORCH_LOAD = 1 << 2,    /* torch.load itself */
+	VALUE_FUNCTOOLS = 1 << 3,     /* the functools module */
+	VALUE_PARTIAL = 1 << 4,       /* functools.partial */
+	VALUE_OTHER = 1 << 5,         /* anything else */
 };
 
 enum binding_kind {
@@ -63,7 +63,6 @@ static bool is(TSNode node, lf_kind kind)
 {
 	return !ts_node_is_null(node) && lf_kind_of(node) == kind;
 }
-
 
 bool lf_node_text_is(TSNode node, const lf_source *src, const char *text)
 {
@@ -123,14 +122,14 @@ static void bind(resolver *r, uint32_t scope_id, TSNode name, enum binding_kind 
 	size_t normal_len = 0;
 	uint8_t *normal = lf_name_normalize(r->src->bytes + start, ts_node_end_byte(name) - start, &normal_len);
 	r->bindings[r->binding_count++] = (binding){
-	    .scope = scope_id,
-	    .name_start = start,
-	    .name_len = normal ? (uint32_t)normal_len : ts_node_end_byte(name) - start,
-	    .normal_name = normal,
-	    .kind = kind,
-	    .value = value,
-	    .alias_of = alias_of,
-	    .next = NONE,
+	        .scope = scope_id,
+	        .name_start = start,
+	        .name_len = normal ? (uint32_t)normal_len : ts_node_end_byte(name) - start,
+	        .normal_name = normal,
+	        .kind = kind,
+	        .value = value,
+	        .alias_of = alias_of,
+	        .next = NONE,
 	};
 }
 
@@ -255,9 +254,12 @@ static void collect_import_from(resolver *r, uint32_t scope_id, TSNode node)
 				r->bindings = lf_xrealloc(r->bindings, sizeof(binding) * r->binding_cap);
 			}
 			/* There is no `load` token to point at: bind the literal name. */
-			r->bindings[r->binding_count++] = (binding){
-			    .scope = scope_id, .name_start = NONE, .name_len = 4,
-			    .kind = BINDING_STAR, .value = VALUE_TORCH_LOAD, .next = NONE};
+			r->bindings[r->binding_count++] = (binding){.scope = scope_id,
+			                                            .name_start = NONE,
+			                                            .name_len = 4,
+			                                            .kind = BINDING_STAR,
+			                                            .value = VALUE_TORCH_LOAD,
+			                                            .next = NONE};
 		}
 	}
 }
@@ -270,7 +272,8 @@ static void collect_parameters(resolver *r, uint32_t scope_id, TSNode params)
 		if (is(param, LF_KIND_IDENTIFIER)) {
 			bind_value(r, scope_id, param, VALUE_OTHER);
 		} else if (is(param, LF_KIND_DEFAULT_PARAMETER) || is(param, LF_KIND_TYPED_DEFAULT_PARAMETER)) {
-			bind_value(r, scope_id, ts_node_child_by_field_id(param, lf_field_id(LF_FIELD_NAME)), VALUE_OTHER);
+			bind_value(r, scope_id, ts_node_child_by_field_id(param, lf_field_id(LF_FIELD_NAME)),
+			           VALUE_OTHER);
 		} else if (is(param, LF_KIND_TYPED_PARAMETER) || is(param, LF_KIND_LIST_SPLAT_PATTERN) ||
 		           is(param, LF_KIND_DICTIONARY_SPLAT_PATTERN)) {
 			TSNode first = ts_node_named_child(param, 0);
@@ -319,11 +322,13 @@ static void collect_bindings(resolver *r, TSNode node, uint32_t scope_id, uint32
 	} else if (type == LF_KIND_EXCEPT_CLAUSE) {
 		bind_targets(r, scope_id, ts_node_child_by_field_id(node, lf_field_id(LF_FIELD_ALIAS)));
 	} else if (type == LF_KIND_NAMED_EXPRESSION) {
-		bind_value(r, non_comprehension_scope(r, scope_id), ts_node_child_by_field_id(node, lf_field_id(LF_FIELD_NAME)), VALUE_OTHER);
+		bind_value(r, non_comprehension_scope(r, scope_id),
+		           ts_node_child_by_field_id(node, lf_field_id(LF_FIELD_NAME)), VALUE_OTHER);
 	} else if (type == LF_KIND_FUNCTION_DEFINITION || type == LF_KIND_CLASS_DEFINITION) {
 		bind_value(r, scope_id, ts_node_child_by_field_id(node, lf_field_id(LF_FIELD_NAME)), VALUE_OTHER);
 		if (type == LF_KIND_FUNCTION_DEFINITION)
-			collect_parameters(r, own_scope, ts_node_child_by_field_id(node, lf_field_id(LF_FIELD_PARAMETERS)));
+			collect_parameters(r, own_scope,
+			                   ts_node_child_by_field_id(node, lf_field_id(LF_FIELD_PARAMETERS)));
 	} else if (type == LF_KIND_LAMBDA) {
 		TSNode params = ts_node_child_by_field_id(node, lf_field_id(LF_FIELD_PARAMETERS));
 		if (!ts_node_is_null(params))
@@ -451,7 +456,8 @@ static unsigned lookup(resolver *r, const uint8_t *name, uint32_t len, uint32_t 
 			if (b->kind == BINDING_STAR) {
 				star |= b->value;
 			} else if (b->kind == BINDING_ALIAS) {
-				unsigned value = depth < MAX_ALIAS_DEPTH ? classify(r, b->alias_of, b->scope, depth + 1) : 0;
+				unsigned value =
+				        depth < MAX_ALIAS_DEPTH ? classify(r, b->alias_of, b->scope, depth + 1) : 0;
 				aliased |= value ? value : VALUE_OTHER;
 			} else if (b->value == VALUE_OTHER) {
 				other |= VALUE_OTHER;
@@ -585,8 +591,11 @@ static void push_ref(resolver *r, lf_ref_kind kind, const frame *at, TSNode argu
 		refs->cap = refs->cap ? refs->cap * 2 : 8;
 		refs->items = lf_xrealloc(refs->items, sizeof(lf_load_ref) * refs->cap);
 	}
-	refs->items[refs->count++] = (lf_load_ref){
-	    .kind = kind, .node = node, .arguments = arguments, .positional_offset = offset, .in_error = at->in_error};
+	refs->items[refs->count++] = (lf_load_ref){.kind = kind,
+	                                           .node = node,
+	                                           .arguments = arguments,
+	                                           .positional_offset = offset,
+	                                           .in_error = at->in_error};
 }
 
 static TSNode first_positional_argument(TSNode arguments)
@@ -598,7 +607,8 @@ static TSNode first_positional_argument(TSNode arguments)
 		TSNode arg = ts_node_named_child(arguments, i);
 		if (is(arg, LF_KIND_COMMENT))
 			continue;
-		if (is(arg, LF_KIND_KEYWORD_ARGUMENT) || is(arg, LF_KIND_LIST_SPLAT) || is(arg, LF_KIND_DICTIONARY_SPLAT))
+		if (is(arg, LF_KIND_KEYWORD_ARGUMENT) || is(arg, LF_KIND_LIST_SPLAT) ||
+		    is(arg, LF_KIND_DICTIONARY_SPLAT))
 			return (TSNode){0};
 		return arg;
 	}
@@ -635,18 +645,16 @@ static bool is_value_position(const frame *frames, uint32_t depth)
 	case LF_KIND_AS_PATTERN_TARGET:
 	case LF_KIND_DELETE_STATEMENT:
 	case LF_KIND_KEYWORD_PATTERN:
-	case LF_KIND_CASE_PATTERN:
-		return false;
-	default:
-		break;
+	case LF_KIND_CASE_PATTERN: return false;
+	default: break;
 	}
 	if (p == LF_KIND_KEYWORD_ARGUMENT || p == LF_KIND_NAMED_EXPRESSION || p == LF_KIND_EXCEPT_CLAUSE)
 		return f == LF_FIELD_VALUE;
 	if (p == LF_KIND_ASSIGNMENT || p == LF_KIND_AUGMENTED_ASSIGNMENT || p == LF_KIND_FOR_STATEMENT ||
 	    p == LF_KIND_FOR_IN_CLAUSE)
 		return f != LF_FIELD_LEFT;
-	if (p == LF_KIND_FUNCTION_DEFINITION || p == LF_KIND_CLASS_DEFINITION ||
-	    p == LF_KIND_DEFAULT_PARAMETER || p == LF_KIND_TYPED_DEFAULT_PARAMETER)
+	if (p == LF_KIND_FUNCTION_DEFINITION || p == LF_KIND_CLASS_DEFINITION || p == LF_KIND_DEFAULT_PARAMETER ||
+	    p == LF_KIND_TYPED_DEFAULT_PARAMETER)
 		return f != LF_FIELD_NAME;
 	if (p == LF_KIND_CALL)
 		return f != LF_FIELD_FUNCTION; /* the call itself is the reference */
@@ -734,8 +742,8 @@ static void walk(resolver *r, TSNode root, visit_fn visit, bool create_scopes)
 		 * the parent's children, so a million-element list must not pay it
 		 * for every element. */
 		self->field = depth > 0 && frames[depth - 1].type != LF_KIND_OTHER
-		                  ? lf_field_of(ts_tree_cursor_current_field_id(&cursor))
-		                  : LF_FIELD_OTHER;
+		                      ? lf_field_of(ts_tree_cursor_current_field_id(&cursor))
+		                      : LF_FIELD_OTHER;
 		self->own_scope = NONE;
 		self->skip_value = false;
 		self->skip_child = (TSNode){0};

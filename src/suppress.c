@@ -11,7 +11,7 @@
  * "nosec B614", "nosec: B614, B301".  Codes are an uppercase prefix and
  * digits, as both tools define them. */
 static const char *const DIRECTIVE =
-    "#\\s*(?i:(noqa|nosec))(?![\\w-])(?:[ \\t]*:?[ \\t]*([A-Z]+[0-9]+(?:[ \\t]*,?[ \\t]*[A-Z]+[0-9]+)*))?";
+        "#\\s*(?i:(noqa|nosec))(?![\\w-])(?:[ \\t]*:?[ \\t]*([A-Z]+[0-9]+(?:[ \\t]*,?[ \\t]*[A-Z]+[0-9]+)*))?";
 static const char *const CODE = "[A-Z]+[0-9]+";
 
 static pcre2_code *directive_re, *code_re;

@@ -21,9 +21,9 @@ static const char *const FIELD_NAMES[LF_FIELD_COUNT] = {
 #undef LF_FIELD
 };
 
-static uint8_t *kind_by_symbol;  /* indexed by TSSymbol */
+static uint8_t *kind_by_symbol; /* indexed by TSSymbol */
 static uint32_t symbol_count;
-static uint8_t *field_by_id;     /* indexed by TSFieldId */
+static uint8_t *field_by_id; /* indexed by TSFieldId */
 static uint32_t field_count;
 static TSFieldId id_by_field[LF_FIELD_COUNT];
 static pthread_once_t tables_once = PTHREAD_ONCE_INIT;

@@ -15,7 +15,7 @@
  * third-party code, which is not ours to rewrite.  `.*` (hidden) applies to
  * directories only. */
 const char *const lf_walk_default_excludes[] = {
-    ".git", ".venv", "venv", "node_modules", "__pycache__", "build", "dist", "site-packages", ".*", NULL,
+        ".git", ".venv", "venv", "node_modules", "__pycache__", "build", "dist", "site-packages", ".*", NULL,
 };
 
 void lf_file_list_init(lf_file_list *list)
@@ -129,11 +129,11 @@ typedef struct walker {
 	const lf_walk_options *options;
 	const char **globs; /* exclusion globs, applying to files and directories */
 	size_t glob_count;
-	bool hidden_dirs;   /* the default `.*`: directories only */
+	bool hidden_dirs; /* the default `.*`: directories only */
 	git_repository *repo;
-	char *workdir;      /* the repository's work tree, resolved, with a trailing '/' */
-	char *root_real;    /* the walk root, resolved */
-	size_t root_len;    /* length of the root as walked, to map paths onto root_real */
+	char *workdir;   /* the repository's work tree, resolved, with a trailing '/' */
+	char *root_real; /* the walk root, resolved */
+	size_t root_len; /* length of the root as walked, to map paths onto root_real */
 } walker;
 
 static bool git_ignored(walker *w, const char *path, bool is_dir)

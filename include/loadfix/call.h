@@ -16,14 +16,14 @@
  *                weights_only=..., **pickle_load_args)
  */
 typedef struct lf_call_args {
-	bool is_argument_list;  /* false: `torch.load(x for x in y)` */
-	bool has_error;         /* a parse error inside the call */
+	bool is_argument_list; /* false: `torch.load(x for x in y)` */
+	bool has_error;        /* a parse error inside the call */
 	TSNode open_paren, close_paren;
-	TSNode last;            /* last argument, or null */
-	TSNode trailing_comma;  /* the comma after `last`, or null */
-	uint32_t positional;    /* load's own positional arguments */
-	bool star_args;         /* *args */
-	bool star_kwargs;       /* **kwargs */
+	TSNode last;               /* last argument, or null */
+	TSNode trailing_comma;     /* the comma after `last`, or null */
+	uint32_t positional;       /* load's own positional arguments */
+	bool star_args;            /* *args */
+	bool star_kwargs;          /* **kwargs */
 	TSNode weights_only;       /* the keyword_argument, or null */
 	TSNode weights_only_value; /* its value without parentheses */
 	TSNode pickle_module;      /* keyword or third positional argument, or null */

@@ -15,7 +15,6 @@
  * when it lies inside the work tree, else absolute.  On failure returns
  * false with *error set (caller frees).
  */
-bool lf_changed_files(const char *rev, const char *const *roots, size_t root_count, lf_file_list *out,
-                      char **error);
+bool lf_changed_files(const char *rev, const char *const *roots, size_t root_count, lf_file_list *out, char **error);
 
 #endif

@@ -29,11 +29,11 @@ typedef struct lf_settings {
 	bool statistics;
 	bool show_settings;
 	bool use_gitignore;
-	const char *since;             /* --since REV, or NULL */
+	const char *since; /* --since REV, or NULL */
 	unsigned threads;
 	unsigned long long max_file_size;
-	lf_config config;              /* what was read (config.path NULL when none) */
-	lf_string_list exclude;        /* effective exclusions (when has_exclude) */
+	lf_config config;       /* what was read (config.path NULL when none) */
+	lf_string_list exclude; /* effective exclusions (when has_exclude) */
 	bool has_exclude;
 	lf_string_list extend_exclude; /* effective additions */
 	const char **paths;            /* borrowed from argv; "." when none */

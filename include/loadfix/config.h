@@ -27,7 +27,7 @@ typedef struct lf_string_list {
 } lf_string_list;
 
 typedef struct lf_per_file_ignore {
-	char *pattern;       /* fnmatch glob, relative to the config's directory */
+	char *pattern; /* fnmatch glob, relative to the config's directory */
 	lf_string_list codes;
 } lf_per_file_ignore;
 

@@ -17,9 +17,9 @@ typedef struct lf_edit {
 } lf_edit;
 
 typedef enum lf_applicability {
-	LF_FIX_NONE = 0,  /* no fix: the finding is only reported */
-	LF_FIX_UNSAFE,    /* may change behaviour: applied with --unsafe-fixes */
-	LF_FIX_SAFE,      /* applied by --fix */
+	LF_FIX_NONE = 0, /* no fix: the finding is only reported */
+	LF_FIX_UNSAFE,   /* may change behaviour: applied with --unsafe-fixes */
+	LF_FIX_SAFE,     /* applied by --fix */
 } lf_applicability;
 
 typedef struct lf_fix {

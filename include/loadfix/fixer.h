@@ -16,8 +16,8 @@
  */
 typedef struct lf_fixer {
 	lf_rule rule;
-	void (*check)(const lf_rule *rule, const lf_load_ref *ref, const lf_call_args *args,
-	              const lf_source *src, lf_diags *out);
+	void (*check)(const lf_rule *rule, const lf_load_ref *ref, const lf_call_args *args, const lf_source *src,
+	              lf_diags *out);
 } lf_fixer;
 
 /* The table, sorted by code (kept that way by a unit test). */

@@ -22,8 +22,7 @@
 char *lf_display_path(const char *path);
 
 /* `path:line:col: CODE [*] message` and a newline.  `fixable` adds [*]. */
-void lf_report_text(lf_buf *out, const char *display_path, const lf_source *src, const lf_diag *diag,
-                    bool fixable);
+void lf_report_text(lf_buf *out, const char *display_path, const lf_source *src, const lf_diag *diag, bool fixable);
 
 /*
  * One finding as a JSON object (no trailing comma or newline); see the

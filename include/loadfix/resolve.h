@@ -34,8 +34,8 @@ typedef enum lf_ref_kind {
 
 typedef struct lf_load_ref {
 	lf_ref_kind kind;
-	TSNode node;      /* the call (CALL, PARTIAL) or the reference (VALUE) */
-	TSNode arguments; /* the call's argument list (CALL, PARTIAL); may be a
+	TSNode node;                /* the call (CALL, PARTIAL) or the reference (VALUE) */
+	TSNode arguments;           /* the call's argument list (CALL, PARTIAL); may be a
 	                     generator_expression for `torch.load(x for x in y)` */
 	uint32_t positional_offset; /* positional arguments that precede load's
 	                               own: 1 for partial's function argument */

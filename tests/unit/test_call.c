@@ -50,7 +50,8 @@ static void assert_node_text(const snippet *s, TSNode node, const char *text)
 	assert_false(ts_node_is_null(node));
 	uint32_t start = ts_node_start_byte(node), end = ts_node_end_byte(node);
 	if (!lf_node_text_is(node, &s->src, text))
-		print_error("node text \"%.*s\" != \"%s\"\n", (int)(end - start), (const char *)s->src.bytes + start, text);
+		print_error("node text \"%.*s\" != \"%s\"\n", (int)(end - start), (const char *)s->src.bytes + start,
+		            text);
 	assert_true(lf_node_text_is(node, &s->src, text));
 }
 
@@ -117,8 +118,9 @@ static void test_lambda_last_argument(void **state)
 static void test_partial(void **state)
 {
 	(void)state;
-	assert_fix("import functools, torch\nf = functools.partial(torch.load, map_location='cpu')\n",
-	           "import functools, torch\nf = functools.partial(torch.load, map_location='cpu', weights_only=True)\n");
+	assert_fix(
+	        "import functools, torch\nf = functools.partial(torch.load, map_location='cpu')\n",
+	        "import functools, torch\nf = functools.partial(torch.load, map_location='cpu', weights_only=True)\n");
 	assert_fix("from functools import partial\nimport torch\nf = partial(torch.load)\n",
 	           "from functools import partial\nimport torch\nf = partial(torch.load, weights_only=True)\n");
 }
@@ -176,7 +178,8 @@ static void test_vertical_hanging_indent(void **state)
 {
 	(void)state;
 	assert_fix("import torch\nx = torch.load(p,\n               map_location='cpu'\n)\n",
-	           "import torch\nx = torch.load(p,\n               map_location='cpu',\n               weights_only=True\n)\n");
+	           "import torch\nx = torch.load(p,\n               map_location='cpu',\n               "
+	           "weights_only=True\n)\n");
 }
 
 static void test_vertical_multiline_last_argument(void **state)
@@ -378,31 +381,31 @@ static void test_syntax_error_in_call(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_single_line),
-	    cmocka_unit_test(test_single_line_trailing_comma),
-	    cmocka_unit_test(test_no_arguments),
-	    cmocka_unit_test(test_lambda_last_argument),
-	    cmocka_unit_test(test_partial),
-	    cmocka_unit_test(test_vertical_trailing_comma),
-	    cmocka_unit_test(test_vertical_no_trailing_comma),
-	    cmocka_unit_test(test_vertical_single_argument),
-	    cmocka_unit_test(test_vertical_comment_after_last_argument),
-	    cmocka_unit_test(test_vertical_crlf),
-	    cmocka_unit_test(test_vertical_tabs),
-	    cmocka_unit_test(test_vertical_hanging_indent),
-	    cmocka_unit_test(test_vertical_multiline_last_argument),
-	    cmocka_unit_test(test_vertical_trailing_whitespace),
-	    cmocka_unit_test(test_paren_on_next_line_not_vertical),
-	    cmocka_unit_test(test_paren_after_last_argument_not_vertical),
-	    cmocka_unit_test(test_generator_argument_not_extended),
-	    cmocka_unit_test(test_layout_nodes),
-	    cmocka_unit_test(test_no_flags_on_plain_call),
-	    cmocka_unit_test(test_pickle_module_keyword),
-	    cmocka_unit_test(test_pickle_module_third_positional),
-	    cmocka_unit_test(test_partial_positional_offset),
-	    cmocka_unit_test(test_star_args_and_kwargs),
-	    cmocka_unit_test(test_weights_only_values),
-	    cmocka_unit_test(test_syntax_error_in_call),
+	        cmocka_unit_test(test_single_line),
+	        cmocka_unit_test(test_single_line_trailing_comma),
+	        cmocka_unit_test(test_no_arguments),
+	        cmocka_unit_test(test_lambda_last_argument),
+	        cmocka_unit_test(test_partial),
+	        cmocka_unit_test(test_vertical_trailing_comma),
+	        cmocka_unit_test(test_vertical_no_trailing_comma),
+	        cmocka_unit_test(test_vertical_single_argument),
+	        cmocka_unit_test(test_vertical_comment_after_last_argument),
+	        cmocka_unit_test(test_vertical_crlf),
+	        cmocka_unit_test(test_vertical_tabs),
+	        cmocka_unit_test(test_vertical_hanging_indent),
+	        cmocka_unit_test(test_vertical_multiline_last_argument),
+	        cmocka_unit_test(test_vertical_trailing_whitespace),
+	        cmocka_unit_test(test_paren_on_next_line_not_vertical),
+	        cmocka_unit_test(test_paren_after_last_argument_not_vertical),
+	        cmocka_unit_test(test_generator_argument_not_extended),
+	        cmocka_unit_test(test_layout_nodes),
+	        cmocka_unit_test(test_no_flags_on_plain_call),
+	        cmocka_unit_test(test_pickle_module_keyword),
+	        cmocka_unit_test(test_pickle_module_third_positional),
+	        cmocka_unit_test(test_partial_positional_offset),
+	        cmocka_unit_test(test_star_args_and_kwargs),
+	        cmocka_unit_test(test_weights_only_values),
+	        cmocka_unit_test(test_syntax_error_in_call),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

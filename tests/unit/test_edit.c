@@ -349,21 +349,21 @@ static void test_many_fixes_stay_sorted(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_fix_builders),
-	    cmocka_unit_test(test_insertion),
-	    cmocka_unit_test(test_replacement),
-	    cmocka_unit_test(test_deletion),
-	    cmocka_unit_test(test_fixes_applied_in_sorted_order),
-	    cmocka_unit_test(test_overlapping_fix_rejected_whole),
-	    cmocka_unit_test(test_adjacent_replacements_do_not_conflict),
-	    cmocka_unit_test(test_insertions_at_same_offset_conflict),
-	    cmocka_unit_test(test_insertion_at_replacement_ends_replacement_first),
-	    cmocka_unit_test(test_insertion_at_replacement_ends_insertions_first),
-	    cmocka_unit_test(test_insertion_at_deletion_start_and_end),
-	    cmocka_unit_test(test_out_of_bounds_rejected),
-	    cmocka_unit_test(test_empty_set_returns_copy),
-	    cmocka_unit_test(test_fix_overlapping_itself_rejected),
-	    cmocka_unit_test(test_many_fixes_stay_sorted),
+	        cmocka_unit_test(test_fix_builders),
+	        cmocka_unit_test(test_insertion),
+	        cmocka_unit_test(test_replacement),
+	        cmocka_unit_test(test_deletion),
+	        cmocka_unit_test(test_fixes_applied_in_sorted_order),
+	        cmocka_unit_test(test_overlapping_fix_rejected_whole),
+	        cmocka_unit_test(test_adjacent_replacements_do_not_conflict),
+	        cmocka_unit_test(test_insertions_at_same_offset_conflict),
+	        cmocka_unit_test(test_insertion_at_replacement_ends_replacement_first),
+	        cmocka_unit_test(test_insertion_at_replacement_ends_insertions_first),
+	        cmocka_unit_test(test_insertion_at_deletion_start_and_end),
+	        cmocka_unit_test(test_out_of_bounds_rejected),
+	        cmocka_unit_test(test_empty_set_returns_copy),
+	        cmocka_unit_test(test_fix_overlapping_itself_rejected),
+	        cmocka_unit_test(test_many_fixes_stay_sorted),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -45,19 +45,19 @@ static void test_may_refer(void **state)
 {
 	(void)state;
 	static const char *const codes[] = {
-	    "import torch\ntorch.load(p)\n",
-	    "import torch as t\nt . load(p)\n",
-	    "from torch import load\n",
-	    "from torch.serialization import *\n",
-	    "import torch\nx = (torch.\n  load)\n",
-	    "import torch\nx = (torch.  # why\n  load)\n",
-	    "import torch\nx = torch.\\\n    load(p)\n",
-	    "from \\\n  torch import load as l\n",
-	    "from\ttorch import *\n",
-	    "import torch.serialization as ser\nser.load(p)\n",
-	    "import torch\nf = functools.partial(torch.load)\n",
-	    "\xef\xbb\xbfimport torch\r\ntorch.load(p)\r\n",
-	    "# caf\xe9 \xff\nimport torch\ntorch.load(p)\n",
+	        "import torch\ntorch.load(p)\n",
+	        "import torch as t\nt . load(p)\n",
+	        "from torch import load\n",
+	        "from torch.serialization import *\n",
+	        "import torch\nx = (torch.\n  load)\n",
+	        "import torch\nx = (torch.  # why\n  load)\n",
+	        "import torch\nx = torch.\\\n    load(p)\n",
+	        "from \\\n  torch import load as l\n",
+	        "from\ttorch import *\n",
+	        "import torch.serialization as ser\nser.load(p)\n",
+	        "import torch\nf = functools.partial(torch.load)\n",
+	        "\xef\xbb\xbfimport torch\r\ntorch.load(p)\r\n",
+	        "# caf\xe9 \xff\nimport torch\ntorch.load(p)\n",
 	};
 	check_all(codes, sizeof codes / sizeof codes[0], true);
 }
@@ -66,22 +66,22 @@ static void test_may_not_refer(void **state)
 {
 	(void)state;
 	static const char *const codes[] = {
-	    "",
-	    "import numpy as np\nx = np.load(p)\n",
-	    "import json\njson.load(f)\n",
-	    "import torch\nprint(1)\n",
-	    "import torch\nmodel.save(p)\n",
-	    "torch_load(x)\n",
-	    "import torch\ntorch.loads(x)\n",
-	    "import torch\nmodel.load_state_dict(sd)\n",
-	    "import pytorch_lightning\nmodel.load(p)\n",
-	    "import mytorch\nmytorch.load(p)\n",
-	    "import torchvision\ntorchvision.load(p)\n",
-	    "from torchvision import load\n",
-	    "import torch\nx = load(p)\n",
-	    /* .load on an object that no torch import or alias names */
-	    "import torch\nstate = model.load(p)\n",
-	    "import torch\nmodel = Net()\nmodel.load(p)\n",
+	        "",
+	        "import numpy as np\nx = np.load(p)\n",
+	        "import json\njson.load(f)\n",
+	        "import torch\nprint(1)\n",
+	        "import torch\nmodel.save(p)\n",
+	        "torch_load(x)\n",
+	        "import torch\ntorch.loads(x)\n",
+	        "import torch\nmodel.load_state_dict(sd)\n",
+	        "import pytorch_lightning\nmodel.load(p)\n",
+	        "import mytorch\nmytorch.load(p)\n",
+	        "import torchvision\ntorchvision.load(p)\n",
+	        "from torchvision import load\n",
+	        "import torch\nx = load(p)\n",
+	        /* .load on an object that no torch import or alias names */
+	        "import torch\nstate = model.load(p)\n",
+	        "import torch\nmodel = Net()\nmodel.load(p)\n",
 	};
 	check_all(codes, sizeof codes / sizeof codes[0], false);
 }
@@ -197,12 +197,12 @@ int main(int argc, char **argv)
 {
 	source_root = argc > 1 ? argv[1] : ".";
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_may_refer),
-	    cmocka_unit_test(test_may_not_refer),
-	    cmocka_unit_test(test_length_is_respected),
-	    cmocka_unit_test(test_prefilter_reusable),
-	    cmocka_unit_test(test_never_skips_a_resolved_reference),
-	    cmocka_unit_test(test_golden_cases_with_findings_pass),
+	        cmocka_unit_test(test_may_refer),
+	        cmocka_unit_test(test_may_not_refer),
+	        cmocka_unit_test(test_length_is_respected),
+	        cmocka_unit_test(test_prefilter_reusable),
+	        cmocka_unit_test(test_never_skips_a_resolved_reference),
+	        cmocka_unit_test(test_golden_cases_with_findings_pass),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -74,7 +74,7 @@ static void test_find_unknown(void **state)
 {
 	(void)state;
 	static const char *const unknown[] = {
-	    "", "L", "LF", "LF0", "LF00", "LF0011", "LF001 ", " LF001", "lf001", "LF000", "LF999", "B614", "E501",
+	        "", "L", "LF", "LF0", "LF00", "LF0011", "LF001 ", " LF001", "lf001", "LF000", "LF999", "B614", "E501",
 	};
 	for (size_t i = 0; i < sizeof unknown / sizeof unknown[0]; i++) {
 		if (lf_fixer_find(unknown[i]))
@@ -123,13 +123,13 @@ static void test_insert_blocker(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_table_sorted_strictly_ascending),
-	    cmocka_unit_test(test_table_fits_check_options),
-	    cmocka_unit_test(test_entries_complete),
-	    cmocka_unit_test(test_known_rules_present),
-	    cmocka_unit_test(test_find_each),
-	    cmocka_unit_test(test_find_unknown),
-	    cmocka_unit_test(test_insert_blocker),
+	        cmocka_unit_test(test_table_sorted_strictly_ascending),
+	        cmocka_unit_test(test_table_fits_check_options),
+	        cmocka_unit_test(test_entries_complete),
+	        cmocka_unit_test(test_known_rules_present),
+	        cmocka_unit_test(test_find_each),
+	        cmocka_unit_test(test_find_unknown),
+	        cmocka_unit_test(test_insert_blocker),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -14,12 +14,9 @@
 static const char *kind_name(lf_ref_kind kind)
 {
 	switch (kind) {
-	case LF_REF_CALL:
-		return "CALL";
-	case LF_REF_PARTIAL:
-		return "PARTIAL";
-	case LF_REF_VALUE:
-		return "VALUE";
+	case LF_REF_CALL: return "CALL";
+	case LF_REF_PARTIAL: return "PARTIAL";
+	case LF_REF_VALUE: return "VALUE";
 	}
 	return "?";
 }
@@ -68,7 +65,8 @@ static void describe_refs(const char *code, char *out, size_t cap)
 		assert_true(start >= previous_start); /* document order */
 		previous_start = start;
 		int n = snprintf(out + len, cap - len, "%s%s@%u:%.*s", i ? "; " : "", kind_name(ref->kind),
-		                 ts_node_start_point(ref->node).row + 1, (int)(end - start), (const char *)src.bytes + start);
+		                 ts_node_start_point(ref->node).row + 1, (int)(end - start),
+		                 (const char *)src.bytes + start);
 		assert_true(n > 0 && (size_t)n < cap - len);
 		len += (size_t)n;
 	}
@@ -84,7 +82,8 @@ static void run_case(void **state)
 	char actual[4096];
 	describe_refs(c->code, actual, sizeof actual);
 	if (strcmp(actual, c->expected) != 0)
-		print_error("case %s:\n%s\n  expected: \"%s\"\n  actual:   \"%s\"\n", c->name, c->code, c->expected, actual);
+		print_error("case %s:\n%s\n  expected: \"%s\"\n  actual:   \"%s\"\n", c->name, c->code, c->expected,
+		            actual);
 	assert_string_equal(actual, c->expected);
 }
 
@@ -183,8 +182,9 @@ int main(void)
 	enum { CASES = RESOLVE_CASE_COUNT };
 	struct CMUnitTest tests[CASES + 3];
 	for (size_t i = 0; i < CASES; i++)
-		tests[i] = (struct CMUnitTest){
-		    .name = resolve_cases[i].name, .test_func = run_case, .initial_state = (void *)&resolve_cases[i]};
+		tests[i] = (struct CMUnitTest){.name = resolve_cases[i].name,
+		                               .test_func = run_case,
+		                               .initial_state = (void *)&resolve_cases[i]};
 	tests[CASES] = (struct CMUnitTest)cmocka_unit_test(test_refs_are_appended);
 	tests[CASES + 1] = (struct CMUnitTest)cmocka_unit_test(test_many_refs_and_deep_nesting);
 	tests[CASES + 2] = (struct CMUnitTest)cmocka_unit_test(test_node_text_is);

@@ -41,22 +41,22 @@ static void test_column_tabs_count_one(void **state)
 static void test_column_utf8_counts_code_points(void **state)
 {
 	(void)state;
-	assert_int_equal(COLUMN("\xc3\xa9x", 2), 2);                     /* é: 2 bytes */
-	assert_int_equal(COLUMN("\xe2\x82\xacx", 3), 2);                 /* €: 3 bytes */
-	assert_int_equal(COLUMN("\xf0\x9f\x98\x80x", 4), 2);             /* 😀: 4 bytes */
-	assert_int_equal(COLUMN("s = '\xc3\xa9\xc3\xa9'; t", 12), 11);  /* two é */
-	assert_int_equal(COLUMN("\xef\xbb\xbfimport torch", 3), 2);     /* BOM is one */
-	assert_int_equal(COLUMN("x\n\xc3\xa9\xe2\x82\xac!", 7), 3);     /* second line */
+	assert_int_equal(COLUMN("\xc3\xa9x", 2), 2);                   /* é: 2 bytes */
+	assert_int_equal(COLUMN("\xe2\x82\xacx", 3), 2);               /* €: 3 bytes */
+	assert_int_equal(COLUMN("\xf0\x9f\x98\x80x", 4), 2);           /* 😀: 4 bytes */
+	assert_int_equal(COLUMN("s = '\xc3\xa9\xc3\xa9'; t", 12), 11); /* two é */
+	assert_int_equal(COLUMN("\xef\xbb\xbfimport torch", 3), 2);    /* BOM is one */
+	assert_int_equal(COLUMN("x\n\xc3\xa9\xe2\x82\xac!", 7), 3);    /* second line */
 }
 
 static void test_column_invalid_bytes_count_one_each(void **state)
 {
 	(void)state;
-	assert_int_equal(COLUMN("\xff\xfex", 2), 3);         /* never valid */
-	assert_int_equal(COLUMN("\x80\x80x", 2), 3);         /* stray continuations */
-	assert_int_equal(COLUMN("\xe2\x82x", 2), 3);         /* truncated 3-byte */
-	assert_int_equal(COLUMN("\xf0\x9f\x98x", 3), 4);     /* truncated 4-byte */
-	assert_int_equal(COLUMN("\xc3x\xc3\xa9y", 4), 4);    /* lead without continuation */
+	assert_int_equal(COLUMN("\xff\xfex", 2), 3);                      /* never valid */
+	assert_int_equal(COLUMN("\x80\x80x", 2), 3);                      /* stray continuations */
+	assert_int_equal(COLUMN("\xe2\x82x", 2), 3);                      /* truncated 3-byte */
+	assert_int_equal(COLUMN("\xf0\x9f\x98x", 3), 4);                  /* truncated 4-byte */
+	assert_int_equal(COLUMN("\xc3x\xc3\xa9y", 4), 4);                 /* lead without continuation */
 	assert_int_equal(COLUMN("# caf\xe9\nx = 1 # \xe9t\xe9", 17), 11); /* latin-1 */
 	/* a sequence cut by the end of the file */
 	assert_int_equal(COLUMN("ab\xe2\x82", 4), 5);
@@ -90,9 +90,9 @@ static void test_line_of_and_line_start(void **state)
 	/* lone CRs end lines (Python's tokenizer); a CRLF is one ending */
 	source_from(&src, "a\rb\r\nc\rd");
 	assert_int_equal(src.line_count, 4);
-	assert_int_equal(lf_source_line_of(&src, 2), 1);  /* b */
-	assert_int_equal(lf_source_line_of(&src, 5), 2);  /* c */
-	assert_int_equal(lf_source_line_of(&src, 7), 3);  /* d */
+	assert_int_equal(lf_source_line_of(&src, 2), 1); /* b */
+	assert_int_equal(lf_source_line_of(&src, 5), 2); /* c */
+	assert_int_equal(lf_source_line_of(&src, 7), 3); /* d */
 	assert_true(lf_source_first_on_line(&src, 5));
 	lf_source_finish(&src);
 
@@ -196,14 +196,14 @@ static void test_read_file(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_column_ascii),
-	    cmocka_unit_test(test_column_tabs_count_one),
-	    cmocka_unit_test(test_column_utf8_counts_code_points),
-	    cmocka_unit_test(test_column_invalid_bytes_count_one_each),
-	    cmocka_unit_test(test_line_of_and_line_start),
-	    cmocka_unit_test(test_first_on_line),
-	    cmocka_unit_test(test_line_ending),
-	    cmocka_unit_test(test_read_file),
+	        cmocka_unit_test(test_column_ascii),
+	        cmocka_unit_test(test_column_tabs_count_one),
+	        cmocka_unit_test(test_column_utf8_counts_code_points),
+	        cmocka_unit_test(test_column_invalid_bytes_count_one_each),
+	        cmocka_unit_test(test_line_of_and_line_start),
+	        cmocka_unit_test(test_first_on_line),
+	        cmocka_unit_test(test_line_ending),
+	        cmocka_unit_test(test_read_file),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

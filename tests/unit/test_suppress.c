@@ -18,49 +18,49 @@ typedef struct comment_case {
 } comment_case;
 
 static const comment_case comment_cases[] = {
-    /* blanket directives */
-    {"# noqa", "LF001", true},
-    {"#noqa", "LF001", true},
-    {"# NOQA", "LF001", true},
-    {"# NoQa", "LF004", true},
-    {"#   noqa", "LF001", true},
-    {"# nosec", "LF001", true},
-    {"#nosec", "LF002", true},
-    {"# NOSEC", "LF001", true},
-    /* code lists */
-    {"# noqa: LF001", "LF001", true},
-    {"# noqa: LF001", "LF002", false},
-    {"# noqa:LF001,LF002", "LF001", true},
-    {"# noqa:LF001,LF002", "LF002", true},
-    {"# noqa:LF001,LF002", "LF003", false},
-    {"# noqa : LF001", "LF001", true},
-    {"# noqa: E501", "LF001", false},
-    {"# noqa: E501, LF001", "LF001", true},
-    {"# noqa: E501 LF001", "LF001", true},
-    {"# noqa: LF0011", "LF001", false},
-    {"# noqa: LF00", "LF001", false},
-    {"# noqa: XLF001", "LF001", false},
-    /* Bandit: B614 is its torch.load check; codes work too */
-    {"# nosec B614", "LF001", true},
-    {"# nosec B614", "LF004", true},
-    {"# nosec: B614", "LF001", true},
-    {"# nosec B301", "LF001", false},
-    {"# nosec B301, B614", "LF003", true},
-    {"# nosec LF001", "LF001", true},
-    {"# nosec LF001", "LF002", false},
-    {"# noqa: B614", "LF001", false},
-    /* the directive anywhere in the comment */
-    {"# type: ignore  # noqa: LF001", "LF001", true},
-    {"# type: ignore  # noqa: LF001", "LF002", false},
-    {"# pylint: disable=foo # nosec", "LF002", true},
-    /* not a directive */
-    {"# noqanope", "LF001", false},
-    {"# nosecurity", "LF001", false},
-    {"# noqa-ish", "LF001", false},
-    {"# this mentions noqa", "LF001", false},
-    {"# this mentions nosec too", "LF001", false},
-    {"#", "LF001", false},
-    {"# load the weights", "LF001", false},
+        /* blanket directives */
+        {"# noqa", "LF001", true},
+        {"#noqa", "LF001", true},
+        {"# NOQA", "LF001", true},
+        {"# NoQa", "LF004", true},
+        {"#   noqa", "LF001", true},
+        {"# nosec", "LF001", true},
+        {"#nosec", "LF002", true},
+        {"# NOSEC", "LF001", true},
+        /* code lists */
+        {"# noqa: LF001", "LF001", true},
+        {"# noqa: LF001", "LF002", false},
+        {"# noqa:LF001,LF002", "LF001", true},
+        {"# noqa:LF001,LF002", "LF002", true},
+        {"# noqa:LF001,LF002", "LF003", false},
+        {"# noqa : LF001", "LF001", true},
+        {"# noqa: E501", "LF001", false},
+        {"# noqa: E501, LF001", "LF001", true},
+        {"# noqa: E501 LF001", "LF001", true},
+        {"# noqa: LF0011", "LF001", false},
+        {"# noqa: LF00", "LF001", false},
+        {"# noqa: XLF001", "LF001", false},
+        /* Bandit: B614 is its torch.load check; codes work too */
+        {"# nosec B614", "LF001", true},
+        {"# nosec B614", "LF004", true},
+        {"# nosec: B614", "LF001", true},
+        {"# nosec B301", "LF001", false},
+        {"# nosec B301, B614", "LF003", true},
+        {"# nosec LF001", "LF001", true},
+        {"# nosec LF001", "LF002", false},
+        {"# noqa: B614", "LF001", false},
+        /* the directive anywhere in the comment */
+        {"# type: ignore  # noqa: LF001", "LF001", true},
+        {"# type: ignore  # noqa: LF001", "LF002", false},
+        {"# pylint: disable=foo # nosec", "LF002", true},
+        /* not a directive */
+        {"# noqanope", "LF001", false},
+        {"# nosecurity", "LF001", false},
+        {"# noqa-ish", "LF001", false},
+        {"# this mentions noqa", "LF001", false},
+        {"# this mentions nosec too", "LF001", false},
+        {"#", "LF001", false},
+        {"# load the weights", "LF001", false},
 };
 
 static void test_comment_cases(void **state)
@@ -72,7 +72,8 @@ static void test_comment_cases(void **state)
 		bool actual = suppresses(c->comment, c->code);
 		if (actual != c->suppressed) {
 			print_error("\"%s\" for %s: expected %s, got %s\n", c->comment, c->code,
-			            c->suppressed ? "suppressed" : "not suppressed", actual ? "suppressed" : "not suppressed");
+			            c->suppressed ? "suppressed" : "not suppressed",
+			            actual ? "suppressed" : "not suppressed");
 			failures++;
 		}
 	}
@@ -92,22 +93,21 @@ static void test_length_is_respected(void **state)
 
 /* ---- lf_suppressed on a parsed file ------------------------------------ */
 
-static const char FILE_TEXT[] =
-    "import torch\n"
-    "a = torch.load(  # noqa: LF001\n"
-    "    p,\n"
-    ")\n"
-    "b = torch.load(\n"
-    "    p,\n"
-    ")  # nosec B614\n"
-    "c = torch.load(\n"
-    "    p,  # noqa\n"
-    ")\n"
-    "d = '# noqa'; torch.load(p)\n"
-    "e = torch.load(p)  # noqa: LF002\n"
-    "f = torch.load(p)  # noqa\n"
-    "g = torch.load('''\n"
-    "''', '# noqa')\n";
+static const char FILE_TEXT[] = "import torch\n"
+                                "a = torch.load(  # noqa: LF001\n"
+                                "    p,\n"
+                                ")\n"
+                                "b = torch.load(\n"
+                                "    p,\n"
+                                ")  # nosec B614\n"
+                                "c = torch.load(\n"
+                                "    p,  # noqa\n"
+                                ")\n"
+                                "d = '# noqa'; torch.load(p)\n"
+                                "e = torch.load(p)  # noqa: LF002\n"
+                                "f = torch.load(p)  # noqa\n"
+                                "g = torch.load('''\n"
+                                "''', '# noqa')\n";
 
 /* Whether the call starting at the n-th "torch.load(" is suppressed for code. */
 static bool call_suppressed(int n, const char *code)
@@ -168,13 +168,13 @@ static void test_single_line_codes(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_comment_cases),
-	    cmocka_unit_test(test_length_is_respected),
-	    cmocka_unit_test(test_first_line_of_span),
-	    cmocka_unit_test(test_last_line_of_span),
-	    cmocka_unit_test(test_middle_line_does_not_count),
-	    cmocka_unit_test(test_directive_in_string_does_not_count),
-	    cmocka_unit_test(test_single_line_codes),
+	        cmocka_unit_test(test_comment_cases),
+	        cmocka_unit_test(test_length_is_respected),
+	        cmocka_unit_test(test_first_line_of_span),
+	        cmocka_unit_test(test_last_line_of_span),
+	        cmocka_unit_test(test_middle_line_does_not_count),
+	        cmocka_unit_test(test_directive_in_string_does_not_count),
+	        cmocka_unit_test(test_single_line_codes),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

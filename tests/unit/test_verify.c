@@ -68,7 +68,8 @@ static void test_good_insertion_accepted(void **state)
 {
 	(void)state;
 	uint32_t at = offset_of(CALL, ")");
-	assert_true(verify_edit(CALL, at, at, ", weights_only=True", "import torch\nx = torch.load(p, weights_only=True)\n"));
+	assert_true(verify_edit(CALL, at, at, ", weights_only=True",
+	                        "import torch\nx = torch.load(p, weights_only=True)\n"));
 }
 
 static void test_good_replacement_accepted(void **state)
@@ -179,14 +180,14 @@ static void test_count_parse_errors(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_good_insertion_accepted),
-	    cmocka_unit_test(test_good_replacement_accepted),
-	    cmocka_unit_test(test_unbalanced_insertion_refused),
-	    cmocka_unit_test(test_deleted_paren_refused),
-	    cmocka_unit_test(test_file_with_errors_accepts_harmless_edit),
-	    cmocka_unit_test(test_edit_that_repairs_errors_accepted),
-	    cmocka_unit_test(test_empty_set_keeps_bytes),
-	    cmocka_unit_test(test_count_parse_errors),
+	        cmocka_unit_test(test_good_insertion_accepted),
+	        cmocka_unit_test(test_good_replacement_accepted),
+	        cmocka_unit_test(test_unbalanced_insertion_refused),
+	        cmocka_unit_test(test_deleted_paren_refused),
+	        cmocka_unit_test(test_file_with_errors_accepts_harmless_edit),
+	        cmocka_unit_test(test_edit_that_repairs_errors_accepted),
+	        cmocka_unit_test(test_empty_set_keeps_bytes),
+	        cmocka_unit_test(test_count_parse_errors),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
