@@ -3,14 +3,20 @@
 #include <git2.h>
 #include <string.h>
 
+static bool initialized;
+
 void lf_diff_init(void)
 {
-	git_libgit2_init();
+	if (!initialized)
+		git_libgit2_init();
+	initialized = true;
 }
 
 void lf_diff_shutdown(void)
 {
-	git_libgit2_shutdown();
+	if (initialized)
+		git_libgit2_shutdown();
+	initialized = false;
 }
 
 /*

@@ -35,6 +35,7 @@ enum exit_status {
  * whatever the thread count. */
 typedef struct job {
 	const char *path;  /* borrowed from the file list; "-" is stdin */
+	size_t index;      /* which file of the run this slot holds */
 	lf_buf out;        /* for stdout */
 	lf_buf err;        /* for stderr */
 	lf_buf reports;    /* machine-format objects, comma-separated */
@@ -203,16 +204,34 @@ static void progress_clear(progress *p)
 		fputs("\r\033[K", stderr);
 }
 
+/*
+ * Files are processed by worker threads and printed in order.  Only a
+ * window of WINDOW files is in flight: a job lives in the ring slot
+ * index % WINDOW, so memory is bounded by the window (plus the list of
+ * paths), not by the size of the tree.  The window is wide enough that
+ * a cluster of slow files does not stall the other workers.
+ */
+#define WINDOW 1024
+
 typedef struct run {
 	const lf_settings *settings;
-	job *jobs;
+	const char *const *paths;
 	size_t count;
-	size_t next;    /* next job to start */
-	size_t emitted; /* jobs already printed */
-	size_t window;  /* how far ahead of printing workers may go */
+	job *slots;     /* WINDOW of them */
+	size_t next;    /* next file to start */
+	size_t emitted; /* files already printed */
 	pthread_mutex_t lock;
 	pthread_cond_t changed;
 } run;
+
+static job *slot_for(run *r, size_t i)
+{
+	job *j = &r->slots[i % WINDOW];
+	memset(j, 0, sizeof *j);
+	j->path = r->paths[i];
+	j->index = i;
+	return j;
+}
 
 static void *worker_main(void *arg)
 {
@@ -220,16 +239,18 @@ static void *worker_main(void *arg)
 	lf_worker *worker = lf_worker_create();
 	for (;;) {
 		pthread_mutex_lock(&r->lock);
-		/* Bound memory: never run far ahead of the printer. */
-		while (r->next < r->count && r->next >= r->emitted + r->window)
+		/* Bound memory: never run a window ahead of the printer. */
+		while (r->next < r->count && r->next >= r->emitted + WINDOW)
 			pthread_cond_wait(&r->changed, &r->lock);
 		size_t i = r->next < r->count ? r->next++ : r->count;
 		pthread_mutex_unlock(&r->lock);
 		if (i >= r->count)
 			break;
-		process(worker, r->settings, &r->jobs[i]);
+		/* The slot's previous file (i - WINDOW) has been printed. */
+		job *j = slot_for(r, i);
+		process(worker, r->settings, j);
 		pthread_mutex_lock(&r->lock);
-		r->jobs[i].done = true;
+		j->done = true;
 		pthread_cond_broadcast(&r->changed);
 		pthread_mutex_unlock(&r->lock);
 	}
@@ -269,25 +290,28 @@ static void emit(const lf_settings *s, job *j, totals *t, progress *p)
 	(void)s;
 }
 
-static void run_jobs(const lf_settings *s, job *jobs, size_t count, totals *t)
+static void run_jobs(const lf_settings *s, const char *const *paths, size_t count, totals *t)
 {
 	progress p = {.enabled = !s->quiet && isatty(STDERR_FILENO) && count > 1, .total = count};
 	clock_gettime(CLOCK_MONOTONIC, &p.last);
+	run r = {.settings = s, .paths = paths, .count = count};
+	r.slots = lf_xcalloc(WINDOW, sizeof(job));
 	unsigned threads = s->threads;
 	if (threads > count)
 		threads = (unsigned)count;
 	if (threads <= 1) {
 		lf_worker *worker = lf_worker_create();
 		for (size_t i = 0; i < count; i++) {
-			process(worker, s, &jobs[i]);
-			emit(s, &jobs[i], t, &p);
+			job *j = slot_for(&r, i);
+			process(worker, s, j);
+			emit(s, j, t, &p);
 			progress_update(&p, i + 1);
 		}
 		lf_worker_destroy(worker);
 		progress_clear(&p);
+		free(r.slots);
 		return;
 	}
-	run r = {.settings = s, .jobs = jobs, .count = count, .window = (size_t)threads * 8};
 	pthread_mutex_init(&r.lock, NULL);
 	pthread_cond_init(&r.changed, NULL);
 	pthread_t *ids = lf_xcalloc(threads, sizeof(pthread_t));
@@ -297,11 +321,12 @@ static void run_jobs(const lf_settings *s, job *jobs, size_t count, totals *t)
 			exit(EXIT_ERROR);
 		}
 	for (size_t i = 0; i < count; i++) {
+		job *j = &r.slots[i % WINDOW];
 		pthread_mutex_lock(&r.lock);
-		while (!jobs[i].done)
+		while (!(j->done && j->index == i))
 			pthread_cond_wait(&r.changed, &r.lock);
 		pthread_mutex_unlock(&r.lock);
-		emit(s, &jobs[i], t, &p);
+		emit(s, j, t, &p);
 		progress_update(&p, i + 1);
 		pthread_mutex_lock(&r.lock);
 		r.emitted = i + 1;
@@ -312,6 +337,7 @@ static void run_jobs(const lf_settings *s, job *jobs, size_t count, totals *t)
 	for (unsigned i = 0; i < threads; i++)
 		pthread_join(ids[i], NULL);
 	free(ids);
+	free(r.slots);
 	pthread_mutex_destroy(&r.lock);
 	pthread_cond_destroy(&r.changed);
 }
@@ -428,7 +454,6 @@ int main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	/* SIGINT/SIGTERM remove temporary files; closed 0/1/2 stay reserved. */
 	lf_write_protect_process();
-	lf_diff_init();
 
 	static const char *const default_paths[] = {"."};
 	const char *const *roots = s.path_count ? s.paths : default_paths;
@@ -448,6 +473,10 @@ int main(int argc, char **argv)
 		else
 			walk_roots[walk_count++] = roots[i];
 	}
+	/* libgit2 only when git is needed: an editor hook on stdin must start
+	 * in a few milliseconds. */
+	if (s.mode == LF_MODE_DIFF || s.since || (s.use_gitignore && walk_count > 0))
+		lf_diff_init();
 	bool walk_ok = true;
 	if (stdin_seen && walk_count && s.mode == LF_MODE_FIX) {
 		fputs("loadfix: '--fix -' reads one file from stdin and cannot be combined with other paths\n", stderr);
@@ -476,16 +505,16 @@ int main(int argc, char **argv)
 	lf_buf_finish(&walk_errors);
 
 	size_t count = files.count + stdin_seen;
-	job *jobs = lf_xcalloc(count ? count : 1, sizeof(job));
+	const char **paths = lf_xcalloc(count ? count : 1, sizeof(char *));
 	size_t k = 0;
 	if (stdin_seen)
-		jobs[k++].path = "-";
+		paths[k++] = "-";
 	for (size_t i = 0; i < files.count; i++)
-		jobs[k++].path = files.paths[i];
+		paths[k++] = files.paths[i];
 
 	totals t = {0};
 	lf_buf_init(&t.reports);
-	run_jobs(&s, jobs, count, &t);
+	run_jobs(&s, paths, count, &t);
 	bool stdin_fix = stdin_seen && s.mode == LF_MODE_FIX;
 	if (machine_format(&s))
 		print_document(&s, &t, stdin_fix ? stderr : stdout);
@@ -497,7 +526,7 @@ int main(int argc, char **argv)
 	if (t.output_failed)
 		fprintf(stderr, "loadfix: cannot write to standard output: %s\n", strerror(errno ? errno : EPIPE));
 
-	free(jobs);
+	free(paths);
 	lf_file_list_finish(&files);
 	lf_settings_finish(&s);
 	lf_diff_shutdown();

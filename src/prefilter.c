@@ -31,7 +31,10 @@
  * comments (inside brackets) or line continuations.  Dynamic access
  * (getattr(torch, "load"), importlib) is out of scope and documented.
  */
-#define GAP "(?:\\s|\\\\|#[^\\n]*)*"
+/* Possessive: a comment runs to the end of its line and spaces are spaces,
+ * so nothing is ever given back; backtracking into it was exponential on
+ * commented-out code after a '.' (PCRE2 gave up, and the file was parsed). */
+#define GAP "(?:\\s++|\\\\|#[^\\n]*+)*+"
 static const char *const TORCH_WORD = "\\btorch\\b";
 static const char *const FROM_TORCH =
         "\\bfrom[\\s\\\\]+torch(?:" GAP "\\." GAP "serialization)?[\\s\\\\]+import\\b[ \\t\\\\]*"

@@ -9,8 +9,10 @@
 /*
  * Unified diffs, in git's format (`diff --git a/PATH b/PATH`, quoted the
  * way git quotes unusual names), produced by libgit2 from the two buffers,
- * so `git apply` and `patch -p1` accept them.  lf_diff_init must run once
- * before any thread calls lf_diff_append.
+ * so `git apply` and `patch -p1` accept them.  lf_diff_init initialises
+ * libgit2 (for the diff, the ignore rules and --since) and must run before
+ * any thread uses it; it costs milliseconds (libgit2 loads TLS
+ * certificates), so loadfix calls it only when a run needs git.
  */
 void lf_diff_init(void);
 void lf_diff_shutdown(void);
