@@ -1,0 +1,5 @@
+import torch
+
+model = build_model()
+model.load_state_dict(torch.load("model.pt", weights_only=True))
+model.eval()

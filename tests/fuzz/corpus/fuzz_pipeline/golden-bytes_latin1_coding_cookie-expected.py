@@ -1,0 +1,5 @@
+# -*- coding: latin-1 -*-
+# Modèle pré-entraîné
+import torch
+
+state = torch.load("modele.pt", weights_only=True)  # chargé sur CPU

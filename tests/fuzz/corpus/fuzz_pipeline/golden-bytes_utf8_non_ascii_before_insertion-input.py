@@ -1,0 +1,4 @@
+import torch
+
+# modèle pré-entraîné
+état = torch.load("poids/modèle_été.pt")  # récupéré

@@ -1,0 +1,9 @@
+import torch
+import torch.nn as nn
+
+from .registry import register_model
+
+
+@register_model(defaults=torch.load("configs/defaults.pt", weights_only=True))
+class Encoder(nn.Module):
+    pass

@@ -1,0 +1,6 @@
+import torch
+
+
+def evaluate(model, state=torch.load("best.pt", map_location="cpu", weights_only=True)):
+    model.load_state_dict(state)
+    return model

@@ -1,0 +1,5 @@
+import torch
+
+
+def describe(path):
+    print(f"epoch={torch.load(path)['epoch']} from {path}")

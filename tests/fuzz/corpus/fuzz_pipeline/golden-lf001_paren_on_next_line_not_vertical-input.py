@@ -1,0 +1,7 @@
+import torch
+
+
+def restore(ckpt_path):
+    ckpt = torch.load(ckpt_path
+    )
+    return ckpt["model"]

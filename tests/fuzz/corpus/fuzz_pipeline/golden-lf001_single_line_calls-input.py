@@ -1,0 +1,10 @@
+import torch
+
+from .model import ResNet
+
+
+def restore(path, device):
+    model = ResNet(num_classes=10)
+    model.load_state_dict(torch.load("checkpoints/best.pt"))
+    optim_state = torch.load(path, map_location=device)
+    return model, optim_state

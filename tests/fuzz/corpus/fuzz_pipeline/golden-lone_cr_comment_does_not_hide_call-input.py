@@ -1,0 +1,1 @@
+import torch  # a comment, then a lone CR (old Mac line end)state = torch.load("ckpt.pt")

@@ -1,0 +1,3 @@
+import torch
+DOC = """onetwo"""
+state = torch.load("ckpt.pt")

@@ -1,0 +1,1 @@
+import torchstate = torch.load("a.pt", weights_only=True)other = torch.load("b.pt")  # noqa

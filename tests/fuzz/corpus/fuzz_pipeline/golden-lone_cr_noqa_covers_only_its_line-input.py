@@ -1,0 +1,1 @@
+import torchstate = torch.load("a.pt")other = torch.load("b.pt")  # noqa

@@ -1,0 +1,4 @@
+import torch
+
+index_file = "shards/index.pt"
+state = torch.load(torch.load(index_file, weights_only=True), weights_only=True)

@@ -1,0 +1,5 @@
+import torch
+
+
+def restore(path, **load_kwargs):
+    return torch.load(path, **load_kwargs)

@@ -1,0 +1,5 @@
+import torch
+
+
+def restore(path):
+    return torch.load(path, map_location=)

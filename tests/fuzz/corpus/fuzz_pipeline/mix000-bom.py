@@ -1,0 +1,4 @@
+"""Module."""
+﻿from torch import *
+def f(path=load('x')):
+    pass

@@ -1,0 +1,8 @@
+
+from torch import *
+def f(path, paths, flag, kwargs, args):
+    y = (load)(path)
+    x = load \
+        (path)
+    y = [load(p) for p in ps]
+    pool.map(load, paths)

@@ -1,0 +1,3 @@
+"""Module."""
+import torch
+y = [torch.serialization.load(p) for p in ps]

@@ -1,0 +1,4 @@
+"""Module."""
+import torch as th
+y = th.load(path
+x = th.load(path)  # noqa: LF001

@@ -1,0 +1,3 @@
+﻿import torch.nn
+fn = torch.load
+y = fn(path)

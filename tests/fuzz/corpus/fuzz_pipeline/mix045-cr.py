@@ -1,0 +1,2 @@
+#!/usr/bin/env python3
+import torchloader = torch.loaddef f(path, paths, flag, kwargs, args):    import functools    h = functools.partial(loader, map_location='cpu')    y = loader(        fetch(            path,        ),    )

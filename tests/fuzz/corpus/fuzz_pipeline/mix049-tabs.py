@@ -1,0 +1,4 @@
+"""Module."""
+import torch.nn
+def f(path, paths, flag, kwargs, args):
+	x = torch.load(path, **kwargs)

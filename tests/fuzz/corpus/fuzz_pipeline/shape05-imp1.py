@@ -1,0 +1,4 @@
+
+import torch as th
+
+x = th.load(path, weights_only=None)

@@ -1,0 +1,3 @@
+import torch as th
+
+x = th.load(path, weights_only=(False))

@@ -1,0 +1,4 @@
+
+import torch
+
+x = torch.load(p for p in paths)

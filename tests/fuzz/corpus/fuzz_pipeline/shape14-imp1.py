@@ -1,0 +1,4 @@
+"""Module."""
+import torch as th
+
+x = th.load(p for p in paths)

@@ -1,0 +1,4 @@
+"""Module."""
+import torch
+
+x = torch.load(path)  # noqa

@@ -1,0 +1,4 @@
+
+import torch as th
+
+x = th.load(path)  # noqa: E501

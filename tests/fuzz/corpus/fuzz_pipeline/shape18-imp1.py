@@ -1,0 +1,4 @@
+"""Module."""
+import torch as th
+
+x = th.load(path)  # nosec B614

@@ -1,0 +1,7 @@
+#!/usr/bin/env python3
+import torch as th
+
+x = th.load(
+    path,
+    map_location='cpu',
+)

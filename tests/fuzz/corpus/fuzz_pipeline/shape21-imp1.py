@@ -1,0 +1,7 @@
+
+import torch as th
+
+x = th.load(
+    path,
+    map_location='cpu'  # where
+)

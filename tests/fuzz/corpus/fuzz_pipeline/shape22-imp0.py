@@ -1,0 +1,6 @@
+
+import torch
+
+x = torch.load(
+    path
+)

@@ -1,0 +1,6 @@
+"""Module."""
+import torch as th
+
+x = th.load(
+    path
+)

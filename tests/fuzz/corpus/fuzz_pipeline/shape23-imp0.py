@@ -1,0 +1,6 @@
+"""Module."""
+import torch
+
+x = torch.load(
+    path, map_location='cpu'
+    )

@@ -1,0 +1,5 @@
+import torch
+
+x = torch.load(path,  # the file
+      # and where
+      map_location='cpu')

@@ -1,0 +1,5 @@
+#!/usr/bin/env python3
+import torch
+
+x = torch.load(path  # why
+      )

@@ -1,0 +1,5 @@
+
+import torch as th
+
+x = th.load(path  # why
+      )

@@ -1,0 +1,5 @@
+"""Module."""
+import torch as th
+
+x = th.load(\
+    path)

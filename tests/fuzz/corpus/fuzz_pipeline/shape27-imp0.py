@@ -1,0 +1,5 @@
+"""Module."""
+import torch
+
+x = torch.load(path, \
+      map_location='cpu')

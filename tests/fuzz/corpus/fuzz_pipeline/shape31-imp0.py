@@ -1,0 +1,6 @@
+"""Module."""
+import torch
+
+@cache(torch.load(path))
+def f():
+    pass

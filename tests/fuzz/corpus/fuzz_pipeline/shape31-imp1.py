@@ -1,0 +1,5 @@
+import torch as th
+
+@cache(th.load(path))
+def f():
+    pass

@@ -1,0 +1,5 @@
+
+import torch
+
+from functools import partial
+h = partial(torch.load)

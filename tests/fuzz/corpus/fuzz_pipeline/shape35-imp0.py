@@ -1,0 +1,5 @@
+"""Module."""
+import torch
+
+from functools import partial
+h = partial(torch.load, weights_only=False)

@@ -1,0 +1,4 @@
+import torch
+
+fn = torch.load
+y = fn(path)

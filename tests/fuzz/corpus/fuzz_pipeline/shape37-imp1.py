@@ -1,0 +1,4 @@
+
+import torch as th
+
+pool.map(th.load, paths)

@@ -1,0 +1,4 @@
+
+import torch
+
+y = torch.load(torch.load(a), torch.load(b))

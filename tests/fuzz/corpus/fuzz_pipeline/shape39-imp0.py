@@ -1,0 +1,4 @@
+"""Module."""
+import torch
+
+y = torch.load(torch.load(torch.load(torch.load(a))))

@@ -1,0 +1,3 @@
+import torch as th
+
+y = th.load(th.load(th.load(th.load(a))))

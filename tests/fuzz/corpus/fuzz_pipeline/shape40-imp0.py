@@ -1,0 +1,3 @@
+import torch
+
+model.load_state_dict(torch.load(path)['model'])

@@ -1,0 +1,4 @@
+
+import torch as th
+
+y = [th.load(p) for p in ps]

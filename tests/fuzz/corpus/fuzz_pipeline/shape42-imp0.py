@@ -1,0 +1,4 @@
+
+import torch
+
+y = {k: torch.load(v) for k, v in items}

@@ -1,0 +1,4 @@
+"""Module."""
+import torch as th
+
+y = {k: th.load(v) for k, v in items}

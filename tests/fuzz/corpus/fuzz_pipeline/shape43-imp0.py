@@ -1,0 +1,5 @@
+"""Module."""
+import torch
+
+def f(path=torch.load('x')):
+    pass

@@ -1,0 +1,4 @@
+import torch as th
+
+def f(path=th.load('x')):
+    pass

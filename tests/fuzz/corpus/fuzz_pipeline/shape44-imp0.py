@@ -1,0 +1,3 @@
+import torch
+
+y = torch.load(path); z = torch.load(path2)

@@ -1,0 +1,7 @@
+
+import torch
+
+y = torch.load(
+	path,
+	map_location='cpu',
+)

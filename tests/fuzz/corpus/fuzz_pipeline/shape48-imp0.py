@@ -1,0 +1,3 @@
+import torch
+
+y = torch.load(path, map_location=)

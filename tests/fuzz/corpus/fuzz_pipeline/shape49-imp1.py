@@ -1,0 +1,6 @@
+
+import torch as th
+
+class C:
+    def m(self):
+        return th.load(self.path)

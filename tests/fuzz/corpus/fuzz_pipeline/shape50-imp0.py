@@ -1,0 +1,4 @@
+
+import torch
+
+y = (torch.load)(path)

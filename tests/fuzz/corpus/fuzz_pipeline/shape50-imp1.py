@@ -1,0 +1,4 @@
+"""Module."""
+import torch as th
+
+y = (th.load)(path)

@@ -1,0 +1,5 @@
+"""Module."""
+import torch
+
+async def f():
+    return await run(torch.load, path)

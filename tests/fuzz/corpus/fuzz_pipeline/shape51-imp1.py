@@ -1,0 +1,4 @@
+import torch as th
+
+async def f():
+    return await run(th.load, path)

@@ -1,0 +1,4 @@
+import torch
+
+if (s := torch.load(path)):
+    pass

@@ -1,0 +1,5 @@
+
+import torch as th
+
+def f(torch):
+    return torch.load(path)

@@ -1,0 +1,6 @@
+"""Module."""
+import torch as th
+
+def load(p):
+    return p
+y = load(path)

@@ -1,0 +1,4 @@
+"""Module."""
+import torch
+
+s = 'torch.load(path)'  # torch.load(x)

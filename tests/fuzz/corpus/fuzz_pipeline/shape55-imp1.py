@@ -1,0 +1,3 @@
+import torch as th
+
+s = 'torch.load(path)'  # torch.load(x)

@@ -1,0 +1,6 @@
+"""Module."""
+import torch
+
+y = torch.load(  # noqa
+    path,
+)

@@ -1,0 +1,5 @@
+import torch as th
+
+y = th.load(  # noqa
+    path,
+)

@@ -1,0 +1,7 @@
+import torch
+
+y = torch.load(
+    fetch(
+        path,
+    ),
+)

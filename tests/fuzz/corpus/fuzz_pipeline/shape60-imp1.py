@@ -1,0 +1,8 @@
+#!/usr/bin/env python3
+import torch as th
+
+y = th.load(
+    fetch(
+        path,
+    ),
+)

@@ -1,0 +1,8 @@
+
+import torch as th
+
+y = th.load(
+    th.load(
+        path
+    )
+)

@@ -1,0 +1,5 @@
+
+import torch
+
+global torch
+y = torch.load(path)

@@ -1,0 +1,5 @@
+"""Module."""
+import torch as th
+
+global torch
+y = th.load(path)

@@ -1,0 +1,4 @@
+import torch as th
+
+with open(p, 'rb') as f:
+    y = th.load(f, map_location='cpu')

@@ -1,0 +1,3 @@
+import torch
+
+y = torch.load(path) if ok else torch.load(other, weights_only=False)

@@ -1,0 +1,2 @@
+import torch
+torch.load(f, weights_only=True)

@@ -1,0 +1,2 @@
+import torch
+x = "À€"; torch.load(p)

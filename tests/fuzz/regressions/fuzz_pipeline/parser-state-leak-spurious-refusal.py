@@ -1,0 +1,4 @@
+
+ Ž#
+f'import torch as th
+th.load()
