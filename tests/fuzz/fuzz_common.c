@@ -51,15 +51,15 @@ bool fuzz_edits_overlap(uint32_t a_start, uint32_t a_end, uint32_t b_start, uint
 	return a_start < b_end && b_start < a_end;
 }
 
-uint8_t *fuzz_naive_apply(const uint8_t *src, uint32_t len, const lf_edit *edits, uint32_t count,
-                          uint32_t *out_len)
+uint8_t *fuzz_naive_apply(const uint8_t *src, uint32_t len, const lf_edit *edits, uint32_t count, uint32_t *out_len)
 {
 	/* Sort indices by (start, end): insertion sort, quadratic and obvious. */
 	uint32_t *order = malloc(sizeof(uint32_t) * (count ? count : 1));
 	for (uint32_t i = 0; i < count; i++) {
 		uint32_t j = i;
-		while (j > 0 && (edits[order[j - 1]].start > edits[i].start ||
-		                 (edits[order[j - 1]].start == edits[i].start && edits[order[j - 1]].end > edits[i].end))) {
+		while (j > 0 &&
+		       (edits[order[j - 1]].start > edits[i].start ||
+		        (edits[order[j - 1]].start == edits[i].start && edits[order[j - 1]].end > edits[i].end))) {
 			order[j] = order[j - 1];
 			j--;
 		}
@@ -153,10 +153,10 @@ static bool parse_range(const char **p, const char *end, char sign, size_t *star
 	return true;
 }
 
-#define FAIL(reason)                                                                                           \
-	do {                                                                                                       \
-		*why = reason;                                                                                         \
-		goto fail;                                                                                             \
+#define FAIL(reason)           \
+	do {                   \
+		*why = reason; \
+		goto fail;     \
 	} while (0)
 
 bool fuzz_apply_unified(const uint8_t *old, size_t old_len, const char *diff, size_t diff_len, lf_buf *out,
@@ -175,8 +175,8 @@ bool fuzz_apply_unified(const uint8_t *old, size_t old_len, const char *diff, si
 	/* The header: only the lines git writes for a changed file. */
 	if (!starts_with(p, (size_t)(end - p), "diff --git "))
 		FAIL("the diff does not start with 'diff --git '");
-	static const char *const header_prefixes[] = {"diff --git ", "index ", "--- ", "+++ ", "old mode ",
-	                                              "new mode ", NULL};
+	static const char *const header_prefixes[] = {"diff --git ", "index ",    "--- ", "+++ ",
+	                                              "old mode ",   "new mode ", NULL};
 	bool seen_minus = false, seen_plus = false;
 	while (p < end && !starts_with(p, (size_t)(end - p), "@@ ")) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));

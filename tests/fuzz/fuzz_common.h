@@ -42,7 +42,6 @@ bool fuzz_edits_overlap(uint32_t a_start, uint32_t a_end, uint32_t b_start, uint
  * not to overlap) applied to `src` by sorting a copy by (start, end) and
  * copying, written as plainly as possible.  Returns a malloc'd buffer.
  */
-uint8_t *fuzz_naive_apply(const uint8_t *src, uint32_t len, const lf_edit *edits, uint32_t count,
-                          uint32_t *out_len);
+uint8_t *fuzz_naive_apply(const uint8_t *src, uint32_t len, const lf_edit *edits, uint32_t count, uint32_t *out_len);
 
 #endif

@@ -88,8 +88,9 @@ static void check_outcome(const uint8_t *data, size_t size, bool ok, const lf_co
 			if (!config->per_file_ignores[i].pattern || !list_ok(&config->per_file_ignores[i].codes))
 				dump_and_fail(data, size, "C3: a malformed per-file-ignores entry", NULL);
 		bool mentions = memmem(data, size, "loadfix", 7) != NULL;
-		if (!mentions && (config->found || config->has_select || config->has_ignore || config->has_exclude ||
-		                  config->has_extend_exclude || config->has_unsafe_fixes || config->per_file_ignore_count))
+		if (!mentions &&
+		    (config->found || config->has_select || config->has_ignore || config->has_exclude ||
+		     config->has_extend_exclude || config->has_unsafe_fixes || config->per_file_ignore_count))
 			dump_and_fail(data, size, "C3: settings found in a file that never says loadfix", NULL);
 		return;
 	}

@@ -26,8 +26,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 static const char SEPARATOR[] = "=====SPLIT=====";
 
 static const char *const PATHS[8] = {
-    "f.py",           "pkg/sub dir/f.py", "tab\there.py",  "new\nline.py",
-    "quo\"te\\d.py", "\xc3\xbcn\xc3\xaf.py", "\xff\xfe.py", "-rf --no-index.py",
+        "f.py",          "pkg/sub dir/f.py",     "tab\there.py", "new\nline.py",
+        "quo\"te\\d.py", "\xc3\xbcn\xc3\xaf.py", "\xff\xfe.py",  "-rf --no-index.py",
 };
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)

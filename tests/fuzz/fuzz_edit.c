@@ -110,12 +110,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		bool added = lf_edit_set_add_fix(&set, fix, len);
 		if (added != expect) {
 			for (uint32_t e = 0; e < fix->count; e++)
-				fprintf(stderr, "  fix %u edit %u: [%u,%u) \"%s\"\n", f, e, fix->edits[e].start, fix->edits[e].end,
-				        fix->edits[e].text);
+				fprintf(stderr, "  fix %u edit %u: [%u,%u) \"%s\"\n", f, e, fix->edits[e].start,
+				        fix->edits[e].end, fix->edits[e].text);
 			for (uint32_t m = 0; m < model_count; m++)
 				fprintf(stderr, "  accepted: [%u,%u)\n", model[m].start, model[m].end);
-			fuzz_fail("E1: lf_edit_set_add_fix returned %d for fix %u, the model says %d (source length %u)",
-			          added, f, expect, len);
+			fuzz_fail(
+			        "E1: lf_edit_set_add_fix returned %d for fix %u, the model says %d (source length %u)",
+			        added, f, expect, len);
 		}
 		if (!added) {
 			if (set.count != before_count ||
@@ -124,7 +125,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		} else {
 			for (uint32_t e = 0; e < fix->count; e++) {
 				model[model_count++] = fix->edits[e];
-				delta += (int64_t)strlen(fix->edits[e].text) - (fix->edits[e].end - fix->edits[e].start);
+				delta +=
+				        (int64_t)strlen(fix->edits[e].text) - (fix->edits[e].end - fix->edits[e].start);
 			}
 		}
 		free(before);
@@ -133,8 +135,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		for (uint32_t i = 1; i < set.count; i++) {
 			const lf_edit *a = &set.edits[i - 1], *b = &set.edits[i];
 			if (a->start > b->start || (a->start == b->start && a->end >= b->end))
-				fuzz_fail("E2: set edits %u and %u out of order: [%u,%u) [%u,%u)", i - 1, i, a->start, a->end,
-				          b->start, b->end);
+				fuzz_fail("E2: set edits %u and %u out of order: [%u,%u) [%u,%u)", i - 1, i, a->start,
+				          a->end, b->start, b->end);
 			if (fuzz_edits_overlap(a->start, a->end, b->start, b->end))
 				fuzz_fail("E2: set edits %u and %u overlap", i - 1, i);
 		}

@@ -91,8 +91,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	return 0;
 }
 
-__attribute__((format(printf, 3, 4), noreturn)) static void fail_on(const uint8_t *text, uint32_t len,
-                                                                     const char *fmt, ...)
+__attribute__((format(printf, 3, 4), noreturn)) static void fail_on(const uint8_t *text, uint32_t len, const char *fmt,
+                                                                    ...)
 {
 	fuzz_dump("fuzz input", g_input, g_input_len);
 	if (text && (text != g_input || len != g_input_len))
@@ -105,10 +105,10 @@ __attribute__((format(printf, 3, 4), noreturn)) static void fail_on(const uint8_
 	fuzz_fail("%s", message);
 }
 
-#define CHECK(cond, text, len, ...)                                                                            \
-	do {                                                                                                       \
-		if (!(cond))                                                                                           \
-			fail_on(text, len, __VA_ARGS__);                                                                   \
+#define CHECK(cond, text, len, ...)                      \
+	do {                                             \
+		if (!(cond))                             \
+			fail_on(text, len, __VA_ARGS__); \
 	} while (0)
 
 static uint8_t *dup_bytes(const uint8_t *bytes, uint32_t len)
@@ -120,8 +120,7 @@ static uint8_t *dup_bytes(const uint8_t *bytes, uint32_t len)
 	return copy;
 }
 
-static void run_check(const lf_check_options *options, const uint8_t *bytes, uint32_t len,
-                      lf_check_result *result)
+static void run_check(const lf_check_options *options, const uint8_t *bytes, uint32_t len, lf_check_result *result)
 {
 	/* A fresh worker for every run: each result depends on its input alone
 	 * (P10 checks separately that a reused worker gives the same). */
@@ -319,14 +318,14 @@ static void reference_position(const uint8_t *text, uint32_t len, uint32_t offse
 static void check_location(const uint8_t *text, uint32_t len, json_t *loc, uint32_t offset, const char *what)
 {
 	json_int_t line, column, off;
-	CHECK(json_unpack(loc, "{s:I, s:I, s:I}", "line", &line, "column", &column, "offset", &off) == 0, text,
-	      len, "JSON %s is not {line, column, offset}", what);
+	CHECK(json_unpack(loc, "{s:I, s:I, s:I}", "line", &line, "column", &column, "offset", &off) == 0, text, len,
+	      "JSON %s is not {line, column, offset}", what);
 	uint32_t ref_line, ref_column;
 	reference_position(text, len, offset, &ref_line, &ref_column);
 	CHECK(off == offset, text, len, "JSON %s offset %lld, expected %u", what, (long long)off, offset);
 	CHECK(line == ref_line, text, len, "JSON %s line %lld, expected %u", what, (long long)line, ref_line);
-	CHECK(column == ref_column, text, len, "JSON %s column %lld, expected %u (offset %u)", what,
-	      (long long)column, ref_column, offset);
+	CHECK(column == ref_column, text, len, "JSON %s column %lld, expected %u (offset %u)", what, (long long)column,
+	      ref_column, offset);
 }
 
 static void check_reports(const lf_check_options *options, const lf_source *src, const lf_diags *diags)
@@ -341,7 +340,8 @@ static void check_reports(const lf_check_options *options, const lf_source *src,
 		lf_buf out;
 		lf_buf_init(&out);
 		lf_report_text(&out, display, src, d, lf_check_fix_applies(options, d));
-		CHECK(out.len > 0 && out.data[out.len - 1] == '\n' && memchr(out.data, '\n', out.len) == out.data + out.len - 1,
+		CHECK(out.len > 0 && out.data[out.len - 1] == '\n' &&
+		              memchr(out.data, '\n', out.len) == out.data + out.len - 1,
 		      text, len, "the text report of finding %u is not exactly one line", i);
 		lf_buf_finish(&out);
 
@@ -365,17 +365,18 @@ static void check_reports(const lf_check_options *options, const lf_source *src,
 			json_t *edits;
 			int applied;
 			CHECK(json_unpack(fix, "{s:b, s:o}", "applied_with_options", &applied, "edits", &edits) == 0 &&
-			          json_is_array(edits) && json_array_size(edits) == d->fix.count,
+			              json_is_array(edits) && json_array_size(edits) == d->fix.count,
 			      text, len, "JSON fix of finding %u is malformed", i);
 			CHECK((bool)applied == lf_check_fix_applies(options, d), text, len,
 			      "JSON applied_with_options disagrees");
 			for (uint32_t k = 0; k < d->fix.count; k++) {
 				const char *content;
 				json_t *es, *ee;
-				CHECK(json_unpack(json_array_get(edits, k), "{s:s, s:o, s:o}", "content", &content, "start",
-				                  &es, "end", &ee) == 0,
+				CHECK(json_unpack(json_array_get(edits, k), "{s:s, s:o, s:o}", "content", &content,
+				                  "start", &es, "end", &ee) == 0,
 				      text, len, "JSON edit %u is malformed", k);
-				CHECK(strcmp(content, d->fix.edits[k].text) == 0, text, len, "JSON edit content differs");
+				CHECK(strcmp(content, d->fix.edits[k].text) == 0, text, len,
+				      "JSON edit content differs");
 				check_location(text, len, es, d->fix.edits[k].start, "edit start");
 				check_location(text, len, ee, d->fix.edits[k].end, "edit end");
 			}
@@ -439,8 +440,8 @@ typedef struct simulation {
 /* One round on `text`: lint (report mode), validate, build the edit set as
  * lf_check does, check it, apply it two ways.  Returns the accepted count;
  * *next (malloc'd) is the fixed text when it is > 0. */
-static uint32_t simulate_round(const lf_check_options *report, const uint8_t *text, uint32_t len,
-                               lf_check_result *lint, uint32_t *applicable, uint8_t **next, uint32_t *next_len)
+static uint32_t simulate_round(const lf_check_options *report, const uint8_t *text, uint32_t len, lf_check_result *lint,
+                               uint32_t *applicable, uint8_t **next, uint32_t *next_len)
 {
 	run_check(report, text, len, lint);
 	CHECK(!lint->changed && !lint->error && lint->fixed_count == 0, text, len,
@@ -519,7 +520,6 @@ static finding_key *keys_of(const lf_diags *diags)
 	return keys;
 }
 
-
 static void simulate(const lf_check_options *fix_options, const uint8_t *data, uint32_t len, simulation *sim)
 {
 	lf_check_options report = *fix_options;
@@ -569,7 +569,8 @@ static void simulate(const lf_check_options *fix_options, const uint8_t *data, u
 		}
 		if (after > before) {
 			fuzz_dump("text after the round", next, next_len);
-			fail_on(text, text_len, "round %u of fixes raised the parse errors from %u to %u (lf_check refuses "
+			fail_on(text, text_len,
+			        "round %u of fixes raised the parse errors from %u to %u (lf_check refuses "
 			        "the fix: \"a fix would have introduced a syntax error\")",
 			        sim->rounds + 1, before, after);
 		}
@@ -686,7 +687,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (allow_known() && may_leak_scanner_state(data, len) &&
 	    (!fixed.error != !sim.refused || fixed.changed != (sim.rounds > 0) ||
 	     lf_check_result_text(&fixed)->len != sim.len ||
-	     memcmp(lf_check_result_text(&fixed)->bytes, sim.text, sim.len) != 0 || fixed.diags.count != sim.left_count)) {
+	     memcmp(lf_check_result_text(&fixed)->bytes, sim.text, sim.len) != 0 ||
+	     fixed.diags.count != sim.left_count)) {
 		/* Bug B4: lf_check's own parses (rounds, verification) reuse one
 		 * parser, so an f-string can change what the next parse sees. */
 		lf_check_result_finish(&fixed);
@@ -701,14 +703,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	const lf_source *out = lf_check_result_text(&fixed);
 	CHECK(out->len == sim.len && memcmp(out->bytes, sim.text, sim.len) == 0, data, len,
 	      "lf_check --fix output differs from the round-by-round simulation (%u rounds)", sim.rounds);
-	CHECK(fixed.fixed_count == sim.fixed, data, len, "fixed_count %u, the simulation fixed %u",
-	      fixed.fixed_count, sim.fixed);
+	CHECK(fixed.fixed_count == sim.fixed, data, len, "fixed_count %u, the simulation fixed %u", fixed.fixed_count,
+	      sim.fixed);
 	CHECK(fixed.diags.count == sim.left_count, data, len, "lf_check left %u findings, the simulation %u",
 	      fixed.diags.count, sim.left_count);
 	for (uint32_t i = 0; i < sim.left_count; i++) {
 		const lf_diag *d = &fixed.diags.items[i];
 		CHECK(strcmp(d->rule->code, sim.left[i].code) == 0 && d->start == sim.left[i].start &&
-		          d->end == sim.left[i].end && d->fix.applicability == sim.left[i].applicability,
+		              d->end == sim.left[i].end && d->fix.applicability == sim.left[i].applicability,
 		      data, len, "finding %u left by lf_check differs from the simulation's", i);
 	}
 	check_diags(out->bytes, out->len, &fixed.diags);
@@ -742,8 +744,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		static bool noted;
 		if (!noted) {
 			noted = true;
-			fprintf(stderr, "NOTE: fixes still pending after %d rounds (the round cap); idempotence not "
-			                "checked for such inputs\n",
+			fprintf(stderr,
+			        "NOTE: fixes still pending after %d rounds (the round cap); idempotence not "
+			        "checked for such inputs\n",
 			        FIX_ROUND_CAP);
 		}
 		if (getenv("LOADFIX_FUZZ_CAP_FATAL"))
