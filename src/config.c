@@ -79,7 +79,18 @@ __attribute__((format(printf, 2, 3))) static bool fail(parser *p, const char *fm
 	char message[256];
 	vsnprintf(message, sizeof message, fmt, args);
 	va_end(args);
-	p->error = lf_xasprintf("line %u: %s", p->line, message);
+	/* Keys from the file are quoted in messages: escape control characters
+	 * so a hostile pyproject.toml cannot colour or forge lines of output. */
+	lf_buf text;
+	lf_buf_init(&text);
+	lf_buf_printf(&text, "line %u: ", p->line);
+	for (const unsigned char *c = (const unsigned char *)message; *c; c++) {
+		if (*c < 0x20 || *c == 0x7f)
+			lf_buf_printf(&text, "\\x%02X", *c);
+		else
+			lf_buf_putc(&text, (char)*c);
+	}
+	p->error = lf_buf_steal(&text, NULL);
 	return false;
 }
 

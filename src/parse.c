@@ -52,7 +52,16 @@ static bool has_lone_cr(const uint8_t *bytes, uint32_t len)
 
 TSTree *lf_parser_parse(lf_parser *parser, const uint8_t *bytes, uint32_t len)
 {
+	/*
+	 * A fresh external scanner for every parse.  tree-sitter-python
+	 * 0.23.6's scanner does not clear its "inside an f-string" flag when
+	 * reset, so after a file ending in an unterminated f-string the next
+	 * parse on this parser lost its DEDENT tokens and misplaced code (the
+	 * fuzzer found findings hidden that way).  Setting the language again
+	 * recreates the scanner; ts_parser_reset alone does not.
+	 */
 	ts_parser_reset(parser->ts);
+	ts_parser_set_language(parser->ts, lf_python_language());
 	if (!has_lone_cr(bytes, len))
 		return ts_parser_parse_string_encoding(parser->ts, NULL, (const char *)bytes, len, TSInputEncodingUTF8);
 	/*

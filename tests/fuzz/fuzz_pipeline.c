@@ -552,9 +552,10 @@ static void simulate(const lf_check_options *fix_options, const uint8_t *data, u
 		/* What lf_apply_verified would refuse: a guard that must never trigger. */
 		uint32_t before = parse_errors(text, text_len), after = parse_errors(next, next_len);
 		if (after > before && before > 0 && allow_known()) {
-			/* Known bug (README.md, bug 2): tree-sitter's error recovery in a
-			 * file that already has errors.  lf_check then refuses every fix
-			 * and reports the original's findings. */
+			/* Bug B2's class (README.md; fixed in 0a189f0, tolerated under
+			 * --allow-known only): tree-sitter's error recovery in a file
+			 * that already has errors.  lf_check then refuses every fix and
+			 * reports the original's findings. */
 			sim->refused = true;
 			free(next);
 			free(text);

@@ -1,0 +1,3 @@
+import torch
+th 0= torch
+th.load(p)
