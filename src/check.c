@@ -105,8 +105,18 @@ static void lint_tree(const lf_check_options *options, const lf_source *src, TST
 
 void lf_check(lf_worker *worker, const lf_check_options *options, uint8_t *bytes, uint32_t len, lf_check_result *result)
 {
+	lf_source src;
+	lf_source_init(&src, bytes, len);
+	lf_check_source(worker, options, &src, result);
+}
+
+void lf_check_source(lf_worker *worker, const lf_check_options *options, lf_source *src, lf_check_result *result)
+{
 	memset(result, 0, sizeof *result);
-	lf_source_init(&result->original, bytes, len);
+	result->original = *src;
+	memset(src, 0, sizeof *src);
+	uint8_t *bytes = result->original.bytes;
+	uint32_t len = result->original.len;
 	lf_diags_init(&result->diags);
 	if (!lf_prefilter_may_refer(worker->prefilter, bytes, len))
 		return;

@@ -89,13 +89,8 @@ static void process(lf_worker *worker, const lf_settings *s, job *j)
 		free(display);
 		return;
 	}
-	/* The pipeline takes the bytes; the line index is rebuilt there. */
-	uint8_t *bytes = src.bytes;
-	uint32_t len = src.len;
-	free(src.line_starts);
-
 	lf_check_result result;
-	lf_check(worker, &options, bytes, len, &result);
+	lf_check_source(worker, &options, &src, &result);
 	const lf_source *text = lf_check_result_text(&result);
 	if (result.error) {
 		lf_buf_printf(&j->err, "loadfix: %s: %s\n", display, result.error);

@@ -8,11 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static size_t utf8_valid_length(const unsigned char *p, size_t avail)
-{
-	return lf_utf8_valid_length(p, avail);
-}
-
 char *lf_display_path(const char *path)
 {
 	lf_buf out;
@@ -21,7 +16,7 @@ char *lf_display_path(const char *path)
 	size_t len = strlen(path);
 	for (size_t i = 0; i < len;) {
 		unsigned char c = p[i];
-		size_t n = utf8_valid_length(p + i, len - i);
+		size_t n = lf_utf8_valid_length(p + i, len - i);
 		if (c == '\n')
 			lf_buf_puts(&out, "\\n");
 		else if (c == '\t')
@@ -52,7 +47,7 @@ static json_t *lossy_string(const char *bytes, size_t len)
 	lf_buf_init(&text);
 	const unsigned char *p = (const unsigned char *)bytes;
 	for (size_t i = 0; i < len;) {
-		size_t n = utf8_valid_length(p + i, len - i);
+		size_t n = lf_utf8_valid_length(p + i, len - i);
 		if (n)
 			lf_buf_append(&text, p + i, n);
 		else

@@ -43,6 +43,9 @@ typedef struct lf_check_result {
  * passes to the result).  Always fills `result`; finish it after use. */
 void lf_check(lf_worker *worker, const lf_check_options *options, uint8_t *bytes, uint32_t len,
               lf_check_result *result);
+/* The same for a source already read (lf_source_read): ownership of its
+ * bytes and line index passes to the result, so nothing is indexed twice. */
+void lf_check_source(lf_worker *worker, const lf_check_options *options, lf_source *src, lf_check_result *result);
 void lf_check_result_finish(lf_check_result *result);
 /* The text the remaining findings point into. */
 const lf_source *lf_check_result_text(const lf_check_result *result);
