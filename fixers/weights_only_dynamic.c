@@ -1,4 +1,4 @@
-/* LF003: weights_only=<expression whose value is not known statically>. */
+/* LF003: weights_only=<a value other than a literal True or False>. */
 #include <string.h>
 
 #include "loadfix/buf.h"
@@ -11,13 +11,35 @@ static void check(const lf_rule *rule, const lf_load_ref *ref, const lf_call_arg
 	if (ref->kind == LF_REF_VALUE || ts_node_is_null(args->weights_only))
 		return;
 	TSNode value = args->weights_only_value;
-	const char *type = ts_node_is_null(value) ? "" : ts_node_type(value);
-	/* True is safe and False is LF002; anything else, None included (its
-	 * meaning changed in PyTorch 2.6 and can be flipped by environment
-	 * variables), cannot be proven safe from the source. */
-	if (strcmp(type, "true") == 0 || strcmp(type, "false") == 0)
+	uint32_t start = ts_node_start_byte(args->weights_only), end = ts_node_end_byte(args->weights_only);
+	bool is_string;
+	lf_truth truth = lf_literal_truth(value, &is_string);
+	if (truth == LF_TRUTH_FALSE || (truth == LF_TRUTH_TRUE && !is_string))
+		return; /* False (or "") is LF002; True is what we want */
+	if (truth == LF_TRUTH_TRUE) {
+		/* weights_only="False" reads as off but is a non-empty string, so
+		 * torch.load's `if weights_only:` (torch/serialization.py, load, in
+		 * 1.13 and every later release) runs the weights-only unpickler.
+		 * The literal True means exactly that: the fix changes nothing at
+		 * run time, so it is safe. */
+		lf_fix fix;
+		lf_fix_init(&fix);
+		const char *blocker = args->has_error ? "the call is in or contains a syntax error" : NULL;
+		if (!blocker) {
+			fix.applicability = LF_FIX_SAFE;
+			lf_fix_replace(&fix, ts_node_start_byte(value), ts_node_end_byte(value), "True");
+		}
+		char *message =
+		        lf_xasprintf("`weights_only` is a non-empty string, which is true: the call runs weights-only "
+		                     "whatever the text says; write `True`%s%s%s",
+		                     blocker ? " (not fixed: " : "", blocker ? blocker : "", blocker ? ")" : "");
+		lf_diags_push(out, rule, start, end, message, blocker ? NULL : &fix);
 		return;
-	lf_diags_push(out, rule, ts_node_start_byte(args->weights_only), ts_node_end_byte(args->weights_only),
+	}
+	/* Anything else, None included (its meaning changed in PyTorch 2.6 and
+	 * environment variables can flip it), cannot be proven safe from the
+	 * source. */
+	lf_diags_push(out, rule, start, end,
 	              lf_xstrdup("`weights_only` is not a literal `True`; its value cannot be checked statically"),
 	              NULL);
 }

@@ -1,43 +1,57 @@
-/* LF002: an explicit weights_only=False. */
+/* LF002: an explicit weights_only=False (or a false literal: ""). */
 #include <string.h>
 
 #include "loadfix/buf.h"
 #include "loadfix/fixer.h"
 
-static bool is_false(TSNode value)
+/* Why `False` -> `True` cannot be applied even as an unsafe fix, or NULL. */
+static const char *blocker_of(const lf_call_args *args)
 {
-	return !ts_node_is_null(value) && strcmp(ts_node_type(value), "false") == 0;
+	if (args->has_error)
+		return "the call is in or contains a syntax error";
+	if (!ts_node_is_null(args->pickle_module))
+		return "it passes pickle_module, which PyTorch refuses together with weights_only=True";
+	/* A splat cannot carry weights_only (it is already given: a duplicate
+	 * keyword is a TypeError), but it can carry pickle_module, and then
+	 * True raises RuntimeError where False loaded. */
+	if (args->star_kwargs)
+		return "it passes **kwargs, which may hold pickle_module";
+	if (args->star_args)
+		return "it passes *args, which may hold pickle_module";
+	return NULL;
 }
 
 static void check(const lf_rule *rule, const lf_load_ref *ref, const lf_call_args *args, const lf_source *src,
                   lf_diags *out)
 {
-	(void)src;
-	if (ref->kind == LF_REF_VALUE || !is_false(args->weights_only_value))
+	if (ref->kind == LF_REF_VALUE || ts_node_is_null(args->weights_only))
+		return;
+	bool is_string;
+	if (lf_literal_truth(args->weights_only_value, &is_string) != LF_TRUTH_FALSE)
 		return;
 	uint32_t start = ts_node_start_byte(args->weights_only), end = ts_node_end_byte(args->weights_only);
-	/* Unsafe, not safe: weights_only=True refuses numpy arrays,
-	 * argparse.Namespace and pickled modules that the code may rely on. */
-	const char *blocker = NULL;
-	if (args->has_error)
-		blocker = "the call is in or contains a syntax error";
-	else if (!ts_node_is_null(args->pickle_module))
-		blocker = "it passes pickle_module, which PyTorch refuses together with weights_only=True";
+	/* An empty string is false as far as torch.load's `if weights_only:`
+	 * is concerned (torch/serialization.py, load). */
+	const char *what = is_string ? "`weights_only` is an empty string, which is false: it" : "`weights_only=False`";
+	const char *blocker = blocker_of(args);
 	if (blocker) {
 		lf_diags_push(out, rule, start, end,
-		              lf_xasprintf("`weights_only=False` lets a crafted checkpoint run code (not fixed: %s)",
-		                           blocker),
+		              lf_xasprintf("%s lets a crafted checkpoint run code (not fixed: %s)", what, blocker),
 		              NULL);
 		return;
 	}
+	/* Unsafe, not safe: weights_only=True refuses numpy arrays,
+	 * argparse.Namespace and pickled modules that the code may rely on. */
 	lf_fix fix;
 	lf_fix_init(&fix);
 	fix.applicability = LF_FIX_UNSAFE;
 	TSNode value = args->weights_only_value;
 	lf_fix_replace(&fix, ts_node_start_byte(value), ts_node_end_byte(value), "True");
+	(void)src;
 	lf_diags_push(out, rule, start, end,
-	              lf_xstrdup("`weights_only=False` lets a crafted checkpoint run code; the fix to `True` may "
-	                         "reject checkpoints holding numpy arrays or other objects"),
+	              lf_xasprintf("%s lets a crafted checkpoint run code; the fix to `True` may "
+	                           "reject checkpoints holding numpy arrays or other objects",
+	                           what),
 	              &fix);
 }
 

@@ -10,6 +10,36 @@ static bool is(TSNode node, const char *type)
 	return !ts_node_is_null(node) && strcmp(ts_node_type(node), type) == 0;
 }
 
+/* A literal None, through any parentheses. */
+static bool is_none(TSNode value)
+{
+	return is(lf_node_unparenthesize(value), "none");
+}
+
+lf_truth lf_literal_truth(TSNode value, bool *is_string)
+{
+	*is_string = false;
+	if (is(value, "true"))
+		return LF_TRUTH_TRUE;
+	if (is(value, "false"))
+		return LF_TRUTH_FALSE;
+	if (!is(value, "string"))
+		return LF_TRUTH_UNKNOWN; /* concatenated strings, numbers, names: not judged */
+	/* "...", b"...", r"..." and an f-string without fields are known: empty
+	 * is false, anything else is true.  A field ({x}) may be empty. */
+	bool empty = true;
+	uint32_t n = ts_node_named_child_count(value);
+	for (uint32_t i = 0; i < n; i++) {
+		TSNode child = ts_node_named_child(value, i);
+		if (is(child, "interpolation"))
+			return LF_TRUTH_UNKNOWN;
+		if (is(child, "string_content") && ts_node_end_byte(child) > ts_node_start_byte(child))
+			empty = false;
+	}
+	*is_string = true;
+	return empty ? LF_TRUTH_FALSE : LF_TRUTH_TRUE;
+}
+
 static void note_keyword(lf_call_args *args, TSNode keyword, const lf_source *src)
 {
 	TSNode name = ts_node_child_by_field_name(keyword, "name", 4);
@@ -18,7 +48,12 @@ static void note_keyword(lf_call_args *args, TSNode keyword, const lf_source *sr
 	if (lf_node_text_is(name, src, "weights_only")) {
 		args->weights_only = keyword;
 		args->weights_only_value = lf_node_unparenthesize(ts_node_child_by_field_name(keyword, "value", 5));
-	} else if (lf_node_text_is(name, src, "pickle_module")) {
+	} else if (lf_node_text_is(name, src, "pickle_module") &&
+	           !is_none(ts_node_child_by_field_name(keyword, "value", 5))) {
+		/* pickle_module=None is what weights_only=True wants: PyTorch
+		 * refuses only a pickle_module that is not None (torch/serialization.py,
+		 * load: `if weights_only: if pickle_module is not None: raise
+		 * RuntimeError(...)`, in 1.13 and every later release). */
 		args->pickle_module = keyword;
 	}
 }
@@ -50,7 +85,11 @@ void lf_call_args_analyze(const lf_load_ref *ref, const lf_source *src, lf_call_
 				args->trailing_comma = child;
 			continue;
 		}
-		if (strcmp(type, "comment") == 0)
+		/* Extras, not arguments: a comment, and the backslash-newline of a
+		 * backslash continuation, which tree-sitter-python 0.23 makes a
+		 * named `line_continuation` node (taking it for the last argument
+		 * put the keyword on the next line). */
+		if (strcmp(type, "comment") == 0 || strcmp(type, "line_continuation") == 0)
 			continue;
 		args->last = child;
 		args->trailing_comma = (TSNode){0};
@@ -62,7 +101,7 @@ void lf_call_args_analyze(const lf_load_ref *ref, const lf_source *src, lf_call_
 			note_keyword(args, child, src);
 		} else if (positional_seen++ >= ref->positional_offset) {
 			/* load(f, map_location, pickle_module): the third is the pickler */
-			if (++args->positional == 3 && ts_node_is_null(args->pickle_module))
+			if (++args->positional == 3 && ts_node_is_null(args->pickle_module) && !is_none(child))
 				args->pickle_module = child;
 		}
 	}

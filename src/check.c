@@ -86,17 +86,26 @@ static void lint_tree(const lf_check_options *options, const lf_source *src, TST
 	lf_refs_init(&refs);
 	lf_resolve_load_refs(tree, src, &refs);
 	for (uint32_t i = 0; i < refs.count; i++) {
+		const lf_load_ref *ref = &refs.items[i];
 		lf_call_args args;
-		lf_call_args_analyze(&refs.items[i], src, &args);
+		lf_call_args_analyze(ref, src, &args);
+		uint32_t first = diags->count;
 		for (size_t f = 0; f < lf_fixer_count; f++)
 			if (options->enabled[f])
-				lf_fixers[f]->check(&lf_fixers[f]->rule, &refs.items[i], &args, src, diags);
+				lf_fixers[f]->check(&lf_fixers[f]->rule, ref, &args, src, diags);
+		/* A finding on `weights_only=False` inside a multi-line call is
+		 * suppressed where the README says, on the call's first or last
+		 * line, not on the keyword's own line. */
+		for (uint32_t d = first; d < diags->count; d++) {
+			diags->items[d].span_start = ts_node_start_byte(ref->node);
+			diags->items[d].span_end = ts_node_end_byte(ref->node);
+		}
 	}
 	lf_refs_finish(&refs);
 	TSNode root = ts_tree_root_node(tree);
 	for (uint32_t i = diags->count; i-- > 0;) {
 		const lf_diag *diag = &diags->items[i];
-		if (lf_suppressed(src, root, diag->start, diag->end, diag->rule->code))
+		if (lf_suppressed(src, root, diag->span_start, diag->span_end, diag->rule->code))
 			lf_diags_remove(diags, i);
 	}
 	if (diags->count > 1)

@@ -34,6 +34,8 @@ void lf_diags_push(lf_diags *diags, const lf_rule *rule, uint32_t start, uint32_
 	diag->rule = rule;
 	diag->start = start;
 	diag->end = end;
+	diag->span_start = start;
+	diag->span_end = end;
 	diag->message = message;
 	if (fix) {
 		diag->fix = *fix;

@@ -510,6 +510,10 @@ int main(int argc, char **argv)
 	totals t = {0};
 	lf_buf_init(&t.reports);
 	run_jobs(&s, paths, count, &t);
+	/* A path that could not be walked (`loadfix missing.py`) was not
+	 * checked either: no success line for it. */
+	if (!walk_ok)
+		t.error = true;
 	bool stdin_fix = stdin_seen && s.mode == LF_MODE_FIX;
 	if (machine_format(&s))
 		print_document(&s, &t, stdin_fix ? stderr : stdout);

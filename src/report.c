@@ -274,6 +274,11 @@ static void github_escape(lf_buf *out, const char *text, bool property)
 
 void lf_report_github(lf_buf *out, const char *path, const lf_source *src, const lf_diag *diag)
 {
+	/* GitHub matches annotations to repository-relative paths: `./a.py`
+	 * would match nothing, so name it `a.py`, as ruff does. */
+	while (path[0] == '.' && path[1] == '/')
+		for (path += 2; *path == '/';)
+			path++;
 	char *display = lf_display_path(path);
 	lf_buf_puts(out, strcmp(diag->rule->code, "LF004") == 0 ? "::warning file=" : "::error file=");
 	github_escape(out, display, true);

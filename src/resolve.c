@@ -11,12 +11,14 @@
 /* What a binding makes a name stand for, as a bit set (a name may have
  * several bindings in one scope). */
 enum {
-	VALUE_TORCH = 1 << 0,         /* the torch module */
-	VALUE_SERIALIZATION = 1 << 1, /* the torch.serialization module */
-	VALUE_TORCH_LOAD = 1 << 2,    /* torch.load itself */
-	VALUE_FUNCTOOLS = 1 << 3,     /* the functools module */
-	VALUE_PARTIAL = 1 << 4,       /* functools.partial */
-	VALUE_OTHER = 1 << 5,         /* anything else */
+	VALUE_TORCH = 1 << 0,          /* the torch module */
+	VALUE_SERIALIZATION = 1 << 1,  /* the torch.serialization module */
+	VALUE_TORCH_LOAD = 1 << 2,     /* torch.load itself */
+	VALUE_FUNCTOOLS = 1 << 3,      /* the functools module */
+	VALUE_PARTIAL = 1 << 4,        /* functools.partial */
+	VALUE_OTHER = 1 << 5,          /* anything else */
+	VALUE_INSPECT = 1 << 6,        /* the inspect module */
+	VALUE_INSPECT_MEMBER = 1 << 7, /* a name imported from it */
 };
 
 enum binding_kind {
@@ -64,6 +66,14 @@ static bool is(TSNode node, lf_kind kind)
 	return !ts_node_is_null(node) && lf_kind_of(node) == kind;
 }
 
+/* Named nodes that are not part of the syntax: comments, and the named
+ * `line_continuation` node tree-sitter-python 0.23 makes of a backslash
+ * continuation. */
+static bool is_extra(TSNode node)
+{
+	return is(node, LF_KIND_COMMENT) || is(node, LF_KIND_LINE_CONTINUATION);
+}
+
 bool lf_node_text_is(TSNode node, const lf_source *src, const char *text)
 {
 	uint32_t start = ts_node_start_byte(node), end = ts_node_end_byte(node);
@@ -77,7 +87,7 @@ TSNode lf_node_unparenthesize(TSNode node)
 		uint32_t n = ts_node_named_child_count(node);
 		for (uint32_t i = 0; i < n; i++) {
 			TSNode child = ts_node_named_child(node, i);
-			if (!is(child, LF_KIND_COMMENT)) {
+			if (!is_extra(child)) {
 				inner = child;
 				break;
 			}
@@ -172,7 +182,7 @@ static bool dotted_is(TSNode dotted, const lf_source *src, const char *text)
 	const char *part = text;
 	for (uint32_t i = 0; i < n; i++) {
 		TSNode child = ts_node_named_child(dotted, i);
-		if (is(child, LF_KIND_COMMENT))
+		if (is_extra(child))
 			continue;
 		const char *dot = strchr(part, '.');
 		size_t len = dot ? (size_t)(dot - part) : strlen(part);
@@ -197,6 +207,8 @@ static unsigned module_value(TSNode dotted, const lf_source *src)
 		return VALUE_SERIALIZATION;
 	if (dotted_is(dotted, src, "functools"))
 		return VALUE_FUNCTOOLS;
+	if (dotted_is(dotted, src, "inspect"))
+		return VALUE_INSPECT;
 	return VALUE_OTHER;
 }
 
@@ -211,6 +223,8 @@ static unsigned imported_value(unsigned module, TSNode name, const lf_source *sr
 		return VALUE_TORCH_LOAD;
 	if (module == VALUE_FUNCTOOLS && dotted_is(name, src, "partial"))
 		return VALUE_PARTIAL;
+	if (module == VALUE_INSPECT)
+		return VALUE_INSPECT_MEMBER;
 	return VALUE_OTHER;
 }
 
@@ -525,6 +539,13 @@ static unsigned classify(resolver *r, TSNode node, uint32_t scope_id, int depth)
 	return value;
 }
 
+/* Whether an attribute's object is the inspect module (`inspect.signature`). */
+static bool classify_object_is_inspect(resolver *r, TSNode attribute, uint32_t scope_id)
+{
+	TSNode object = ts_node_child_by_field_id(attribute, lf_field_id(LF_FIELD_OBJECT));
+	return (classify(r, object, scope_id, 0) & VALUE_INSPECT) != 0;
+}
+
 /* ---- the walk ------------------------------------------------------------ */
 
 static bool creates_scope(lf_kind type, enum scope_kind *kind)
@@ -605,7 +626,7 @@ static TSNode first_positional_argument(TSNode arguments)
 	uint32_t n = ts_node_named_child_count(arguments);
 	for (uint32_t i = 0; i < n; i++) {
 		TSNode arg = ts_node_named_child(arguments, i);
-		if (is(arg, LF_KIND_COMMENT))
+		if (is_extra(arg))
 			continue;
 		if (is(arg, LF_KIND_KEYWORD_ARGUMENT) || is(arg, LF_KIND_LIST_SPLAT) ||
 		    is(arg, LF_KIND_DICTIONARY_SPLAT))
@@ -661,6 +682,47 @@ static bool is_value_position(const frame *frames, uint32_t depth)
 	return true;
 }
 
+/* Builtins that look at a function without calling it or handing it on. */
+static const char *const introspection_builtins[] = {
+        "callable", "dir", "hasattr", "hash", "id", "isinstance", "print", "repr", "str", "type", "vars",
+};
+
+/*
+ * Whether the reference in frames[depth] only inspects torch.load: an
+ * operand of a comparison (`torch.load is torch.serialization.load`), or an
+ * argument of inspect.* (`inspect.signature(torch.load)`, also imported
+ * from inspect) or of an introspection builtin that nothing rebinds
+ * (`hasattr(torch.load, "x")`).  Nothing is loaded through such a
+ * reference, so it is not LF004's "used as a value"; `pool.map(torch.load,
+ * files)` and `loader = torch.load` still are.
+ */
+static bool is_introspection(resolver *r, const frame *frames, uint32_t depth)
+{
+	while (depth > 0 && frames[depth - 1].type == LF_KIND_PARENTHESIZED_EXPRESSION)
+		depth--;
+	if (depth == 0)
+		return false;
+	if (frames[depth - 1].type == LF_KIND_COMPARISON_OPERATOR)
+		return true;
+	if (depth < 2 || frames[depth - 1].type != LF_KIND_ARGUMENT_LIST || frames[depth - 2].type != LF_KIND_CALL)
+		return false;
+	const frame *call = &frames[depth - 2];
+	TSNode function = lf_node_unparenthesize(ts_node_child_by_field_id(call->node, lf_field_id(LF_FIELD_FUNCTION)));
+	if (is(function, LF_KIND_ATTRIBUTE))
+		return classify_object_is_inspect(r, function, call->scope);
+	if (!is(function, LF_KIND_IDENTIFIER))
+		return false;
+	unsigned value = classify(r, function, call->scope, 0);
+	if (value & VALUE_INSPECT_MEMBER)
+		return true;
+	if (value != 0) /* bound in the file: not the builtin */
+		return false;
+	for (size_t i = 0; i < sizeof introspection_builtins / sizeof introspection_builtins[0]; i++)
+		if (lf_node_text_is(function, r->src, introspection_builtins[i]))
+			return true;
+	return false;
+}
+
 /* Phase 2: classify calls and value references. */
 static void visit_references(resolver *r, frame *frames, uint32_t depth)
 {
@@ -685,7 +747,7 @@ static void visit_references(resolver *r, frame *frames, uint32_t depth)
 		return;
 	if (self->skip_value || !is_value_position(frames, depth))
 		return;
-	if (classify(r, self->node, self->scope, 0) & VALUE_TORCH_LOAD)
+	if ((classify(r, self->node, self->scope, 0) & VALUE_TORCH_LOAD) && !is_introspection(r, frames, depth))
 		push_ref(r, LF_REF_VALUE, self, (TSNode){0}, 0);
 }
 
@@ -716,7 +778,7 @@ static bool is_first_comprehension_iterable(const frame *parent, lf_field field)
 	if (parent->type != LF_KIND_FOR_IN_CLAUSE || field != LF_FIELD_RIGHT)
 		return false;
 	TSNode previous = ts_node_prev_named_sibling(parent->node);
-	while (is(previous, LF_KIND_COMMENT))
+	while (is_extra(previous))
 		previous = ts_node_prev_named_sibling(previous);
 	return !is(previous, LF_KIND_FOR_IN_CLAUSE) && !is(previous, LF_KIND_IF_CLAUSE);
 }

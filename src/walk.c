@@ -18,6 +18,13 @@ const char *const lf_walk_default_excludes[] = {
         ".git", ".venv", "venv", "node_modules", "__pycache__", "build", "dist", "site-packages", ".*", NULL,
 };
 
+/* Of those, the names that are build output only by convention: a real
+ * package may be called that (mmengine keeps its distributed helpers in
+ * `mmengine/dist/`).  In a git work tree a directory git tracks is source
+ * and is walked (`.gitignore` decides about build output there); outside
+ * git, or untracked, the name alone excludes it. */
+static const char *const tracked_overrides[] = {"build", "dist", NULL};
+
 void lf_file_list_init(lf_file_list *list)
 {
 	memset(list, 0, sizeof *list);
@@ -129,29 +136,78 @@ typedef struct walker {
 	const lf_walk_options *options;
 	const char **globs; /* exclusion globs, applying to files and directories */
 	size_t glob_count;
+	const char **soft_globs; /* default globs that yield to a directory git tracks */
+	size_t soft_glob_count;
 	bool hidden_dirs; /* the default `.*`: directories only */
 	git_repository *repo;
-	char *workdir;   /* the repository's work tree, resolved, with a trailing '/' */
-	char *root_real; /* the walk root, resolved */
-	size_t root_len; /* length of the root as walked, to map paths onto root_real */
+	git_index *index; /* the repository's index, loaded when first needed */
+	bool index_tried;
+	char *workdir;    /* the repository's work tree, resolved, with a trailing '/' */
+	char *root_real;  /* the walk root, resolved */
+	size_t root_len;  /* length of the root as walked, to map paths onto root_real */
+	bool root_is_dot; /* walking ".": paths are named without a "./" prefix */
 } walker;
+
+/* The path below the walk root, without a leading '/'. */
+static const char *below_root(const walker *w, const char *path)
+{
+	const char *suffix = w->root_is_dot ? path : path + w->root_len;
+	while (*suffix == '/')
+		suffix++;
+	return suffix;
+}
+
+/* `path` relative to the work tree, or NULL when it lies outside it. */
+static char *workdir_relative(const walker *w, const char *path)
+{
+	char *real = lf_xasprintf("%s/%s", w->root_real, below_root(w, path));
+	size_t n = strlen(w->workdir);
+	char *relative = NULL;
+	/* root_real has no trailing '/', workdir has one (or is "/") */
+	const char *r = real[0] == '/' && real[1] == '/' ? real + 1 : real;
+	if (strncmp(r, w->workdir, n) == 0 && r[n])
+		relative = lf_xstrdup(r + n);
+	free(real);
+	return relative;
+}
 
 static bool git_ignored(walker *w, const char *path, bool is_dir)
 {
 	if (!w->repo)
 		return false;
-	/* path = root as walked + suffix; the real path is root_real + suffix. */
-	char *real = lf_xasprintf("%s%s%s", w->root_real, path[w->root_len] == '/' ? "" : "/", path + w->root_len);
-	size_t n = strlen(w->workdir);
 	int ignored = 0;
-	if (strncmp(real, w->workdir, n) == 0 && real[n]) {
-		char *relative = lf_xasprintf("%s%s", real + n, is_dir ? "/" : "");
-		if (git_ignore_path_is_ignored(&ignored, w->repo, relative) != 0)
+	char *relative = workdir_relative(w, path);
+	if (relative) {
+		char *query = lf_xasprintf("%s%s", relative, is_dir ? "/" : "");
+		if (git_ignore_path_is_ignored(&ignored, w->repo, query) != 0)
 			ignored = 0;
+		free(query);
 		free(relative);
 	}
-	free(real);
 	return ignored == 1;
+}
+
+/* Whether git tracks a file under the directory `path`. */
+static bool git_tracks_directory(walker *w, const char *path)
+{
+	if (!w->repo)
+		return false;
+	if (!w->index_tried) {
+		w->index_tried = true;
+		if (git_repository_index(&w->index, w->repo) != 0)
+			w->index = NULL;
+	}
+	if (!w->index)
+		return false;
+	char *relative = workdir_relative(w, path);
+	if (!relative)
+		return false;
+	char *prefix = lf_xasprintf("%s/", relative);
+	size_t at;
+	bool tracked = git_index_find_prefix(&at, w->index, prefix) == 0;
+	free(prefix);
+	free(relative);
+	return tracked;
 }
 
 static bool is_virtualenv(int parent_fd, const char *name)
@@ -181,6 +237,7 @@ static void walker_open(walker *w, const char *root)
 {
 	w->root_real = realpath(root, NULL);
 	w->root_len = strlen(root);
+	w->root_is_dot = strcmp(strip_dot_slash(root), "") == 0 || strcmp(strip_dot_slash(root), ".") == 0;
 	if (!w->root_real)
 		w->root_real = lf_xstrdup(root);
 	if (!w->options->use_gitignore)
@@ -202,6 +259,9 @@ static void walker_open(walker *w, const char *root)
 
 static void walker_close(walker *w)
 {
+	git_index_free(w->index);
+	w->index = NULL;
+	w->index_tried = false;
 	git_repository_free(w->repo);
 	w->repo = NULL;
 	free(w->workdir);
@@ -245,9 +305,13 @@ static bool walk_directory(walker *w, const char *root, lf_file_list *out, lf_bu
 				continue;
 			if (is_dir && w->hidden_dirs && name[0] == '.')
 				continue;
-			char *path = join(dir_path, name);
+			/* Walking ".", name files as ruff and ripgrep do: `pkg/a.py`. */
+			char *path =
+			        w->root_is_dot && strcmp(dir_path, root) == 0 ? lf_xstrdup(name) : join(dir_path, name);
 			bool skip = lf_walk_path_excluded(path, w->globs, w->glob_count, w->options->base) ||
-			            (is_dir && is_virtualenv(dirfd(dir), name)) || git_ignored(w, path, is_dir);
+			            (is_dir && is_virtualenv(dirfd(dir), name)) || git_ignored(w, path, is_dir) ||
+			            (is_dir && lf_walk_path_excluded(path, w->soft_globs, w->soft_glob_count, NULL) &&
+			             !git_tracks_directory(w, path));
 			if (skip)
 				free(path);
 			else
@@ -271,15 +335,22 @@ bool lf_walk(const char *const *roots, size_t root_count, const lf_walk_options 
 	if (options->extend_exclude)
 		capacity += options->extend_exclude->count;
 	w.globs = lf_xcalloc(capacity, sizeof(char *));
+	w.soft_globs = lf_xcalloc(capacity, sizeof(char *));
 	if (options->exclude) {
 		for (size_t i = 0; i < options->exclude->count; i++)
 			w.globs[w.glob_count++] = options->exclude->items[i];
 	} else {
 		for (size_t i = 0; lf_walk_default_excludes[i]; i++) {
-			if (strcmp(lf_walk_default_excludes[i], ".*") == 0)
+			const char *glob = lf_walk_default_excludes[i];
+			bool soft = false;
+			for (size_t k = 0; tracked_overrides[k]; k++)
+				soft = soft || strcmp(glob, tracked_overrides[k]) == 0;
+			if (strcmp(glob, ".*") == 0)
 				w.hidden_dirs = true;
+			else if (soft)
+				w.soft_globs[w.soft_glob_count++] = glob;
 			else
-				w.globs[w.glob_count++] = lf_walk_default_excludes[i];
+				w.globs[w.glob_count++] = glob;
 		}
 	}
 	if (options->extend_exclude)
@@ -299,6 +370,7 @@ bool lf_walk(const char *const *roots, size_t root_count, const lf_walk_options 
 		}
 	}
 	free(w.globs);
+	free(w.soft_globs);
 	lf_file_list_sort_unique(out);
 	return ok;
 }

@@ -29,6 +29,17 @@ typedef struct lf_call_args {
 	TSNode pickle_module;      /* keyword or third positional argument, or null */
 } lf_call_args;
 
+/* What Python's truth test makes of a literal value, when the source says. */
+typedef enum lf_truth {
+	LF_TRUTH_UNKNOWN, /* not a literal (a name, a call, an f-string with fields, ...) */
+	LF_TRUTH_TRUE,    /* True, or a non-empty string or bytes literal */
+	LF_TRUTH_FALSE,   /* False, or an empty string or bytes literal */
+} lf_truth;
+
+/* The truth of `value` (already unparenthesized); `*is_string` says whether
+ * it is a string or bytes literal rather than True/False. */
+lf_truth lf_literal_truth(TSNode value, bool *is_string);
+
 void lf_call_args_analyze(const lf_load_ref *ref, const lf_source *src, lf_call_args *args);
 
 /*

@@ -17,6 +17,10 @@ typedef struct lf_rule {
 typedef struct lf_diag {
 	const lf_rule *rule;
 	uint32_t start, end;
+	/* The reference the finding belongs to (the whole call, for a finding
+	 * on one keyword): a suppression comment counts on the first or the
+	 * last line of this span.  lf_diags_push sets it to [start, end). */
+	uint32_t span_start, span_end;
 	char *message; /* owned */
 	lf_fix fix;    /* owned; applicability LF_FIX_NONE when there is none */
 } lf_diag;

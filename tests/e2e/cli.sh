@@ -16,6 +16,9 @@ expect "summary line" contains "$OUT" "Found 1 finding (1 fixable with --fix)."
 expect_status "--exit-zero" 0 "$LOADFIX" --exit-zero unsafe.py
 expect_status "missing path" 2 "$LOADFIX" no-such-file.py
 expect "missing path names the file and the reason" contains "$ERR" "no-such-file.py: No such file or directory"
+expect "no success line when a file could not be checked" eval '! contains "$OUT$ERR" "All checks passed"'
+expect_status "missing path under --fix" 2 "$LOADFIX" --fix no-such-file.py
+expect "no success line under --fix either" eval '! contains "$OUT$ERR" "All checks passed"'
 expect_status "missing path does not stop the others" 2 "$LOADFIX" no-such-file.py unsafe.py
 expect "other files still reported" contains "$OUT" "unsafe.py:2:9: LF001"
 expect_status "unknown option" 2 "$LOADFIX" --frobnicate

@@ -73,6 +73,8 @@ expect_status "github" 1 "$LOADFIX" --output-format github unsafe.py mixed.py
 expect "github annotation" contains "$OUT" '::error file=unsafe.py,line=2,col=9,endLine=2,endColumn=27,title=LF001 torch-load-without-weights-only::`torch.load` without `weights_only=True`'
 expect "github warning for LF004" contains "$OUT" '::warning file=mixed.py,line=3,col=5'
 expect "one line per finding" test "$(printf '%s\n' "$OUT" | grep -c '^::')" = 3
+expect_status "github names files repository-relative" 1 "$LOADFIX" --output-format github ./unsafe.py
+expect "github: no ./ prefix" contains "$OUT" '::error file=unsafe.py,line=2'
 expect_status "github escapes" 1 "$LOADFIX" --output-format github "$weird"
 expect "github: control bytes escaped" contains "$OUT" '::error file=we\x01ird \xFF"name\\.py,line=2'
 expect "github: nothing raw" eval '! printf "%s" "$OUT" | grep -qP "[\x00-\x08\x0b-\x1f\x7f]"'

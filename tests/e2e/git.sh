@@ -19,7 +19,7 @@ printf "$unsafe" >x.tmp.py
 expect_status "walk honours git's ignore rules" 1 "$LOADFIX" .
 files=$(printf '%s\n' "$OUT" | grep LF001 | cut -d: -f1 | tr '\n' ' ')
 expect ".gitignore, info/exclude and the global excludes file (got: $files)" \
-  test "$files" = "./data/d.py ./src/a.py ./src/b.py ./top.py "
+  test "$files" = "data/d.py src/a.py src/b.py top.py "
 expect_status "--no-ignore" 1 "$LOADFIX" --no-ignore .
 expect "--no-ignore checks ignored files" eval 'contains "$OUT" gen/g.py && contains "$OUT" notes/deep/n.py && contains "$OUT" local.py && contains "$OUT" x.tmp.py'
 expect_status "an ignored file named explicitly is checked" 1 "$LOADFIX" gen/g.py
@@ -52,5 +52,28 @@ expect "bad revision message" contains "$ERR" "loadfix: --since no-such-rev"
 cd "$WORK"
 expect_status "--since outside a repository" 2 "$LOADFIX" --since HEAD
 expect "outside a repository message" contains "$ERR" "loadfix: --since HEAD: not in a git repository"
+
+# build/ and dist/ are skipped by name only where git does not say they are
+# source: a tracked directory of that name is walked (mmengine/dist/),
+# an untracked one is not, and .gitignore still decides about build output.
+cd "$WORK" && mkdir names && cd names && git init -q .
+mkdir -p pkg/dist build dist/out
+for f in pkg/dist/helpers.py build/gen.py dist/out/o.py; do printf "$unsafe" >"$f"; done
+git add pkg
+expect_status "tracked dist/ is walked" 1 "$LOADFIX" .
+files=$(printf '%s\n' "$OUT" | grep LF001 | cut -d: -f1 | tr '\n' ' ')
+expect "only the tracked pkg/dist/ (got: $files)" test "$files" = "pkg/dist/helpers.py "
+git add -f build && printf 'build/\n' >.gitignore
+expect_status "tracked but ignored build/ stays ignored" 1 "$LOADFIX" .
+files=$(printf '%s\n' "$OUT" | grep LF001 | cut -d: -f1 | tr '\n' ' ')
+expect ".gitignore decides (got: $files)" test "$files" = "pkg/dist/helpers.py "
+rm .gitignore
+expect_status "tracked build/ is walked" 1 "$LOADFIX" .
+files=$(printf '%s\n' "$OUT" | grep LF001 | cut -d: -f1 | tr '\n' ' ')
+expect "tracked build/ and pkg/dist/ (got: $files)" test "$files" = "build/gen.py pkg/dist/helpers.py "
+cp -r pkg "$WORK/nogit-pkg"
+cd "$WORK"
+expect_status "outside git, dist/ is skipped by name" 0 "$LOADFIX" nogit-pkg
+cd "$WORK/names"
 
 finish

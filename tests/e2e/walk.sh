@@ -33,7 +33,7 @@ expect "FIFO reason" contains "$ERR" "proj/fifo.py: not a regular file"
 
 # The default path is the current directory.
 (cd proj/pkg && "$LOADFIX" >../../default.out 2>&1)
-expect "default path is ." grep -q "^./mod.py:2:9: LF001" default.out
+expect "default path is ., named without ./ (as ruff and ripgrep do)" grep -q "^mod.py:2:9: LF001" default.out
 
 # A file named twice is checked once.
 expect_status "duplicate path" 1 "$LOADFIX" proj/top.py proj/top.py
