@@ -4,31 +4,32 @@
 #include "loadfix/buf.h"
 #include "loadfix/fixer.h"
 
-/* Each fixer file defines its entry; keep this table sorted by code (a unit
- * test checks), as lf_fixer_find searches it with bsearch. */
-extern const lf_fixer lf_fixer_missing_weights_only;
-extern const lf_fixer lf_fixer_weights_only_false;
-extern const lf_fixer lf_fixer_weights_only_dynamic;
-extern const lf_fixer lf_fixer_load_as_value;
+/* Every rule of lf_rules (same order: a unit test checks) gets its family
+ * and its check. */
+static const lf_fixer table[] = {
+        {&lf_rules[0], LF_FAMILY_TORCH_LOAD, lf_check_missing_weights_only}, /* LF001 */
+        {&lf_rules[1], LF_FAMILY_TORCH_LOAD, lf_check_weights_only_false},   /* LF002 */
+        {&lf_rules[2], LF_FAMILY_TORCH_LOAD, lf_check_weights_only_dynamic}, /* LF003 */
+        {&lf_rules[3], LF_FAMILY_TORCH_LOAD, lf_check_load_as_value},        /* LF004 */
+        {&lf_rules[4], LF_FAMILY_PICKLE, lf_check_unsafe_loader},            /* LF101 */
+        {&lf_rules[5], LF_FAMILY_JOBLIB, lf_check_unsafe_loader},            /* LF102 */
+        {&lf_rules[6], LF_FAMILY_NUMPY_LOAD, lf_check_numpy_allow_pickle},   /* LF103 */
+        {&lf_rules[7], LF_FAMILY_YAML_LOAD, lf_check_yaml_unsafe_load},      /* LF104 */
+        {&lf_rules[8], LF_FAMILY_KERAS_LOAD, lf_check_keras_load_model},     /* LF105 */
+        {&lf_rules[9], LF_FAMILY_REMOTE_CODE, lf_check_trust_remote_code},   /* LF106 */
+};
 
 const lf_fixer *const lf_fixers[] = {
-        &lf_fixer_missing_weights_only, /* LF001 */
-        &lf_fixer_weights_only_false,   /* LF002 */
-        &lf_fixer_weights_only_dynamic, /* LF003 */
-        &lf_fixer_load_as_value,        /* LF004 */
+        &table[0], &table[1], &table[2], &table[3], &table[4],
+        &table[5], &table[6], &table[7], &table[8], &table[9],
 };
 
 const size_t lf_fixer_count = sizeof lf_fixers / sizeof lf_fixers[0];
 
-static int compare_code(const void *key, const void *entry)
-{
-	return strcmp(key, (*(const lf_fixer *const *)entry)->rule.code);
-}
-
 const lf_fixer *lf_fixer_find(const char *code)
 {
-	const lf_fixer *const *found = bsearch(code, lf_fixers, lf_fixer_count, sizeof lf_fixers[0], compare_code);
-	return found ? *found : NULL;
+	const lf_rule *rule = lf_rule_find(code);
+	return rule && lf_rule_index(rule) < lf_fixer_count ? lf_fixers[lf_rule_index(rule)] : NULL;
 }
 
 const char *lf_fixer_insert_blocker(const lf_call_args *args)
@@ -37,7 +38,7 @@ const char *lf_fixer_insert_blocker(const lf_call_args *args)
 		return "the call is in or contains a syntax error";
 	if (!args->is_argument_list)
 		return "the argument is a bare generator expression";
-	if (!ts_node_is_null(args->pickle_module))
+	if (!ts_node_is_null(args->blocker))
 		return "it passes pickle_module, which PyTorch refuses together with weights_only=True";
 	if (args->star_kwargs)
 		return "it passes **kwargs, which may already hold weights_only";
@@ -46,23 +47,36 @@ const char *lf_fixer_insert_blocker(const lf_call_args *args)
 	return NULL;
 }
 
-void lf_fixer_report_missing(const lf_rule *rule, const lf_call_args *args, const lf_source *src, uint32_t start,
-                             uint32_t end, const char *what, lf_diags *out)
+/* The release where every torch target's weights_only is taken for granted
+ * (torch.load's, since 1.13): a target whose keyword came later gets an
+ * unsafe fix, as it raises TypeError on the releases in between. */
+#define WEIGHTS_ONLY_BASELINE "1.13"
+
+void lf_fixer_report_missing(const lf_rule *rule, const lf_load_ref *ref, const lf_call_args *args,
+                             const lf_source *src, uint32_t start, uint32_t end, const char *what, lf_diags *out)
 {
 	const char *blocker = lf_fixer_insert_blocker(args);
+	const char *since = ref->target->since;
+	bool newer = since && strcmp(since, WEIGHTS_ONLY_BASELINE) != 0;
 	lf_fix fix;
 	lf_fix_init(&fix);
 	if (!blocker) {
-		fix.applicability = LF_FIX_SAFE;
+		fix.applicability = newer ? LF_FIX_UNSAFE : LF_FIX_SAFE;
 		if (!lf_call_append_keyword(args, src, "weights_only=True", &fix)) {
 			lf_fix_finish(&fix);
 			blocker = "the call has no argument list to extend";
 		}
 	}
-	char *message =
-	        blocker ? lf_xasprintf("%s without `weights_only=True` can run code from a crafted checkpoint "
-	                               "(not fixed: %s)",
-	                               what, blocker)
-	                : lf_xasprintf("%s without `weights_only=True` can run code from a crafted checkpoint", what);
+	char *message;
+	if (blocker)
+		message = lf_xasprintf("%s without `weights_only=True` can run code from a crafted checkpoint "
+		                       "(not fixed: %s)",
+		                       what, blocker);
+	else if (newer)
+		message = lf_xasprintf("%s without `weights_only=True` can run code from a crafted checkpoint; the fix "
+		                       "is unsafe: `%s` takes `weights_only` only since PyTorch %s (TypeError before)",
+		                       what, ref->target->name, since);
+	else
+		message = lf_xasprintf("%s without `weights_only=True` can run code from a crafted checkpoint", what);
 	lf_diags_push(out, rule, start, end, message, blocker ? NULL : &fix);
 }

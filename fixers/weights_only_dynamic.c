@@ -4,16 +4,21 @@
 #include "loadfix/buf.h"
 #include "loadfix/fixer.h"
 
-static void check(const lf_rule *rule, const lf_load_ref *ref, const lf_call_args *args, const lf_source *src,
+void lf_check_weights_only_dynamic(const lf_rule *rule, const lf_load_ref *ref, const lf_call_args *args, const lf_source *src,
                   lf_diags *out)
 {
 	(void)src;
-	if (ref->kind == LF_REF_VALUE || ts_node_is_null(args->weights_only))
+	if (ref->kind == LF_REF_VALUE || ts_node_is_null(args->keyword))
 		return;
-	TSNode value = args->weights_only_value;
-	uint32_t start = ts_node_start_byte(args->weights_only), end = ts_node_end_byte(args->weights_only);
-	bool is_string;
-	lf_truth truth = lf_literal_truth(value, &is_string);
+	TSNode value = args->keyword_value;
+	uint32_t start = ts_node_start_byte(args->keyword), end = ts_node_end_byte(args->keyword);
+	lf_literal kind;
+	lf_truth truth = lf_literal_truth(value, &kind);
+	bool is_string = kind == LF_LITERAL_STRING;
+	/* None is not judged by its truth: it means "the default", which
+	 * PyTorch 2.6 changed and environment variables can flip. */
+	if (kind == LF_LITERAL_NULL)
+		truth = LF_TRUTH_UNKNOWN;
 	if (truth == LF_TRUTH_FALSE || (truth == LF_TRUTH_TRUE && !is_string))
 		return; /* False (or "") is LF002; True is what we want */
 	if (truth == LF_TRUTH_TRUE) {
@@ -43,16 +48,3 @@ static void check(const lf_rule *rule, const lf_load_ref *ref, const lf_call_arg
 	              lf_xstrdup("`weights_only` is not a literal `True`; its value cannot be checked statically"),
 	              NULL);
 }
-
-const lf_fixer lf_fixer_weights_only_dynamic = {
-        .rule =
-                {
-                        .code = "LF003",
-                        .name = "torch-load-weights-only-dynamic",
-                        .summary = "`torch.load` called with a non-literal `weights_only`",
-                        .help = "The value of weights_only is computed at run time, so nothing proves that untrusted "
-                                "checkpoints are loaded with weights_only=True. Pass the literal True where the input "
-                                "may be untrusted.",
-                },
-        .check = check,
-};

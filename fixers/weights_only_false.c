@@ -9,7 +9,7 @@ static const char *blocker_of(const lf_call_args *args)
 {
 	if (args->has_error)
 		return "the call is in or contains a syntax error";
-	if (!ts_node_is_null(args->pickle_module))
+	if (!ts_node_is_null(args->blocker))
 		return "it passes pickle_module, which PyTorch refuses together with weights_only=True";
 	/* A splat cannot carry weights_only (it is already given: a duplicate
 	 * keyword is a TypeError), but it can carry pickle_module, and then
@@ -21,15 +21,16 @@ static const char *blocker_of(const lf_call_args *args)
 	return NULL;
 }
 
-static void check(const lf_rule *rule, const lf_load_ref *ref, const lf_call_args *args, const lf_source *src,
+void lf_check_weights_only_false(const lf_rule *rule, const lf_load_ref *ref, const lf_call_args *args, const lf_source *src,
                   lf_diags *out)
 {
-	if (ref->kind == LF_REF_VALUE || ts_node_is_null(args->weights_only))
+	if (ref->kind == LF_REF_VALUE || ts_node_is_null(args->keyword))
 		return;
-	bool is_string;
-	if (lf_literal_truth(args->weights_only_value, &is_string) != LF_TRUTH_FALSE)
+	lf_literal kind;
+	if (lf_literal_truth(args->keyword_value, &kind) != LF_TRUTH_FALSE || kind == LF_LITERAL_NULL)
 		return;
-	uint32_t start = ts_node_start_byte(args->weights_only), end = ts_node_end_byte(args->weights_only);
+	bool is_string = kind == LF_LITERAL_STRING;
+	uint32_t start = ts_node_start_byte(args->keyword), end = ts_node_end_byte(args->keyword);
 	/* An empty string is false as far as torch.load's `if weights_only:`
 	 * is concerned (torch/serialization.py, load). */
 	const char *what = is_string ? "`weights_only` is an empty string, which is false: it" : "`weights_only=False`";
@@ -45,7 +46,7 @@ static void check(const lf_rule *rule, const lf_load_ref *ref, const lf_call_arg
 	lf_fix fix;
 	lf_fix_init(&fix);
 	fix.applicability = LF_FIX_UNSAFE;
-	TSNode value = args->weights_only_value;
+	TSNode value = args->keyword_value;
 	lf_fix_replace(&fix, ts_node_start_byte(value), ts_node_end_byte(value), "True");
 	(void)src;
 	lf_diags_push(out, rule, start, end,
@@ -54,18 +55,3 @@ static void check(const lf_rule *rule, const lf_load_ref *ref, const lf_call_arg
 	                           what),
 	              &fix);
 }
-
-const lf_fixer lf_fixer_weights_only_false = {
-        .rule =
-                {
-                        .code = "LF002",
-                        .name = "torch-load-weights-only-false",
-                        .summary = "`torch.load` called with `weights_only=False`",
-                        .help = "weights_only=False unpickles arbitrary objects (CWE-502). Switch to "
-                                "weights_only=True; "
-                                "if the checkpoint holds numpy arrays, argparse.Namespace or other classes, allow "
-                                "exactly "
-                                "those with torch.serialization.add_safe_globals or the safe_globals context manager.",
-                },
-        .check = check,
-};

@@ -16,13 +16,46 @@ static bool is_none(TSNode value)
 	return is(lf_node_unparenthesize(value), "none");
 }
 
-lf_truth lf_literal_truth(TSNode value, bool *is_string)
+/* An integer literal is false when every digit is 0 (`0`, `0x0`, `0_0`). */
+static lf_truth integer_truth(TSNode value, const uint8_t *bytes)
 {
-	*is_string = false;
+	uint32_t start = ts_node_start_byte(value), end = ts_node_end_byte(value);
+	if (end - start > 2 && bytes[start] == '0' && strchr("xXoObB", bytes[start + 1]))
+		start += 2;
+	for (uint32_t i = start; i < end; i++) {
+		uint8_t c = bytes[i];
+		if (c == '_' || c == '0')
+			continue;
+		if ((c >= '1' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'))
+			return LF_TRUTH_TRUE;
+		return LF_TRUTH_UNKNOWN; /* a suffix such as `j`: not an int */
+	}
+	return LF_TRUTH_FALSE;
+}
+
+lf_truth lf_literal_truth_in(TSNode value, const lf_source *src, lf_literal *kind)
+{
+	if (is(value, "integer")) {
+		*kind = LF_LITERAL_NUMBER;
+		lf_truth truth = integer_truth(value, src->bytes);
+		if (truth == LF_TRUTH_UNKNOWN)
+			*kind = LF_LITERAL_NONE;
+		return truth;
+	}
+	return lf_literal_truth(value, kind);
+}
+
+lf_truth lf_literal_truth(TSNode value, lf_literal *kind)
+{
+	*kind = LF_LITERAL_BOOL;
 	if (is(value, "true"))
 		return LF_TRUTH_TRUE;
 	if (is(value, "false"))
 		return LF_TRUTH_FALSE;
+	*kind = LF_LITERAL_NULL;
+	if (is(value, "none"))
+		return LF_TRUTH_FALSE;
+	*kind = LF_LITERAL_NONE;
 	if (!is(value, "string"))
 		return LF_TRUTH_UNKNOWN; /* concatenated strings, numbers, names: not judged */
 	/* "...", b"...", r"..." and an f-string without fields are known: empty
@@ -36,25 +69,27 @@ lf_truth lf_literal_truth(TSNode value, bool *is_string)
 		if (is(child, "string_content") && ts_node_end_byte(child) > ts_node_start_byte(child))
 			empty = false;
 	}
-	*is_string = true;
+	*kind = LF_LITERAL_STRING;
 	return empty ? LF_TRUTH_FALSE : LF_TRUTH_TRUE;
 }
 
-static void note_keyword(lf_call_args *args, TSNode keyword, const lf_source *src)
+/* A keyword argument: the deciding keyword or the blocker. */
+static void note_keyword(lf_call_args *args, const lf_target *target, TSNode keyword, const lf_source *src)
 {
 	TSNode name = ts_node_child_by_field_name(keyword, "name", 4);
 	if (ts_node_is_null(name))
 		return;
-	if (lf_node_text_is(name, src, "weights_only")) {
-		args->weights_only = keyword;
-		args->weights_only_value = lf_node_unparenthesize(ts_node_child_by_field_name(keyword, "value", 5));
-	} else if (lf_node_text_is(name, src, "pickle_module") &&
+	if (target->keyword && lf_node_text_is(name, src, target->keyword)) {
+		args->keyword = keyword;
+		args->keyword_value = lf_node_unparenthesize(ts_node_child_by_field_name(keyword, "value", 5));
+		args->keyword_positional = false;
+	} else if (target->blocker && lf_node_text_is(name, src, target->blocker) &&
 	           !is_none(ts_node_child_by_field_name(keyword, "value", 5))) {
 		/* pickle_module=None is what weights_only=True wants: PyTorch
 		 * refuses only a pickle_module that is not None (torch/serialization.py,
 		 * load: `if weights_only: if pickle_module is not None: raise
 		 * RuntimeError(...)`, in 1.13 and every later release). */
-		args->pickle_module = keyword;
+		args->blocker = keyword;
 	}
 }
 
@@ -70,6 +105,7 @@ void lf_call_args_analyze(const lf_load_ref *ref, const lf_source *src, lf_call_
 	args->is_argument_list = is(list, "argument_list");
 	if (!args->is_argument_list)
 		return;
+	const lf_target *target = ref->target;
 	uint32_t n = ts_node_child_count(list);
 	uint32_t positional_seen = 0;
 	for (uint32_t i = 0; i < n; i++) {
@@ -98,11 +134,20 @@ void lf_call_args_analyze(const lf_load_ref *ref, const lf_source *src, lf_call_
 		} else if (strcmp(type, "dictionary_splat") == 0) {
 			args->star_kwargs = true;
 		} else if (strcmp(type, "keyword_argument") == 0) {
-			note_keyword(args, child, src);
+			note_keyword(args, target, child, src);
 		} else if (positional_seen++ >= ref->positional_offset) {
+			uint32_t index = args->positional++;
+			if (index == 0)
+				args->first_argument = child;
 			/* load(f, map_location, pickle_module): the third is the pickler */
-			if (++args->positional == 3 && ts_node_is_null(args->pickle_module) && !is_none(child))
-				args->pickle_module = child;
+			if (target->blocker && (int)index == target->blocker_position && ts_node_is_null(args->blocker) &&
+			    !is_none(child))
+				args->blocker = child;
+			if (target->keyword && (int)index == target->keyword_position && ts_node_is_null(args->keyword)) {
+				args->keyword = child;
+				args->keyword_value = lf_node_unparenthesize(child);
+				args->keyword_positional = true;
+			}
 		}
 	}
 }

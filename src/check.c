@@ -91,8 +91,8 @@ static void lint_tree(const lf_check_options *options, const lf_source *src, TST
 		lf_call_args_analyze(ref, src, &args);
 		uint32_t first = diags->count;
 		for (size_t f = 0; f < lf_fixer_count; f++)
-			if (options->enabled[f])
-				lf_fixers[f]->check(&lf_fixers[f]->rule, ref, &args, src, diags);
+			if (options->enabled[f] && lf_fixers[f]->family == ref->target->family)
+				lf_fixers[f]->check(lf_fixers[f]->rule, ref, &args, src, diags);
 		/* A finding on `weights_only=False` inside a multi-line call is
 		 * suppressed where the README says, on the call's first or last
 		 * line, not on the keyword's own line. */

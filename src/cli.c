@@ -61,8 +61,8 @@ static const char USAGE[] =
 static void print_help(void)
 {
 	fputs(USAGE, stdout);
-	for (size_t i = 0; i < lf_fixer_count; i++)
-		printf("  %s  %s\n", lf_fixers[i]->rule.code, lf_fixers[i]->rule.summary);
+	for (size_t i = 0; i < lf_rule_count; i++)
+		printf("  %s  %s\n", lf_rules[i].code, lf_rules[i].summary);
 	fputs("\nExit status: 0 nothing to report, 1 findings remain (or the diff is not empty),\n"
 	      "2 usage, configuration or I/O error.\n",
 	      stdout);
@@ -82,7 +82,7 @@ __attribute__((format(printf, 1, 2), noreturn)) static void usage_error(const ch
 /* Whether a selector (code, prefix or ALL) names rule i. */
 static bool selector_matches(const char *selector, size_t i)
 {
-	return strcmp(selector, "ALL") == 0 || strncmp(lf_fixers[i]->rule.code, selector, strlen(selector)) == 0;
+	return strcmp(selector, "ALL") == 0 || strncmp(lf_rules[i].code, selector, strlen(selector)) == 0;
 }
 
 /* Sets enabled[i] = value for every rule a selector names; `origin` names
@@ -92,7 +92,7 @@ static void apply_selector(bool *enabled, const char *selector, bool value, cons
 	if (!selector[0])
 		usage_error("empty rule selector%s", origin); /* as a prefix it would match every rule */
 	bool matched = false;
-	for (size_t i = 0; i < lf_fixer_count; i++) {
+	for (size_t i = 0; i < lf_rule_count; i++) {
 		if (selector_matches(selector, i)) {
 			enabled[i] = value;
 			matched = true;
@@ -285,10 +285,10 @@ void lf_cli_parse(int argc, char **argv, lf_settings *s)
 	const lf_config *config = &s->config;
 
 	/* Selection: the command line's --select, else the config's, else all. */
-	for (size_t i = 0; i < lf_fixer_count; i++)
+	for (size_t i = 0; i < lf_rule_count; i++)
 		s->check.enabled[i] = true;
 	if (select || config->has_select) {
-		for (size_t i = 0; i < lf_fixer_count; i++)
+		for (size_t i = 0; i < lf_rule_count; i++)
 			s->check.enabled[i] = false;
 		if (select)
 			apply_selector_list(s->check.enabled, select, true, "");
@@ -341,7 +341,7 @@ void lf_settings_for_file(const lf_settings *s, const char *path, lf_check_optio
 		if (!lf_walk_path_excluded(path, &glob, 1, config->directory))
 			continue;
 		for (size_t k = 0; k < config->per_file_ignores[i].codes.count; k++)
-			for (size_t r = 0; r < lf_fixer_count; r++)
+			for (size_t r = 0; r < lf_rule_count; r++)
 				if (selector_matches(config->per_file_ignores[i].codes.items[k], r))
 					out->enabled[r] = false;
 	}
@@ -358,9 +358,9 @@ static json_t *list_json(const lf_string_list *list)
 void lf_settings_print(const lf_settings *s)
 {
 	json_t *rules = json_array();
-	for (size_t i = 0; i < lf_fixer_count; i++)
+	for (size_t i = 0; i < lf_rule_count; i++)
 		if (s->check.enabled[i])
-			json_array_append_new(rules, json_string(lf_fixers[i]->rule.code));
+			json_array_append_new(rules, json_string(lf_rules[i].code));
 	json_t *exclude = json_array();
 	if (s->has_exclude) {
 		json_t *configured = list_json(&s->exclude);

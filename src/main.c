@@ -55,10 +55,7 @@ typedef struct job {
 
 static size_t rule_index(const lf_rule *rule)
 {
-	for (size_t i = 0; i < lf_fixer_count; i++)
-		if (&lf_fixers[i]->rule == rule)
-			return i;
-	return 0;
+	return lf_rule_index(rule);
 }
 
 static bool machine_format(const lf_settings *s)
@@ -347,11 +344,11 @@ static void print_statistics(const totals *t, FILE *out)
 	/* How much work the prefilter saved: files read vs files parsed. */
 	fprintf(out, "files\t%llu checked, %llu parsed\n", (unsigned long long)t->checked,
 	        (unsigned long long)t->parsed);
-	for (size_t i = 0; i < lf_fixer_count; i++) {
+	for (size_t i = 0; i < lf_rule_count; i++) {
 		if (!t->per_rule[i])
 			continue;
-		fprintf(out, "%5llu\t%s\t%s%s\n", (unsigned long long)t->per_rule[i], lf_fixers[i]->rule.code,
-		        t->per_rule_fixable[i] ? "[*] " : "", lf_fixers[i]->rule.name);
+		fprintf(out, "%5llu\t%s\t%s%s\n", (unsigned long long)t->per_rule[i], lf_rules[i].code,
+		        t->per_rule_fixable[i] ? "[*] " : "", lf_rules[i].name);
 	}
 }
 

@@ -9,6 +9,7 @@
 #include <uninorm.h>
 
 #include "loadfix/buf.h"
+#include "loadfix/targets.h"
 
 /*
  * What text must a reference to torch's load contain?  In ML code most
@@ -51,7 +52,30 @@ static const char *const IMPORT_AS = "\\btorch\\b(?:" GAP "\\." GAP NAME ")*[\\s
  * found by scanning backwards. */
 static const char *const ASSIGN = "(?<![=!<>])=(?!=)[\\s\\\\(]*(" NAME ")";
 
-enum { TORCH_WORD_RE, FROM_TORCH_RE, DOT_LOAD_RE, IMPORT_AS_RE, ASSIGN_RE, PATTERN_COUNT };
+/*
+ * The other loaders come from the target table (loadfix/targets.h), so a
+ * new row is prefiltered without touching this file:
+ *  4. torch's other entry points (torch.hub.load_state_dict_from_url,
+ *     torch.utils.model_zoo.load_url) are rare words: the word itself,
+ *     in a file that mentions torch.                          TORCH_OTHER
+ *  5. Every other loader is reached from an import of its top-level
+ *     module (`import numpy as np`, `from yaml import load`, `import os,
+ *     pickle`, `from sklearn.externals import joblib`), so such an import
+ *     must occur; a file that names pickle only in a comment or a string
+ *     is not parsed.                                          OTHER_IMPORT
+ *  6. LF106 looks at any call: the keyword's own word.       ANY_KEYWORD
+ */
+enum {
+	TORCH_WORD_RE,
+	FROM_TORCH_RE,
+	DOT_LOAD_RE,
+	IMPORT_AS_RE,
+	ASSIGN_RE,
+	TORCH_OTHER_RE,
+	OTHER_IMPORT_RE,
+	ANY_KEYWORD_RE,
+	PATTERN_COUNT
+};
 
 static pcre2_code *patterns[PATTERN_COUNT];
 static pthread_once_t patterns_once = PTHREAD_ONCE_INIT;
@@ -74,6 +98,58 @@ static pcre2_code *compile(const char *pattern)
 	return code;
 }
 
+/* Appends `word` to an alternation unless it is there already. */
+static void add_alternative(lf_buf *alternation, const char *word, size_t len)
+{
+	for (size_t at = 0; at < alternation->len;) {
+		const char *bar = memchr(alternation->data + at, '|', alternation->len - at);
+		size_t end = bar ? (size_t)(bar - alternation->data) : alternation->len;
+		if (end - at == len && memcmp(alternation->data + at, word, len) == 0)
+			return;
+		at = end + 1;
+	}
+	if (alternation->len)
+		lf_buf_putc(alternation, '|');
+	lf_buf_append(alternation, word, len);
+}
+
+/* Patterns 4-6, built from the target table (names are plain words). */
+static void table_patterns(char **torch_other, char **other_import, char **any_keyword)
+{
+	lf_buf words, roots, keywords;
+	lf_buf_init(&words);
+	lf_buf_init(&roots);
+	lf_buf_init(&keywords);
+	for (size_t i = 0; i < lf_target_count; i++) {
+		const lf_target *t = &lf_targets[i];
+		if (strcmp(t->name, "*") == 0) {
+			add_alternative(&keywords, t->keyword, strlen(t->keyword));
+		} else if (t->family == LF_FAMILY_TORCH_LOAD) {
+			const char *last = strrchr(t->name, '.') + 1;
+			if (strcmp(last, "load") != 0) /* `load` is patterns 1-3's */
+				add_alternative(&words, last, strlen(last));
+		} else {
+			const char *dot = strchr(t->name, '.');
+			add_alternative(&roots, t->name, dot ? (size_t)(dot - t->name) : strlen(t->name));
+		}
+	}
+	lf_buf_putc(&words, '\0');
+	lf_buf_putc(&roots, '\0');
+	lf_buf_putc(&keywords, '\0');
+	*torch_other = lf_xasprintf("\\b(?:%s)\\b", words.data);
+	/* `import a, b.c as d, ROOT` or `from ROOT`, continuations included,
+	 * where a statement can start: a line's start, after `;` or after the
+	 * `:` of a compound statement (`try: import pickle`).  Text in a
+	 * string (`'import pickle'`) does not start a statement. */
+	*other_import = lf_xasprintf("(?m)(?:^|[;:])[ \\t]*+(?:from[\\s\\\\]+|import[\\s\\\\]+(?:[\\w.]+[\\s\\\\]*"
+	                             "(?:as[\\s\\\\]+\\w+[\\s\\\\]*)?,[\\s\\\\]*)*+)(?:%s)\\b",
+	                             roots.data);
+	*any_keyword = lf_xasprintf("\\b(?:%s)\\b", keywords.data);
+	lf_buf_finish(&words);
+	lf_buf_finish(&roots);
+	lf_buf_finish(&keywords);
+}
+
 static void compile_patterns(void)
 {
 	patterns[TORCH_WORD_RE] = compile(TORCH_WORD);
@@ -81,6 +157,14 @@ static void compile_patterns(void)
 	patterns[DOT_LOAD_RE] = compile(DOT_LOAD);
 	patterns[IMPORT_AS_RE] = compile(IMPORT_AS);
 	patterns[ASSIGN_RE] = compile(ASSIGN);
+	char *torch_other, *other_import, *any_keyword;
+	table_patterns(&torch_other, &other_import, &any_keyword);
+	patterns[TORCH_OTHER_RE] = compile(torch_other);
+	patterns[OTHER_IMPORT_RE] = compile(other_import);
+	patterns[ANY_KEYWORD_RE] = compile(any_keyword);
+	free(torch_other);
+	free(other_import);
+	free(any_keyword);
 }
 
 /* A small set of names (byte slices of the source). */
@@ -266,12 +350,29 @@ bool lf_prefilter_may_refer(lf_prefilter *p, const uint8_t *bytes, size_t len)
 	return result;
 }
 
+static bool may_refer_torch(lf_prefilter *p, const uint8_t *bytes, size_t len);
+
 static bool may_refer(lf_prefilter *p, const uint8_t *bytes, size_t len)
+{
+	/* Any error (PCRE2's match limits) answers "may refer". */
+	static const int table_patterns_in_order[] = {OTHER_IMPORT_RE, ANY_KEYWORD_RE};
+	for (size_t i = 0; i < 2; i++) {
+		size_t at = 0;
+		if (next_match(p, table_patterns_in_order[i], bytes, len, &at) != NO_MATCH)
+			return true;
+	}
+	return may_refer_torch(p, bytes, len);
+}
+
+static bool may_refer_torch(lf_prefilter *p, const uint8_t *bytes, size_t len)
 {
 	size_t at = 0;
 	match_result r = next_match(p, TORCH_WORD_RE, bytes, len, &at);
 	if (r != MATCH)
 		return r == MATCH_ERROR;
+	at = 0;
+	if (next_match(p, TORCH_OTHER_RE, bytes, len, &at) != NO_MATCH)
+		return true;
 	at = 0;
 	r = next_match(p, FROM_TORCH_RE, bytes, len, &at);
 	if (r != NO_MATCH)

@@ -94,7 +94,6 @@ void lf_report_json(lf_buf *out, const char *path, const lf_source *src, const l
 
 /* ---- SARIF ---------------------------------------------------------------- */
 
-#define HELP_URI_BASE "https://cwe.mitre.org/data/definitions/502.html"
 
 char *lf_path_to_uri(const char *path)
 {
@@ -153,6 +152,11 @@ static json_t *sarif_context_region(const lf_source *src, uint32_t start, uint32
 	return region;
 }
 
+static const char *level_name(const lf_rule *rule)
+{
+	return rule->level == LF_LEVEL_WARNING ? "warning" : "error";
+}
+
 void lf_report_sarif_result(lf_buf *out, const char *path, const lf_source *src, const lf_diag *diag, size_t rule_index)
 {
 	json_t *region = sarif_region(src, diag->start, diag->end);
@@ -161,7 +165,7 @@ void lf_report_sarif_result(lf_buf *out, const char *path, const lf_source *src,
 	                              lossy_string((const char *)src->bytes + diag->start, diag->end - diag->start)));
 	json_t *result =
 	        json_pack("{s:s, s:i, s:s, s:{s:o}, s:[{s:{s:o, s:o}}]}", "ruleId", diag->rule->code, "ruleIndex",
-	                  (json_int_t)rule_index, "level", strcmp(diag->rule->code, "LF004") == 0 ? "warning" : "error",
+	                  (json_int_t)rule_index, "level", level_name(diag->rule),
 	                  "message", "text", lossy_string(diag->message, strlen(diag->message)), "locations",
 	                  "physicalLocation", "artifactLocation", artifact_location(path), "region", region);
 	json_object_set_new(
@@ -176,14 +180,13 @@ void lf_report_sarif_result(lf_buf *out, const char *path, const lf_source *src,
 			                                sarif_region(src, edit->start, edit->end), "insertedContent",
 			                                "text", lossy_string(edit->text, strlen(edit->text))));
 		}
-		const char *description =
-		        diag->fix.applicability == LF_FIX_SAFE
-		                ? "Add weights_only=True (safe fix)"
-		                : "Use weights_only=True (unsafe fix: may reject checkpoints holding other objects)";
+		char *description = lf_xasprintf("%s (%s fix)", diag->rule->fix_title ? diag->rule->fix_title : "Fix",
+		                                 diag->fix.applicability == LF_FIX_SAFE ? "safe" : "unsafe");
 		json_object_set_new(result, "fixes",
 		                    json_pack("[{s:{s:s}, s:[{s:o, s:o}]}]", "description", "text", description,
 		                              "artifactChanges", "artifactLocation", artifact_location(path),
 		                              "replacements", replacements));
+		free(description);
 	}
 	char *text = json_dumps(result, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII);
 	lf_buf_puts(out, text);
@@ -194,15 +197,16 @@ void lf_report_sarif_result(lf_buf *out, const char *path, const lf_source *src,
 void lf_report_sarif_document(lf_buf *out, const char *results, size_t results_len)
 {
 	json_t *rules = json_array();
-	for (size_t i = 0; i < lf_fixer_count; i++) {
-		const lf_rule *rule = &lf_fixers[i]->rule;
-		/* GitHub maps security-severity to critical/high/medium/low: an
-		 * unchecked load is code execution (high); a value reference is a
-		 * hint that a load elsewhere may be unchecked (medium). */
-		const char *severity = strcmp(rule->code, "LF004") == 0   ? "5.0"
-		                       : strcmp(rule->code, "LF003") == 0 ? "7.0"
-		                                                          : "8.8";
-		char *markdown = lf_xasprintf("%s\n\nSee [CWE-502](%s).", rule->help, HELP_URI_BASE);
+	for (size_t i = 0; i < lf_rule_count; i++) {
+		const lf_rule *rule = &lf_rules[i];
+		/* GitHub maps security-severity to critical/high/medium/low (the
+		 * scores are in the rule table, src/rules.c). */
+		const char *severity = rule->security_severity;
+		/* "CWE-502" -> the MITRE page and GitHub's tag "external/cwe/cwe-502" */
+		const char *cwe_number = rule->cwe + 4;
+		char *cwe_uri = lf_xasprintf("https://cwe.mitre.org/data/definitions/%s.html", cwe_number);
+		char *cwe_tag = lf_xasprintf("external/cwe/cwe-%s", cwe_number);
+		char *markdown = lf_xasprintf("%s\n\nSee [%s](%s).", rule->help, rule->cwe, cwe_uri);
 		/* SARIF viewers expect a PascalCase friendly name. */
 		lf_buf pascal;
 		lf_buf_init(&pascal);
@@ -217,11 +221,12 @@ void lf_report_sarif_document(lf_buf *out, const char *results, size_t results_l
 		        json_pack("{s:s, s:s, s:{s:s}, s:{s:s}, s:{s:s, s:s}, s:s, s:{s:s}, s:{s:[s, s, s], s:s, s:s}}",
 		                  "id", rule->code, "name", pascal.data, "shortDescription", "text", rule->summary,
 		                  "fullDescription", "text", rule->help, "help", "text", rule->help, "markdown",
-		                  markdown, "helpUri", HELP_URI_BASE, "defaultConfiguration", "level",
-		                  strcmp(rule->code, "LF004") == 0 ? "warning" : "error", "properties", "tags",
-		                  "security", "CWE-502", "external/cwe/cwe-502", "precision", "high",
+		                  markdown, "helpUri", cwe_uri, "defaultConfiguration", "level", level_name(rule),
+		                  "properties", "tags", "security", rule->cwe, cwe_tag, "precision", "high",
 		                  "security-severity", severity));
 		free(markdown);
+		free(cwe_uri);
+		free(cwe_tag);
 		lf_buf_finish(&pascal);
 	}
 	char *cwd = getcwd(NULL, 0);
@@ -280,7 +285,7 @@ void lf_report_github(lf_buf *out, const char *path, const lf_source *src, const
 		for (path += 2; *path == '/';)
 			path++;
 	char *display = lf_display_path(path);
-	lf_buf_puts(out, strcmp(diag->rule->code, "LF004") == 0 ? "::warning file=" : "::error file=");
+	lf_buf_puts(out, diag->rule->level == LF_LEVEL_WARNING ? "::warning file=" : "::error file=");
 	github_escape(out, display, true);
 	lf_buf_printf(out, ",line=%u,col=%u,endLine=%u,endColumn=%u,title=", lf_source_line_of(src, diag->start) + 1,
 	              lf_source_column_of(src, diag->start), lf_source_line_of(src, diag->end) + 1,

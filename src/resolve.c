@@ -7,33 +7,27 @@
 #include "loadfix/names.h"
 #include "loadfix/parse.h"
 #include "loadfix/syntax.h"
+#include "loadfix/targets.h"
 
-/* What a binding makes a name stand for, as a bit set (a name may have
- * several bindings in one scope). */
-enum {
-	VALUE_TORCH = 1 << 0,          /* the torch module */
-	VALUE_SERIALIZATION = 1 << 1,  /* the torch.serialization module */
-	VALUE_TORCH_LOAD = 1 << 2,     /* torch.load itself */
-	VALUE_FUNCTOOLS = 1 << 3,      /* the functools module */
-	VALUE_PARTIAL = 1 << 4,        /* functools.partial */
-	VALUE_OTHER = 1 << 5,          /* anything else */
-	VALUE_INSPECT = 1 << 6,        /* the inspect module */
-	VALUE_INSPECT_MEMBER = 1 << 7, /* a name imported from it */
-};
+/* What a binding makes a name stand for: one node of the tree of known
+ * names (loadfix/targets.h), LF_NAME_OTHER for anything else.  A name may
+ * have several bindings in one scope; lookups return the set. */
+#define OTHER LF_NAME_OTHER
 
 enum binding_kind {
-	BINDING_VALUE,  /* bits in `value` */
+	BINDING_VALUE,  /* the name id in `value` */
 	BINDING_ALIAS,  /* name = <expression in alias_of> */
 	BINDING_GLOBAL, /* `global name` / `nonlocal name`: not a local */
-	BINDING_STAR,   /* `from torch import *`: yields to any explicit binding */
+	BINDING_STAR,   /* `from numpy import *`: yields to any explicit binding */
 };
 
 typedef struct binding {
 	uint32_t scope;
 	uint32_t name_start, name_len;
-	uint8_t *normal_name; /* owned NFKC form of a non-ASCII name, or NULL */
+	uint8_t *normal_name;    /* owned NFKC form of a non-ASCII name, or NULL */
+	const char *star_name;   /* BINDING_STAR: the name bound (no token spells it) */
 	enum binding_kind kind;
-	unsigned value;
+	uint32_t value;          /* a name id; for BINDING_GLOBAL, 1 for `global`, 0 for `nonlocal` */
 	TSNode alias_of;
 	uint32_t next; /* next binding with the same name hash, or NONE */
 } binding;
@@ -57,6 +51,7 @@ typedef struct resolver {
 	uint32_t *heads; /* hash table: name hash -> first binding */
 	uint32_t head_mask;
 	lf_refs *refs;
+	uint32_t partial, inspect, inspect_member; /* ids of known names the walk asks about */
 } resolver;
 
 /* ---- small helpers ---------------------------------------------------- */
@@ -120,7 +115,7 @@ static uint32_t scope_new(resolver *r, uint32_t parent, enum scope_kind kind)
 	return r->scope_count++;
 }
 
-static void bind(resolver *r, uint32_t scope_id, TSNode name, enum binding_kind kind, unsigned value, TSNode alias_of)
+static void bind(resolver *r, uint32_t scope_id, TSNode name, enum binding_kind kind, uint32_t value, TSNode alias_of)
 {
 	if (!is(name, LF_KIND_IDENTIFIER))
 		return;
@@ -143,7 +138,7 @@ static void bind(resolver *r, uint32_t scope_id, TSNode name, enum binding_kind 
 	};
 }
 
-static void bind_value(resolver *r, uint32_t scope_id, TSNode name, unsigned value)
+static void bind_value(resolver *r, uint32_t scope_id, TSNode name, uint32_t value)
 {
 	bind(r, scope_id, name, BINDING_VALUE, value, (TSNode){0});
 }
@@ -161,7 +156,7 @@ static void bind_targets(resolver *r, uint32_t scope_id, TSNode target)
 	while (depth) {
 		TSNode node = stack[--depth];
 		if (is(node, LF_KIND_IDENTIFIER)) {
-			bind_value(r, scope_id, node, VALUE_OTHER);
+			bind_value(r, scope_id, node, OTHER);
 			continue;
 		}
 		if (is(node, LF_KIND_ATTRIBUTE) || is(node, LF_KIND_SUBSCRIPT))
@@ -172,60 +167,73 @@ static void bind_targets(resolver *r, uint32_t scope_id, TSNode target)
 	}
 }
 
-/* Whether a dotted_name (`torch . serialization` with any spacing, names
- * normalised) spells `text` ("torch.serialization"). */
-static bool dotted_is(TSNode dotted, const lf_source *src, const char *text)
+/* The known name a dotted_name spells (`torch . serialization`, with any
+ * spacing and comments, names NFKC-compared), or OTHER. */
+static uint32_t module_value(TSNode dotted, const lf_source *src)
 {
+	if (is(dotted, LF_KIND_IDENTIFIER)) {
+		uint32_t start = ts_node_start_byte(dotted);
+		return lf_name_module(src->bytes + start, ts_node_end_byte(dotted) - start);
+	}
 	if (!is(dotted, LF_KIND_DOTTED_NAME))
-		return is(dotted, LF_KIND_IDENTIFIER) && lf_node_text_is(dotted, src, text);
+		return OTHER;
+	uint32_t id = OTHER;
+	bool first = true;
 	uint32_t n = ts_node_named_child_count(dotted);
-	const char *part = text;
 	for (uint32_t i = 0; i < n; i++) {
 		TSNode child = ts_node_named_child(dotted, i);
 		if (is_extra(child))
 			continue;
-		const char *dot = strchr(part, '.');
-		size_t len = dot ? (size_t)(dot - part) : strlen(part);
-		if (!part[0] || len >= 32)
-			return false;
-		char word[32];
-		memcpy(word, part, len);
-		word[len] = '\0';
-		if (!lf_node_text_is(child, src, word))
-			return false;
-		part = dot ? dot + 1 : part + len;
+		uint32_t start = ts_node_start_byte(child), len = ts_node_end_byte(child) - start;
+		id = first ? lf_name_module(src->bytes + start, len) : lf_name_child(id, src->bytes + start, len);
+		first = false;
+		if (id == OTHER)
+			return OTHER;
 	}
-	return *part == '\0';
-}
-
-/* The value of the module a dotted name such as `torch.serialization` names. */
-static unsigned module_value(TSNode dotted, const lf_source *src)
-{
-	if (dotted_is(dotted, src, "torch"))
-		return VALUE_TORCH;
-	if (dotted_is(dotted, src, "torch.serialization"))
-		return VALUE_SERIALIZATION;
-	if (dotted_is(dotted, src, "functools"))
-		return VALUE_FUNCTOOLS;
-	if (dotted_is(dotted, src, "inspect"))
-		return VALUE_INSPECT;
-	return VALUE_OTHER;
+	return id;
 }
 
 /* The value of `from <module> import <name>`. */
-static unsigned imported_value(unsigned module, TSNode name, const lf_source *src)
+static uint32_t imported_value(uint32_t module, TSNode name, const lf_source *src)
 {
-	if (module == VALUE_TORCH && dotted_is(name, src, "load"))
-		return VALUE_TORCH_LOAD;
-	if (module == VALUE_TORCH && dotted_is(name, src, "serialization"))
-		return VALUE_SERIALIZATION;
-	if (module == VALUE_SERIALIZATION && dotted_is(name, src, "load"))
-		return VALUE_TORCH_LOAD;
-	if (module == VALUE_FUNCTOOLS && dotted_is(name, src, "partial"))
-		return VALUE_PARTIAL;
-	if (module == VALUE_INSPECT)
-		return VALUE_INSPECT_MEMBER;
-	return VALUE_OTHER;
+	if (module == OTHER)
+		return OTHER;
+	if (lf_name_get(module)->role == LF_ROLE_INSPECT)
+		return lf_name_find("inspect.<member>");
+	if (!is(name, LF_KIND_DOTTED_NAME) && !is(name, LF_KIND_IDENTIFIER))
+		return OTHER;
+	TSNode word = is(name, LF_KIND_DOTTED_NAME) ? ts_node_named_child(name, 0) : name;
+	if (is(name, LF_KIND_DOTTED_NAME) && ts_node_named_child_count(name) != 1)
+		return OTHER;
+	uint32_t start = ts_node_start_byte(word);
+	return lf_name_child(module, src->bytes + start, ts_node_end_byte(word) - start);
+}
+
+/*
+ * `from <module> import *` binds the module's public names; of those the
+ * tree knows the functions and classes (its leaves: torch's `load`,
+ * numpy's `load`, PyYAML's loaders), not the submodules, which a star
+ * import does not bind (torch.__all__ lists `load`, not `hub`).  There is
+ * no token to point at, so each binding carries the name itself.
+ */
+static void bind_star(resolver *r, uint32_t scope_id, uint32_t module)
+{
+	for (uint32_t id = lf_name_get(module)->first_child; id != OTHER; id = lf_name_get(id)->next_sibling) {
+		const lf_name *name = lf_name_get(id);
+		if (name->first_child != OTHER || name->component[0] == '<')
+			continue;
+		if (r->binding_count == r->binding_cap) {
+			r->binding_cap = r->binding_cap ? r->binding_cap * 2 : 32;
+			r->bindings = lf_xrealloc(r->bindings, sizeof(binding) * r->binding_cap);
+		}
+		r->bindings[r->binding_count++] = (binding){.scope = scope_id,
+		                                            .name_start = NONE,
+		                                            .name_len = (uint32_t)strlen(name->component),
+		                                            .star_name = name->component,
+		                                            .kind = BINDING_STAR,
+		                                            .value = id,
+		                                            .next = NONE};
+	}
 }
 
 static void collect_import(resolver *r, uint32_t scope_id, TSNode node)
@@ -248,7 +256,7 @@ static void collect_import(resolver *r, uint32_t scope_id, TSNode node)
 static void collect_import_from(resolver *r, uint32_t scope_id, TSNode node)
 {
 	TSNode module_name = ts_node_child_by_field_id(node, lf_field_id(LF_FIELD_MODULE_NAME));
-	unsigned module = is(module_name, LF_KIND_DOTTED_NAME) ? module_value(module_name, r->src) : VALUE_OTHER;
+	uint32_t module = is(module_name, LF_KIND_DOTTED_NAME) ? module_value(module_name, r->src) : OTHER;
 	uint32_t n = ts_node_named_child_count(node);
 	for (uint32_t i = 0; i < n; i++) {
 		TSNode child = ts_node_named_child(node, i);
@@ -260,20 +268,8 @@ static void collect_import_from(resolver *r, uint32_t scope_id, TSNode node)
 			TSNode name = ts_node_child_by_field_id(child, lf_field_id(LF_FIELD_NAME));
 			TSNode alias = ts_node_child_by_field_id(child, lf_field_id(LF_FIELD_ALIAS));
 			bind_value(r, scope_id, alias, imported_value(module, name, r->src));
-		} else if (is(child, LF_KIND_WILDCARD_IMPORT) &&
-		           (module == VALUE_TORCH || module == VALUE_SERIALIZATION)) {
-			/* torch.__all__ and torch.serialization.__all__ export `load`. */
-			if (r->binding_count == r->binding_cap) {
-				r->binding_cap = r->binding_cap ? r->binding_cap * 2 : 32;
-				r->bindings = lf_xrealloc(r->bindings, sizeof(binding) * r->binding_cap);
-			}
-			/* There is no `load` token to point at: bind the literal name. */
-			r->bindings[r->binding_count++] = (binding){.scope = scope_id,
-			                                            .name_start = NONE,
-			                                            .name_len = 4,
-			                                            .kind = BINDING_STAR,
-			                                            .value = VALUE_TORCH_LOAD,
-			                                            .next = NONE};
+		} else if (is(child, LF_KIND_WILDCARD_IMPORT) && module != OTHER) {
+			bind_star(r, scope_id, module);
 		}
 	}
 }
@@ -284,16 +280,16 @@ static void collect_parameters(resolver *r, uint32_t scope_id, TSNode params)
 	for (uint32_t i = 0; i < n; i++) {
 		TSNode param = ts_node_named_child(params, i);
 		if (is(param, LF_KIND_IDENTIFIER)) {
-			bind_value(r, scope_id, param, VALUE_OTHER);
+			bind_value(r, scope_id, param, OTHER);
 		} else if (is(param, LF_KIND_DEFAULT_PARAMETER) || is(param, LF_KIND_TYPED_DEFAULT_PARAMETER)) {
 			bind_value(r, scope_id, ts_node_child_by_field_id(param, lf_field_id(LF_FIELD_NAME)),
-			           VALUE_OTHER);
+			           OTHER);
 		} else if (is(param, LF_KIND_TYPED_PARAMETER) || is(param, LF_KIND_LIST_SPLAT_PATTERN) ||
 		           is(param, LF_KIND_DICTIONARY_SPLAT_PATTERN)) {
 			TSNode first = ts_node_named_child(param, 0);
 			if (is(first, LF_KIND_LIST_SPLAT_PATTERN) || is(first, LF_KIND_DICTIONARY_SPLAT_PATTERN))
 				first = ts_node_named_child(first, 0);
-			bind_value(r, scope_id, first, VALUE_OTHER);
+			bind_value(r, scope_id, first, OTHER);
 		}
 	}
 }
@@ -337,9 +333,9 @@ static void collect_bindings(resolver *r, TSNode node, uint32_t scope_id, uint32
 		bind_targets(r, scope_id, ts_node_child_by_field_id(node, lf_field_id(LF_FIELD_ALIAS)));
 	} else if (type == LF_KIND_NAMED_EXPRESSION) {
 		bind_value(r, non_comprehension_scope(r, scope_id),
-		           ts_node_child_by_field_id(node, lf_field_id(LF_FIELD_NAME)), VALUE_OTHER);
+		           ts_node_child_by_field_id(node, lf_field_id(LF_FIELD_NAME)), OTHER);
 	} else if (type == LF_KIND_FUNCTION_DEFINITION || type == LF_KIND_CLASS_DEFINITION) {
-		bind_value(r, scope_id, ts_node_child_by_field_id(node, lf_field_id(LF_FIELD_NAME)), VALUE_OTHER);
+		bind_value(r, scope_id, ts_node_child_by_field_id(node, lf_field_id(LF_FIELD_NAME)), OTHER);
 		if (type == LF_KIND_FUNCTION_DEFINITION)
 			collect_parameters(r, own_scope,
 			                   ts_node_child_by_field_id(node, lf_field_id(LF_FIELD_PARAMETERS)));
@@ -348,7 +344,7 @@ static void collect_bindings(resolver *r, TSNode node, uint32_t scope_id, uint32
 		if (!ts_node_is_null(params))
 			collect_parameters(r, own_scope, params);
 	} else if (type == LF_KIND_GLOBAL_STATEMENT || type == LF_KIND_NONLOCAL_STATEMENT) {
-		unsigned module = type == LF_KIND_GLOBAL_STATEMENT;
+		uint32_t module = type == LF_KIND_GLOBAL_STATEMENT;
 		uint32_t n = ts_node_named_child_count(node);
 		for (uint32_t i = 0; i < n; i++)
 			bind(r, scope_id, ts_node_named_child(node, i), BINDING_GLOBAL, module, (TSNode){0});
@@ -361,7 +357,7 @@ static const uint8_t *binding_name(const resolver *r, const binding *b)
 {
 	if (b->normal_name)
 		return b->normal_name;
-	return b->name_start == NONE ? (const uint8_t *)"load" : r->src->bytes + b->name_start;
+	return b->name_start == NONE ? (const uint8_t *)b->star_name : r->src->bytes + b->name_start;
 }
 
 static bool binding_named(const resolver *r, const binding *b, const uint8_t *name, uint32_t len)
@@ -444,19 +440,19 @@ static void index_bindings(resolver *r)
 	}
 }
 
-static unsigned classify(resolver *r, TSNode node, uint32_t scope_id, int depth);
+static lf_values classify(resolver *r, TSNode node, uint32_t scope_id, int depth);
 
 /*
- * What `name` may stand for when looked up from scope_id.  Returns 0 when
- * no scope binds it.
+ * What `name` may stand for when looked up from scope_id.  Returns the
+ * empty set when no scope binds it.
  */
-static unsigned lookup(resolver *r, const uint8_t *name, uint32_t len, uint32_t scope_id, int depth)
+static lf_values lookup(resolver *r, const uint8_t *name, uint32_t len, uint32_t scope_id, int depth)
 {
 	uint32_t start = scope_id;
 	uint32_t head = r->heads[hash_bytes(name, len) & r->head_mask];
 	for (;;) {
-		bool found = false, global = false, module_global = false;
-		unsigned imported = 0, aliased = 0, other = 0, star = 0;
+		bool found = false, global = false, module_global = false, other = false, aliased_other = false;
+		lf_values imported = {{0}}, aliased = {{0}}, star = {{0}};
 		for (uint32_t i = head; i != NONE; i = r->bindings[i].next) {
 			const binding *b = &r->bindings[i];
 			if (b->scope != scope_id || !binding_named(r, b, name, len))
@@ -468,15 +464,17 @@ static unsigned lookup(resolver *r, const uint8_t *name, uint32_t len, uint32_t 
 			}
 			found = true;
 			if (b->kind == BINDING_STAR) {
-				star |= b->value;
+				lf_values_add(&star, b->value);
 			} else if (b->kind == BINDING_ALIAS) {
-				unsigned value =
-				        depth < MAX_ALIAS_DEPTH ? classify(r, b->alias_of, b->scope, depth + 1) : 0;
-				aliased |= value ? value : VALUE_OTHER;
-			} else if (b->value == VALUE_OTHER) {
-				other |= VALUE_OTHER;
+				lf_values value = depth < MAX_ALIAS_DEPTH ? classify(r, b->alias_of, b->scope, depth + 1)
+				                                          : (lf_values){{0}};
+				if (lf_values_empty(&value) || lf_values_has(&value, OTHER))
+					aliased_other = true;
+				lf_values_union(&aliased, &value);
+			} else if (b->value == OTHER) {
+				other = true;
 			} else {
-				imported |= b->value;
+				lf_values_add(&imported, b->value);
 			}
 		}
 		if (global && scope_id != 0) {
@@ -486,17 +484,28 @@ static unsigned lookup(resolver *r, const uint8_t *name, uint32_t len, uint32_t 
 			continue;
 		}
 		if (found) {
+			/* Aliases agree only when they name one thing: `fn = torch.load`
+			 * and `fn = pickle.load` leave fn unknown, so no torch fix is
+			 * ever applied to what may be pickle's load. */
+			uint32_t distinct = 0;
+			for (uint32_t w = 0; w < LF_NAME_MAX / 64; w++)
+				distinct += (uint32_t)__builtin_popcountll(aliased.bits[w]);
+			if (distinct > 1)
+				aliased_other = true;
+			lf_values result = imported;
 			/* An alias only counts while nothing else rebinds the name. */
-			if (other || (aliased & VALUE_OTHER))
-				aliased = 0;
+			if (!other && !aliased_other)
+				lf_values_union(&result, &aliased);
+			if (other || aliased_other)
+				lf_values_add(&result, OTHER);
 			/* A star import names nothing explicitly: `def load` after
 			 * `from torch import *` is the user's own load. */
-			if (imported | aliased | other)
-				star = 0;
-			return imported | aliased | other | star;
+			if (lf_values_empty(&result))
+				result = star;
+			return result;
 		}
 		if (scope_id == 0)
-			return 0;
+			return (lf_values){{0}};
 		scope_id = r->scopes[scope_id].parent;
 		/* Class bodies are not enclosing scopes for the functions in them. */
 		while (scope_id != 0 && r->scopes[scope_id].kind == SCOPE_CLASS && scope_id != start)
@@ -505,37 +514,41 @@ static unsigned lookup(resolver *r, const uint8_t *name, uint32_t len, uint32_t 
 }
 
 /* What an expression may stand for: a name, a dotted attribute chain. */
-static unsigned classify(resolver *r, TSNode node, uint32_t scope_id, int depth)
+static lf_values classify(resolver *r, TSNode node, uint32_t scope_id, int depth)
 {
 	node = lf_node_unparenthesize(node);
+	lf_values none = {{0}};
 	if (is(node, LF_KIND_IDENTIFIER)) {
 		uint32_t start = ts_node_start_byte(node), len = ts_node_end_byte(node) - start;
 		size_t normal_len;
 		uint8_t *normal = lf_name_normalize(r->src->bytes + start, len, &normal_len);
 		if (!normal)
 			return lookup(r, r->src->bytes + start, len, scope_id, depth);
-		unsigned value = lookup(r, normal, (uint32_t)normal_len, scope_id, depth);
+		lf_values value = lookup(r, normal, (uint32_t)normal_len, scope_id, depth);
 		free(normal);
 		return value;
 	}
 	if (!is(node, LF_KIND_ATTRIBUTE))
-		return 0;
+		return none;
 	TSNode attr = ts_node_child_by_field_id(node, lf_field_id(LF_FIELD_ATTRIBUTE));
 	if (ts_node_is_null(attr))
-		return 0;
-	bool load = lf_node_text_is(attr, r->src, "load");
-	bool serialization = lf_node_text_is(attr, r->src, "serialization");
-	bool partial = lf_node_text_is(attr, r->src, "partial");
-	if (!load && !serialization && !partial)
-		return 0;
-	unsigned object = classify(r, ts_node_child_by_field_id(node, lf_field_id(LF_FIELD_OBJECT)), scope_id, depth);
-	unsigned value = 0;
-	if (load && (object & (VALUE_TORCH | VALUE_SERIALIZATION)))
-		value |= VALUE_TORCH_LOAD;
-	if (serialization && (object & VALUE_TORCH))
-		value |= VALUE_SERIALIZATION;
-	if (partial && (object & VALUE_FUNCTOOLS))
-		value |= VALUE_PARTIAL;
+		return none;
+	uint32_t attr_start = ts_node_start_byte(attr), attr_len = ts_node_end_byte(attr) - attr_start;
+	const uint8_t *attr_text = r->src->bytes + attr_start;
+	/* Most attributes name nothing the tree knows: reject them before
+	 * classifying their object. */
+	if (!lf_name_is_component(attr_text, attr_len))
+		return none;
+	lf_values object = classify(r, ts_node_child_by_field_id(node, lf_field_id(LF_FIELD_OBJECT)), scope_id, depth);
+	lf_values value = none;
+	for (uint32_t w = 0; w < LF_NAME_MAX / 64; w++) {
+		for (uint64_t bits = object.bits[w]; bits; bits &= bits - 1) {
+			uint32_t id = w * 64 + (uint32_t)__builtin_ctzll(bits);
+			uint32_t child = id == OTHER ? OTHER : lf_name_child(id, attr_text, attr_len);
+			if (child != OTHER)
+				lf_values_add(&value, child);
+		}
+	}
 	return value;
 }
 
@@ -543,7 +556,8 @@ static unsigned classify(resolver *r, TSNode node, uint32_t scope_id, int depth)
 static bool classify_object_is_inspect(resolver *r, TSNode attribute, uint32_t scope_id)
 {
 	TSNode object = ts_node_child_by_field_id(attribute, lf_field_id(LF_FIELD_OBJECT));
-	return (classify(r, object, scope_id, 0) & VALUE_INSPECT) != 0;
+	lf_values value = classify(r, object, scope_id, 0);
+	return lf_values_has(&value, r->inspect);
 }
 
 /* ---- the walk ------------------------------------------------------------ */
@@ -712,10 +726,10 @@ static bool is_introspection(resolver *r, const frame *frames, uint32_t depth)
 		return classify_object_is_inspect(r, function, call->scope);
 	if (!is(function, LF_KIND_IDENTIFIER))
 		return false;
-	unsigned value = classify(r, function, call->scope, 0);
-	if (value & VALUE_INSPECT_MEMBER)
+	lf_values value = classify(r, function, call->scope, 0);
+	if (lf_values_has(&value, r->inspect_member))
 		return true;
-	if (value != 0) /* bound in the file: not the builtin */
+	if (!lf_values_empty(&value)) /* bound in the file: not the builtin */
 		return false;
 	for (size_t i = 0; i < sizeof introspection_builtins / sizeof introspection_builtins[0]; i++)
 		if (lf_node_text_is(function, r->src, introspection_builtins[i]))
@@ -723,32 +737,120 @@ static bool is_introspection(resolver *r, const frame *frames, uint32_t depth)
 	return false;
 }
 
+/*
+ * The argument that decides a call's safety (`Loader=yaml.FullLoader`, or
+ * the second positional argument of yaml.load): the keyword by name, else
+ * the positional argument at the target's position (after `offset`
+ * positional arguments that precede the function's own).  Returns the
+ * value node, or a null node.
+ */
+static TSNode deciding_argument(TSNode arguments, const lf_source *src, const lf_target *target, uint32_t offset)
+{
+	if (!target->keyword || !is(arguments, LF_KIND_ARGUMENT_LIST))
+		return (TSNode){0};
+	uint32_t n = ts_node_named_child_count(arguments), positional = 0;
+	TSNode by_position = {0};
+	for (uint32_t i = 0; i < n; i++) {
+		TSNode arg = ts_node_named_child(arguments, i);
+		if (is_extra(arg))
+			continue;
+		if (is(arg, LF_KIND_KEYWORD_ARGUMENT)) {
+			TSNode name = ts_node_child_by_field_id(arg, lf_field_id(LF_FIELD_NAME));
+			if (!ts_node_is_null(name) && lf_node_text_is(name, src, target->keyword))
+				return ts_node_child_by_field_id(arg, lf_field_id(LF_FIELD_VALUE));
+		} else if (!is(arg, LF_KIND_LIST_SPLAT) && !is(arg, LF_KIND_DICTIONARY_SPLAT)) {
+			if (positional++ == offset + (uint32_t)target->keyword_position && target->keyword_position >= 0)
+				by_position = arg;
+		}
+	}
+	return by_position;
+}
+
+/* The single known name `value` resolves to, or OTHER. */
+static uint32_t single_name(resolver *r, TSNode value, uint32_t scope_id)
+{
+	if (ts_node_is_null(value))
+		return OTHER;
+	lf_values set = classify(r, value, scope_id, 0);
+	uint32_t found = OTHER, count = 0;
+	for (uint32_t w = 0; w < LF_NAME_MAX / 64; w++)
+		for (uint64_t bits = set.bits[w]; bits; bits &= bits - 1) {
+			found = w * 64 + (uint32_t)__builtin_ctzll(bits);
+			count++;
+		}
+	return count == 1 ? found : OTHER;
+}
+
+static void push_target_ref(resolver *r, lf_ref_kind kind, const frame *at, TSNode arguments, uint32_t offset,
+                            const lf_target *target)
+{
+	push_ref(r, kind, at, arguments, offset);
+	lf_load_ref *ref = &r->refs->items[r->refs->count - 1];
+	ref->target = target;
+	ref->keyword_name = single_name(r, deciding_argument(arguments, r->src, target, offset), at->scope);
+}
+
+/* Whether a call passes the keyword `keyword` (LF106: trust_remote_code). */
+static bool passes_keyword(TSNode arguments, const lf_source *src, const char *keyword)
+{
+	if (!is(arguments, LF_KIND_ARGUMENT_LIST))
+		return false;
+	uint32_t n = ts_node_named_child_count(arguments);
+	for (uint32_t i = 0; i < n; i++) {
+		TSNode arg = ts_node_named_child(arguments, i);
+		if (!is(arg, LF_KIND_KEYWORD_ARGUMENT))
+			continue;
+		TSNode name = ts_node_child_by_field_id(arg, lf_field_id(LF_FIELD_NAME));
+		if (!ts_node_is_null(name) && lf_node_text_is(name, src, keyword))
+			return true;
+	}
+	return false;
+}
+
+/* Calls each target in `value` once (several when flow-insensitive
+ * resolution leaves more than one), in name-id order. */
+#define FOR_EACH_TARGET(value, target)                                                                             \
+	for (uint32_t w_ = 0; w_ < LF_NAME_MAX / 64; w_++)                                                           \
+		for (uint64_t bits_ = (value).bits[w_]; bits_; bits_ &= bits_ - 1)                                     \
+			if (((target) = lf_name_get(w_ * 64 + (uint32_t)__builtin_ctzll(bits_))->target))
+
 /* Phase 2: classify calls and value references. */
 static void visit_references(resolver *r, frame *frames, uint32_t depth)
 {
 	frame *self = &frames[depth];
+	const lf_target *target;
 	if (self->type == LF_KIND_CALL) {
 		TSNode function = ts_node_child_by_field_id(self->node, lf_field_id(LF_FIELD_FUNCTION));
 		TSNode arguments = ts_node_child_by_field_id(self->node, lf_field_id(LF_FIELD_ARGUMENTS));
-		unsigned value = classify(r, function, self->scope, 0);
-		if (value & VALUE_TORCH_LOAD) {
-			push_ref(r, LF_REF_CALL, self, arguments, 0);
-		} else if (value & VALUE_PARTIAL) {
+		lf_values value = classify(r, function, self->scope, 0);
+		FOR_EACH_TARGET(value, target)
+		push_target_ref(r, LF_REF_CALL, self, arguments, 0, target);
+		if (lf_values_has(&value, r->partial)) {
 			TSNode first = first_positional_argument(arguments);
-			if (!ts_node_is_null(first) && (classify(r, first, self->scope, 0) & VALUE_TORCH_LOAD)) {
-				push_ref(r, LF_REF_PARTIAL, self, arguments, 1);
+			lf_values inner = ts_node_is_null(first) ? (lf_values){{0}} : classify(r, first, self->scope, 0);
+			FOR_EACH_TARGET(inner, target)
+			if (target->value_references) {
+				push_target_ref(r, LF_REF_PARTIAL, self, arguments, 1, target);
 				/* its function argument is part of this reference */
 				self->skip_child = first;
 			}
 		}
+		const lf_target *any = lf_target_any_callee();
+		if (any && passes_keyword(arguments, r->src, any->keyword))
+			push_target_ref(r, LF_REF_CALL, self, arguments, 0, any);
 		return;
 	}
 	if (self->type != LF_KIND_IDENTIFIER && self->type != LF_KIND_ATTRIBUTE)
 		return;
 	if (self->skip_value || !is_value_position(frames, depth))
 		return;
-	if ((classify(r, self->node, self->scope, 0) & VALUE_TORCH_LOAD) && !is_introspection(r, frames, depth))
-		push_ref(r, LF_REF_VALUE, self, (TSNode){0}, 0);
+	lf_values value = classify(r, self->node, self->scope, 0);
+	const lf_target *referenced = NULL;
+	FOR_EACH_TARGET(value, target)
+	if (target->value_references && !referenced)
+		referenced = target;
+	if (referenced && !is_introspection(r, frames, depth))
+		push_target_ref(r, LF_REF_VALUE, self, (TSNode){0}, 0, referenced);
 }
 
 static void visit_bindings(resolver *r, frame *frames, uint32_t depth)
@@ -864,7 +966,11 @@ void lf_refs_finish(lf_refs *refs)
 
 void lf_resolve_load_refs(TSTree *tree, const lf_source *src, lf_refs *refs)
 {
-	resolver r = {.src = src, .refs = refs};
+	resolver r = {.src = src,
+	              .refs = refs,
+	              .partial = lf_name_find("functools.partial"),
+	              .inspect = lf_name_find("inspect"),
+	              .inspect_member = lf_name_find("inspect.<member>")};
 	scope_new(&r, 0, SCOPE_MODULE);
 	TSNode root = ts_tree_root_node(tree);
 	walk(&r, root, visit_bindings, true);

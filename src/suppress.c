@@ -1,6 +1,8 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include "loadfix/suppress.h"
 
+#include "loadfix/rules.h"
+
 #include <pcre2.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -37,16 +39,20 @@ static void compile_patterns(void)
 	code_re = compile(CODE);
 }
 
-/* Whether the code list [start, end) names `code` (or B614 for nosec). */
+/* Whether the code list [start, end) names `code` (or, for nosec, the
+ * rule's Bandit code: B614 for torch.load, B301 for pickle, ...). */
 static bool list_names(const uint8_t *text, size_t start, size_t end, const char *code, bool nosec,
                        pcre2_match_data *match)
 {
+	const lf_rule *rule = lf_rule_find(code);
+	const char *alias = rule ? rule->bandit : NULL;
+	size_t alias_len = alias ? strlen(alias) : 0;
 	while (start < end && pcre2_match(code_re, text, end, start, 0, match, NULL) > 0) {
 		PCRE2_SIZE *ovector = pcre2_get_ovector_pointer(match);
 		size_t len = ovector[1] - ovector[0];
 		const char *found = (const char *)text + ovector[0];
 		if ((len == strlen(code) && memcmp(found, code, len) == 0) ||
-		    (nosec && len == 4 && memcmp(found, "B614", 4) == 0))
+		    (nosec && alias && len == alias_len && memcmp(found, alias, len) == 0))
 			return true;
 		start = ovector[1];
 	}

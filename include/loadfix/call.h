@@ -10,9 +10,11 @@
 #include "loadfix/source.h"
 
 /*
- * What the arguments of one torch.load call (or partial(torch.load, ...))
- * say about weights_only, and where a new keyword would go.  Signature:
- *     torch.load(f, map_location=None, pickle_module=pickle, *,
+ * What the arguments of one loader call (or partial(torch.load, ...)) say
+ * about the keyword that decides its safety (the target's spec in
+ * loadfix/targets.h: weights_only, allow_pickle, Loader, safe_mode, ...),
+ * and where a new keyword would go.  For torch.load:
+ *     torch.load(f, map_location=None, pickle_module=None, *,
  *                weights_only=..., **pickle_load_args)
  */
 typedef struct lf_call_args {
@@ -21,24 +23,39 @@ typedef struct lf_call_args {
 	TSNode open_paren, close_paren;
 	TSNode last;               /* last argument, or null */
 	TSNode trailing_comma;     /* the comma after `last`, or null */
-	uint32_t positional;       /* load's own positional arguments */
+	uint32_t positional;       /* the function's own positional arguments */
 	bool star_args;            /* *args */
 	bool star_kwargs;          /* **kwargs */
-	TSNode weights_only;       /* the keyword_argument, or null */
-	TSNode weights_only_value; /* its value without parentheses */
-	TSNode pickle_module;      /* keyword or third positional argument, or null */
+	TSNode keyword;            /* the deciding argument (keyword_argument, or the
+	                              positional argument at its position), or null */
+	TSNode keyword_value;      /* its value without parentheses */
+	bool keyword_positional;   /* given positionally */
+	TSNode blocker;            /* the blocking argument (torch.load's pickle_module,
+	                              keyword or third positional) unless it is None, or null */
+	TSNode first_argument;     /* the first positional argument (a path), or null */
 } lf_call_args;
 
 /* What Python's truth test makes of a literal value, when the source says. */
 typedef enum lf_truth {
 	LF_TRUTH_UNKNOWN, /* not a literal (a name, a call, an f-string with fields, ...) */
-	LF_TRUTH_TRUE,    /* True, or a non-empty string or bytes literal */
-	LF_TRUTH_FALSE,   /* False, or an empty string or bytes literal */
+	LF_TRUTH_TRUE,    /* True, a non-empty string or bytes literal, a non-zero integer */
+	LF_TRUTH_FALSE,   /* False, None, an empty string or bytes literal, a zero integer */
 } lf_truth;
 
-/* The truth of `value` (already unparenthesized); `*is_string` says whether
- * it is a string or bytes literal rather than True/False. */
-lf_truth lf_literal_truth(TSNode value, bool *is_string);
+typedef enum lf_literal {
+	LF_LITERAL_NONE,   /* not a literal */
+	LF_LITERAL_BOOL,   /* True, False */
+	LF_LITERAL_NULL,   /* None */
+	LF_LITERAL_STRING, /* a string or bytes literal without fields */
+	LF_LITERAL_NUMBER, /* an integer literal */
+} lf_literal;
+
+/* The truth of `value` (already unparenthesized); `*kind` says what kind
+ * of literal it is. */
+lf_truth lf_literal_truth(TSNode value, lf_literal *kind);
+/* The same, judging integer literals too (`allow_pickle=1`), which needs
+ * their text. */
+lf_truth lf_literal_truth_in(TSNode value, const lf_source *src, lf_literal *kind);
 
 void lf_call_args_analyze(const lf_load_ref *ref, const lf_source *src, lf_call_args *args);
 

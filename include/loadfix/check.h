@@ -15,7 +15,7 @@
  * caller's.
  */
 
-#define LF_MAX_RULES 16
+#define LF_MAX_RULES 32
 
 typedef struct lf_check_options {
 	bool enabled[LF_MAX_RULES]; /* by index in lf_fixers */

@@ -4,14 +4,8 @@
 #include <stdint.h>
 
 #include "loadfix/edit.h"
+#include "loadfix/rules.h"
 
-/* A rule's fixed metadata; one per fixer (see fixers/registry.c). */
-typedef struct lf_rule {
-	const char *code;    /* "LF001" */
-	const char *name;    /* "torch-load-without-weights-only" */
-	const char *summary; /* one line */
-	const char *help;    /* what to do about it */
-} lf_rule;
 
 /* One finding.  Positions are byte offsets into the source it was found in. */
 typedef struct lf_diag {

@@ -6,6 +6,7 @@
 #include <tree_sitter/api.h>
 
 #include "loadfix/source.h"
+#include "loadfix/targets.h"
 
 /*
  * Name resolution: finds every reference to torch's load function
@@ -40,6 +41,9 @@ typedef struct lf_load_ref {
 	uint32_t positional_offset; /* positional arguments that precede load's
 	                               own: 1 for partial's function argument */
 	bool in_error;              /* inside an ERROR node of the parse */
+	const lf_target *target;    /* the loader (loadfix/targets.h) */
+	uint32_t keyword_name;      /* the known name the deciding argument's value resolves to
+	                               (`Loader=yaml.FullLoader`), or LF_NAME_OTHER */
 } lf_load_ref;
 
 typedef struct lf_refs {

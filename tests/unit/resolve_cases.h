@@ -133,7 +133,9 @@ static const resolve_case resolve_cases[] = {
         /* ---- star imports -------------------------------------------------------- */
         {"star_import_torch", "from torch import *\nload(p)\n", "CALL@2:load(p)"},
         {"star_import_torch_serialization", "from torch.serialization import *\nload(p)\n", "CALL@2:load(p)"},
-        {"star_import_other_module", "from numpy import *\nload(p)\n", ""},
+        {"star_import_other_module", "from numpy import *\nload(p)\n", "CALL@2:load(p) [numpy.load]"},
+        {"star_import_unknown_module", "from mylib import *\nload(p)\n", ""},
+        {"star_import_binds_no_submodule", "from torch import *\nhub.load_state_dict_from_url(u)\n", ""},
         {"star_import_shadowed_by_def_load", "from torch import *\ndef load(p):\n    pass\nload(p)\n", ""},
         {"star_import_def_load_in_other_scope",
          "from torch import *\ndef f():\n    def load(p): pass\n    load(p)\nload(p)\n", "CALL@5:load(p)"},
@@ -144,9 +146,14 @@ static const resolve_case resolve_cases[] = {
          "torch.jit.load(p)\n"
          "torch.hub.load(repo, model)\n"
          "json.load(f)\n"
-         "pickle.load(f)\n"
          "x = torch.load.__doc__\n",
          ""},
+        {"other_loaders_are_their_own_targets",
+         "import pickle, numpy as np\npickle.load(f)\nnp.load(f)\n",
+         "CALL@2:pickle.load(f) [pickle.load]; CALL@3:np.load(f) [numpy.load]"},
+        {"alias_to_two_loaders_is_ambiguous",
+         "import torch, pickle\nfn = torch.load\nfn = pickle.load\nfn(p)\n",
+         "VALUE@2:torch.load"},
         {"text_in_strings_and_comments",
          "import torch\n"
          "'''torch.load(p)'''\n"

@@ -263,9 +263,9 @@ static void test_no_flags_on_plain_call(void **state)
 	assert_int_equal(s.args.positional, 2);
 	assert_false(s.args.star_args);
 	assert_false(s.args.star_kwargs);
-	assert_true(ts_node_is_null(s.args.pickle_module));
-	assert_true(ts_node_is_null(s.args.weights_only));
-	assert_true(ts_node_is_null(s.args.weights_only_value));
+	assert_true(ts_node_is_null(s.args.blocker));
+	assert_true(ts_node_is_null(s.args.keyword));
+	assert_true(ts_node_is_null(s.args.keyword_value));
 	snippet_close(&s);
 }
 
@@ -274,7 +274,7 @@ static void test_pickle_module_keyword(void **state)
 	(void)state;
 	snippet s;
 	snippet_open(&s, "import torch\ntorch.load(p, pickle_module=dill)\n");
-	assert_node_text(&s, s.args.pickle_module, "pickle_module=dill");
+	assert_node_text(&s, s.args.blocker, "pickle_module=dill");
 	assert_int_equal(s.args.positional, 1);
 	snippet_close(&s);
 }
@@ -285,12 +285,12 @@ static void test_pickle_module_third_positional(void **state)
 	snippet s;
 	snippet_open(&s, "import torch\ntorch.load(p, None, dill)\n");
 	assert_int_equal(s.args.positional, 3);
-	assert_node_text(&s, s.args.pickle_module, "dill");
+	assert_node_text(&s, s.args.blocker, "dill");
 	snippet_close(&s);
 
 	snippet_open(&s, "import torch\ntorch.load(p, None, dill, extra)\n");
 	assert_int_equal(s.args.positional, 4);
-	assert_node_text(&s, s.args.pickle_module, "dill");
+	assert_node_text(&s, s.args.blocker, "dill");
 	snippet_close(&s);
 }
 
@@ -302,17 +302,17 @@ static void test_partial_positional_offset(void **state)
 	snippet_open(&s, "import functools, torch\nf = functools.partial(torch.load, p, None)\n");
 	assert_int_equal(s.refs.items[0].kind, LF_REF_PARTIAL);
 	assert_int_equal(s.args.positional, 2);
-	assert_true(ts_node_is_null(s.args.pickle_module));
+	assert_true(ts_node_is_null(s.args.blocker));
 	snippet_close(&s);
 
 	snippet_open(&s, "import functools, torch\nf = functools.partial(torch.load, p, None, dill)\n");
 	assert_int_equal(s.args.positional, 3);
-	assert_node_text(&s, s.args.pickle_module, "dill");
+	assert_node_text(&s, s.args.blocker, "dill");
 	snippet_close(&s);
 
 	snippet_open(&s, "import functools, torch\nf = functools.partial(torch.load, pickle_module=dill)\n");
 	assert_int_equal(s.args.positional, 0);
-	assert_node_text(&s, s.args.pickle_module, "pickle_module=dill");
+	assert_node_text(&s, s.args.blocker, "pickle_module=dill");
 	snippet_close(&s);
 }
 
@@ -345,11 +345,11 @@ static void check_weights_only(const char *code, const char *keyword_text, const
 {
 	snippet s;
 	snippet_open(&s, code);
-	assert_node_text(&s, s.args.weights_only, keyword_text);
-	assert_string_equal(ts_node_type(s.args.weights_only), "keyword_argument");
-	assert_false(ts_node_is_null(s.args.weights_only_value));
-	assert_string_equal(ts_node_type(s.args.weights_only_value), value_type);
-	assert_node_text(&s, s.args.weights_only_value, value_text);
+	assert_node_text(&s, s.args.keyword, keyword_text);
+	assert_string_equal(ts_node_type(s.args.keyword), "keyword_argument");
+	assert_false(ts_node_is_null(s.args.keyword_value));
+	assert_string_equal(ts_node_type(s.args.keyword_value), value_type);
+	assert_node_text(&s, s.args.keyword_value, value_text);
 	snippet_close(&s);
 }
 

@@ -58,6 +58,19 @@ static void test_may_refer(void **state)
 	        "import torch\nf = functools.partial(torch.load)\n",
 	        "\xef\xbb\xbfimport torch\r\ntorch.load(p)\r\n",
 	        "# caf\xe9 \xff\nimport torch\ntorch.load(p)\n",
+	        /* the loader table's other rows */
+	        "import torch\ntorch.hub.load_state_dict_from_url(u)\n",
+	        "from torch.utils.model_zoo import load_url\n",
+	        "import pickle\n",
+	        "import os, sys as system, pickle\n",
+	        "import os.path,\\\n    pickle\n",
+	        "from numpy import load\n",
+	        "import numpy as np\nx = np.load(p)\n",
+	        "from sklearn.externals import joblib\n",
+	        "import tensorflow as tf\n",
+	        "import yaml\n",
+	        "  from  dill  import  loads\n",
+	        "model = AutoModel.from_pretrained(name, trust_remote_code=True)\n",
 	};
 	check_all(codes, sizeof codes / sizeof codes[0], true);
 }
@@ -67,8 +80,13 @@ static void test_may_not_refer(void **state)
 	(void)state;
 	static const char *const codes[] = {
 	        "",
-	        "import numpy as np\nx = np.load(p)\n",
 	        "import json\njson.load(f)\n",
+	        /* a loader named only in a comment, a string or another name */
+	        "# we could use pickle here\nx = 'import pickle'[1:]\n",
+	        "pickled = unpickle(data)\nimportance = yaml_text\n",
+	        "import mypickle\nmypickle.load(f)\n",
+	        "from .pickle import load\n",
+	        "x = trust_remote_code_flag\n",
 	        "import torch\nprint(1)\n",
 	        "import torch\nmodel.save(p)\n",
 	        "torch_load(x)\n",

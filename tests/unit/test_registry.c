@@ -13,10 +13,10 @@ static void test_table_sorted_strictly_ascending(void **state)
 	(void)state;
 	assert_true(lf_fixer_count >= 1);
 	for (size_t i = 1; i < lf_fixer_count; i++) {
-		if (strcmp(lf_fixers[i - 1]->rule.code, lf_fixers[i]->rule.code) >= 0)
+		if (strcmp(lf_fixers[i - 1]->rule->code, lf_fixers[i]->rule->code) >= 0)
 			print_error("lf_fixers[%zu] = %s does not sort after lf_fixers[%zu] = %s\n", i,
-			            lf_fixers[i]->rule.code, i - 1, lf_fixers[i - 1]->rule.code);
-		assert_true(strcmp(lf_fixers[i - 1]->rule.code, lf_fixers[i]->rule.code) < 0);
+			            lf_fixers[i]->rule->code, i - 1, lf_fixers[i - 1]->rule->code);
+		assert_true(strcmp(lf_fixers[i - 1]->rule->code, lf_fixers[i]->rule->code) < 0);
 	}
 }
 
@@ -34,19 +34,19 @@ static void test_entries_complete(void **state)
 		const lf_fixer *fixer = lf_fixers[i];
 		assert_non_null(fixer);
 		assert_non_null(fixer->check);
-		const char *code = fixer->rule.code;
+		const char *code = fixer->rule->code;
 		assert_non_null(code);
 		/* "LF" and three digits */
 		assert_int_equal(strlen(code), 5);
 		assert_memory_equal(code, "LF", 2);
 		assert_true(isdigit((unsigned char)code[2]) && isdigit((unsigned char)code[3]) &&
 		            isdigit((unsigned char)code[4]));
-		assert_non_null(fixer->rule.name);
-		assert_true(fixer->rule.name[0] != '\0');
-		assert_non_null(fixer->rule.summary);
-		assert_true(fixer->rule.summary[0] != '\0');
-		assert_non_null(fixer->rule.help);
-		assert_true(fixer->rule.help[0] != '\0');
+		assert_non_null(fixer->rule->name);
+		assert_true(fixer->rule->name[0] != '\0');
+		assert_non_null(fixer->rule->summary);
+		assert_true(fixer->rule->summary[0] != '\0');
+		assert_non_null(fixer->rule->help);
+		assert_true(fixer->rule->help[0] != '\0');
 	}
 }
 
@@ -56,7 +56,7 @@ static void test_known_rules_present(void **state)
 	static const char *const codes[] = {"LF001", "LF002", "LF003", "LF004"};
 	assert_true(lf_fixer_count >= 4);
 	for (size_t i = 0; i < 4; i++)
-		assert_string_equal(lf_fixers[i]->rule.code, codes[i]);
+		assert_string_equal(lf_fixers[i]->rule->code, codes[i]);
 }
 
 static void test_find_each(void **state)
@@ -65,7 +65,7 @@ static void test_find_each(void **state)
 	for (size_t i = 0; i < lf_fixer_count; i++) {
 		/* a copy: found by content, not by pointer */
 		char code[16];
-		snprintf(code, sizeof code, "%s", lf_fixers[i]->rule.code);
+		snprintf(code, sizeof code, "%s", lf_fixers[i]->rule->code);
 		assert_ptr_equal(lf_fixer_find(code), lf_fixers[i]);
 	}
 }
@@ -105,7 +105,7 @@ static void test_insert_blocker(void **state)
 	/* pickle_module is a node: any non-null one will do */
 	lf_parser *parser = lf_parser_create();
 	TSTree *tree = lf_parser_parse(parser, (const uint8_t *)"x", 1);
-	pickler.pickle_module = ts_tree_root_node(tree);
+	pickler.blocker = ts_tree_root_node(tree);
 	reasons[2] = lf_fixer_insert_blocker(&pickler);
 	for (int i = 0; i < 5; i++) {
 		assert_non_null(reasons[i]);

@@ -64,9 +64,13 @@ static void describe_refs(const char *code, char *out, size_t cap)
 		uint32_t start = ts_node_start_byte(ref->node), end = ts_node_end_byte(ref->node);
 		assert_true(start >= previous_start); /* document order */
 		previous_start = start;
-		int n = snprintf(out + len, cap - len, "%s%s@%u:%.*s", i ? "; " : "", kind_name(ref->kind),
+		/* torch.load (either spelling) is the default; other targets are named */
+		const char *target = ref->target->name;
+		bool torch_load = strcmp(target, "torch.load") == 0 || strcmp(target, "torch.serialization.load") == 0;
+		int n = snprintf(out + len, cap - len, "%s%s@%u:%.*s%s%s%s", i ? "; " : "", kind_name(ref->kind),
 		                 ts_node_start_point(ref->node).row + 1, (int)(end - start),
-		                 (const char *)src.bytes + start);
+		                 (const char *)src.bytes + start, torch_load ? "" : " [", torch_load ? "" : target,
+		                 torch_load ? "" : "]");
 		assert_true(n > 0 && (size_t)n < cap - len);
 		len += (size_t)n;
 	}

@@ -1,0 +1,136 @@
+#include "loadfix/rules.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/*
+ * Severities follow GitHub's bands (critical >= 9.0, high >= 7.0, medium
+ * >= 4.0): a load that runs code from a crafted file is high (8.8, as
+ * CVE-2025-32434 was scored); a value we cannot prove safe is high but
+ * lower (7.0); a reference whose callers may be unchecked is medium.
+ */
+const lf_rule lf_rules[] = {
+        {.code = "LF001",
+         .name = "torch-load-without-weights-only",
+         .summary = "`torch.load` called without `weights_only=True`",
+         .help = "torch.load unpickles arbitrary objects, so a crafted checkpoint runs code as it is loaded "
+                 "(CWE-502). Pass weights_only=True, which restricts unpickling to tensors and plain containers; "
+                 "allow other types with torch.serialization.add_safe_globals.",
+         .level = LF_LEVEL_ERROR,
+         .security_severity = "8.8",
+         .cwe = "CWE-502",
+         .fix_title = "Add weights_only=True",
+         .bandit = "B614"},
+        {.code = "LF002",
+         .name = "torch-load-weights-only-false",
+         .summary = "`torch.load` called with `weights_only=False`",
+         .help = "weights_only=False unpickles arbitrary objects (CWE-502). Switch to weights_only=True; if the "
+                 "checkpoint holds numpy arrays, argparse.Namespace or other classes, allow exactly those with "
+                 "torch.serialization.add_safe_globals or the safe_globals context manager.",
+         .level = LF_LEVEL_ERROR,
+         .security_severity = "8.8",
+         .cwe = "CWE-502",
+         .fix_title = "Use weights_only=True; may reject checkpoints holding other objects",
+         .bandit = "B614"},
+        {.code = "LF003",
+         .name = "torch-load-weights-only-dynamic",
+         .summary = "`torch.load` called with a non-literal `weights_only`",
+         .help = "The value of weights_only is computed at run time, so nothing proves that untrusted "
+                 "checkpoints are loaded with weights_only=True. Pass the literal True where the input may be "
+                 "untrusted.",
+         .level = LF_LEVEL_ERROR,
+         .security_severity = "7.0",
+         .cwe = "CWE-502",
+         .fix_title = "Write the literal True",
+         .bandit = "B614"},
+        {.code = "LF004",
+         .name = "torch-load-as-value",
+         .summary = "`torch.load` used as a value",
+         .help = "A reference to torch.load that is not a call (a callback, an alias, functools.partial) hides "
+                 "the eventual call's arguments. Bind weights_only=True where the reference is made, e.g. "
+                 "functools.partial(torch.load, weights_only=True).",
+         .level = LF_LEVEL_WARNING,
+         .security_severity = "5.0",
+         .cwe = "CWE-502",
+         .fix_title = "Add weights_only=True to the partial",
+         .bandit = "B614"},
+        {.code = "LF101",
+         .name = "pickle-load",
+         .summary = "pickle-family load of data that may be untrusted",
+         .help = "pickle, _pickle, cPickle, dill, cloudpickle, jsonpickle, shelve and pandas.read_pickle "
+                 "rebuild arbitrary objects, so a crafted file runs code as it is loaded (CWE-502). Store data in "
+                 "a format that cannot carry code: safetensors for tensors, JSON or .npz for data, skops.io for "
+                 "scikit-learn models.",
+         .level = LF_LEVEL_ERROR,
+         .security_severity = "8.8",
+         .cwe = "CWE-502",
+         .bandit = "B301"},
+        {.code = "LF102",
+         .name = "joblib-load",
+         .summary = "`joblib.load` of a file that may be untrusted",
+         .help = "joblib.load unpickles the file, so a crafted model file runs code as it is loaded (CWE-502). "
+                 "Save scikit-learn models with skops.io (which loads only trusted types) and arrays with "
+                 "safetensors or .npz.",
+         .level = LF_LEVEL_ERROR,
+         .security_severity = "8.8",
+         .cwe = "CWE-502",
+         .bandit = "B301"},
+        {.code = "LF103",
+         .name = "numpy-load-allow-pickle",
+         .summary = "`numpy.load` with `allow_pickle` true",
+         .help = "allow_pickle=True lets numpy.load unpickle object arrays, so a crafted .npy or .npz file runs "
+                 "code as it is loaded (CWE-502). False is the default since NumPy 1.16.3; store object data in a "
+                 "format that cannot carry code.",
+         .level = LF_LEVEL_ERROR,
+         .security_severity = "8.8",
+         .cwe = "CWE-502",
+         .fix_title = "Use allow_pickle=False; object arrays stop loading"},
+        {.code = "LF104",
+         .name = "yaml-unsafe-load",
+         .summary = "PyYAML load without a safe Loader",
+         .help = "yaml.load with Loader, FullLoader or UnsafeLoader (and unsafe_load, full_load) constructs "
+                 "Python objects named by the document, so a crafted YAML file runs code (CWE-502). Use "
+                 "yaml.safe_load or Loader=yaml.SafeLoader (yaml.CSafeLoader for the C loader).",
+         .level = LF_LEVEL_ERROR,
+         .security_severity = "8.8",
+         .cwe = "CWE-502",
+         .fix_title = "Use the safe loader; documents with Python tags stop loading",
+         .bandit = "B506"},
+        {.code = "LF105",
+         .name = "keras-unsafe-load-model",
+         .summary = "Keras `load_model` that can run code from the model file",
+         .help = "safe_mode=False lets Keras deserialize Lambda layers, which run code stored in the model "
+                 "file; the legacy HDF5 format (.h5, .hdf5) is not covered by safe_mode at all (CWE-502). Keep "
+                 "safe_mode=True and save models in the .keras format.",
+         .level = LF_LEVEL_ERROR,
+         .security_severity = "8.8",
+         .cwe = "CWE-502",
+         .fix_title = "Use safe_mode=True; Lambda layers stop loading"},
+        {.code = "LF106",
+         .name = "trust-remote-code",
+         .summary = "`trust_remote_code=True` runs code from the model repository",
+         .help = "trust_remote_code=True (transformers from_pretrained and pipeline, datasets load_dataset, "
+                 "...) downloads Python files from the model or dataset repository and runs them on this "
+                 "machine. Use a model class the library ships, or pin a reviewed revision and vendor its "
+                 "code.",
+         .level = LF_LEVEL_ERROR,
+         .security_severity = "7.5",
+         .cwe = "CWE-829"},
+};
+
+const size_t lf_rule_count = sizeof lf_rules / sizeof lf_rules[0];
+
+static int compare_code(const void *key, const void *entry)
+{
+	return strcmp(key, ((const lf_rule *)entry)->code);
+}
+
+const lf_rule *lf_rule_find(const char *code)
+{
+	return bsearch(code, lf_rules, lf_rule_count, sizeof lf_rules[0], compare_code);
+}
+
+size_t lf_rule_index(const lf_rule *rule)
+{
+	return (size_t)(rule - lf_rules);
+}
