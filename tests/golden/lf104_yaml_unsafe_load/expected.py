@@ -1,0 +1,19 @@
+import yaml
+from yaml import load as yload, FullLoader
+from ruamel.yaml import YAML
+
+a = yaml.safe_load(stream)
+b = yaml.load(stream, Loader=yaml.SafeLoader)
+c = yaml.load(stream, yaml.SafeLoader)
+d = yaml.load(stream, Loader=yaml.CSafeLoader)
+e = yaml.safe_load(stream)
+f = yaml.safe_load(stream)
+g = yaml.load_all(stream, Loader=yaml.SafeLoader)
+h = yload(stream, Loader=FullLoader)
+i = yaml.load(stream, Loader=MyLoader)
+# safe
+j = yaml.load(stream, Loader=yaml.SafeLoader)
+k = yaml.load(stream, Loader=yaml.CSafeLoader)
+l = yaml.load(stream, Loader=yaml.BaseLoader)
+m = yaml.safe_load(stream)
+n = YAML().load(stream)
