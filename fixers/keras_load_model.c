@@ -27,8 +27,8 @@ void lf_check_keras_load_model(const lf_rule *rule, const lf_load_ref *ref, cons
 	if (ref->kind != LF_REF_CALL)
 		return;
 	lf_literal kind;
-	if (!ts_node_is_null(args->keyword) &&
-	    lf_literal_truth(args->keyword_value, &kind) == LF_TRUTH_FALSE && kind == LF_LITERAL_BOOL) {
+	if (!ts_node_is_null(args->keyword) && lf_literal_truth(args->keyword_value, &kind) == LF_TRUTH_FALSE &&
+	    kind == LF_LITERAL_BOOL) {
 		uint32_t start = ts_node_start_byte(args->keyword), end = ts_node_end_byte(args->keyword);
 		lf_fix fix;
 		lf_fix_init(&fix);
@@ -37,14 +37,15 @@ void lf_check_keras_load_model(const lf_rule *rule, const lf_load_ref *ref, cons
 			lf_fix_replace(&fix, ts_node_start_byte(args->keyword_value),
 			               ts_node_end_byte(args->keyword_value), "True");
 		}
-		lf_diags_push(out, rule, start, end,
-		              lf_xstrdup(args->has_error
-		                                 ? "`safe_mode=False` lets Keras deserialize Lambda layers, which run code "
-		                                   "from the model file (not fixed: the call is in or contains a syntax "
-		                                   "error)"
-		                                 : "`safe_mode=False` lets Keras deserialize Lambda layers, which run code "
-		                                   "from the model file; the fix to `True` stops such models from loading"),
-		              args->has_error ? NULL : &fix);
+		lf_diags_push(
+		        out, rule, start, end,
+		        lf_xstrdup(args->has_error
+		                           ? "`safe_mode=False` lets Keras deserialize Lambda layers, which run code "
+		                             "from the model file (not fixed: the call is in or contains a syntax "
+		                             "error)"
+		                           : "`safe_mode=False` lets Keras deserialize Lambda layers, which run code "
+		                             "from the model file; the fix to `True` stops such models from loading"),
+		        args->has_error ? NULL : &fix);
 		return;
 	}
 	/* The legacy HDF5 format predates safe_mode, which does not apply to
@@ -52,11 +53,11 @@ void lf_check_keras_load_model(const lf_rule *rule, const lf_load_ref *ref, cons
 	 * without it). */
 	TSNode path = args->first_argument;
 	if (!ts_node_is_null(path) && lf_literal_truth(lf_node_unparenthesize(path), &kind) != LF_TRUTH_UNKNOWN &&
-	    kind == LF_LITERAL_STRING &&
-	    (literal_ends_with(path, src, ".h5") || literal_ends_with(path, src, ".hdf5")))
-		lf_diags_push(out, rule, ts_node_start_byte(ref->node), ts_node_end_byte(ref->node),
-		              lf_xstrdup("a legacy HDF5 model file is loaded without `safe_mode` protection, so a "
-		                         "crafted file can run code through Lambda layers (not fixed: convert it to the "
-		                         ".keras format and load that)"),
-		              NULL);
+	    kind == LF_LITERAL_STRING && (literal_ends_with(path, src, ".h5") || literal_ends_with(path, src, ".hdf5")))
+		lf_diags_push(
+		        out, rule, ts_node_start_byte(ref->node), ts_node_end_byte(ref->node),
+		        lf_xstrdup("a legacy HDF5 model file is loaded without `safe_mode` protection, so a "
+		                   "crafted file can run code through Lambda layers (not fixed: convert it to the "
+		                   ".keras format and load that)"),
+		        NULL);
 }

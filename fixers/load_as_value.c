@@ -2,8 +2,8 @@
 #include "loadfix/buf.h"
 #include "loadfix/fixer.h"
 
-void lf_check_load_as_value(const lf_rule *rule, const lf_load_ref *ref, const lf_call_args *args,
-                            const lf_source *src, lf_diags *out)
+void lf_check_load_as_value(const lf_rule *rule, const lf_load_ref *ref, const lf_call_args *args, const lf_source *src,
+                            lf_diags *out)
 {
 	uint32_t start = ts_node_start_byte(ref->node), end = ts_node_end_byte(ref->node);
 	if (ref->kind == LF_REF_VALUE) {

@@ -27,11 +27,12 @@ void lf_check_numpy_allow_pickle(const lf_rule *rule, const lf_load_ref *ref, co
 	                   : kind == LF_LITERAL_NUMBER ? "`allow_pickle` is a non-zero number, which is true: "
 	                                               : "";
 	if (args->has_error) {
-		lf_diags_push(out, rule, start, end,
-		              lf_xasprintf("%s`numpy.load` unpickles object arrays, so a crafted .npy or .npz file runs "
-		                           "code (not fixed: the call is in or contains a syntax error)",
-		                           what),
-		              NULL);
+		lf_diags_push(
+		        out, rule, start, end,
+		        lf_xasprintf("%s`numpy.load` unpickles object arrays, so a crafted .npy or .npz file runs "
+		                     "code (not fixed: the call is in or contains a syntax error)",
+		                     what),
+		        NULL);
 		return;
 	}
 	/* Unsafe: files that really hold object arrays stop loading. */

@@ -20,8 +20,7 @@ static const lf_fixer table[] = {
 };
 
 const lf_fixer *const lf_fixers[] = {
-        &table[0], &table[1], &table[2], &table[3], &table[4],
-        &table[5], &table[6], &table[7], &table[8], &table[9],
+        &table[0], &table[1], &table[2], &table[3], &table[4], &table[5], &table[6], &table[7], &table[8], &table[9],
 };
 
 const size_t lf_fixer_count = sizeof lf_fixers / sizeof lf_fixers[0];

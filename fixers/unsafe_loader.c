@@ -4,8 +4,8 @@
 #include "loadfix/buf.h"
 #include "loadfix/fixer.h"
 
-void lf_check_unsafe_loader(const lf_rule *rule, const lf_load_ref *ref, const lf_call_args *args,
-                            const lf_source *src, lf_diags *out)
+void lf_check_unsafe_loader(const lf_rule *rule, const lf_load_ref *ref, const lf_call_args *args, const lf_source *src,
+                            lf_diags *out)
 {
 	(void)args;
 	(void)src;

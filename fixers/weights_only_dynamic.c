@@ -4,8 +4,8 @@
 #include "loadfix/buf.h"
 #include "loadfix/fixer.h"
 
-void lf_check_weights_only_dynamic(const lf_rule *rule, const lf_load_ref *ref, const lf_call_args *args, const lf_source *src,
-                  lf_diags *out)
+void lf_check_weights_only_dynamic(const lf_rule *rule, const lf_load_ref *ref, const lf_call_args *args,
+                                   const lf_source *src, lf_diags *out)
 {
 	(void)src;
 	if (ref->kind == LF_REF_VALUE || ts_node_is_null(args->keyword))

@@ -21,8 +21,8 @@ static const char *blocker_of(const lf_call_args *args)
 	return NULL;
 }
 
-void lf_check_weights_only_false(const lf_rule *rule, const lf_load_ref *ref, const lf_call_args *args, const lf_source *src,
-                  lf_diags *out)
+void lf_check_weights_only_false(const lf_rule *rule, const lf_load_ref *ref, const lf_call_args *args,
+                                 const lf_source *src, lf_diags *out)
 {
 	if (ref->kind == LF_REF_VALUE || ts_node_is_null(args->keyword))
 		return;

@@ -57,7 +57,8 @@ void lf_check_yaml_unsafe_load(const lf_rule *rule, const lf_load_ref *ref, cons
 	if (ref->kind != LF_REF_CALL)
 		return;
 	/* Only load and load_all take a Loader (the keyword spec's). */
-	bool takes_loader = strcmp(ref->target->name, "yaml.load") == 0 || strcmp(ref->target->name, "yaml.load_all") == 0;
+	bool takes_loader =
+	        strcmp(ref->target->name, "yaml.load") == 0 || strcmp(ref->target->name, "yaml.load_all") == 0;
 	if (!takes_loader) {
 		/* unsafe_load, full_load and their _all forms: unsafe by name. */
 		report_call(rule, ref, args,

@@ -140,10 +140,11 @@ void lf_call_args_analyze(const lf_load_ref *ref, const lf_source *src, lf_call_
 			if (index == 0)
 				args->first_argument = child;
 			/* load(f, map_location, pickle_module): the third is the pickler */
-			if (target->blocker && (int)index == target->blocker_position && ts_node_is_null(args->blocker) &&
-			    !is_none(child))
+			if (target->blocker && (int)index == target->blocker_position &&
+			    ts_node_is_null(args->blocker) && !is_none(child))
 				args->blocker = child;
-			if (target->keyword && (int)index == target->keyword_position && ts_node_is_null(args->keyword)) {
+			if (target->keyword && (int)index == target->keyword_position &&
+			    ts_node_is_null(args->keyword)) {
 				args->keyword = child;
 				args->keyword_value = lf_node_unparenthesize(child);
 				args->keyword_positional = true;

@@ -76,7 +76,10 @@ static int diag_order(const void *a, const void *b)
 	const lf_diag *x = a, *y = b;
 	if (x->start != y->start)
 		return x->start < y->start ? -1 : 1;
-	return strcmp(x->rule->code, y->rule->code);
+	int by_code = strcmp(x->rule->code, y->rule->code);
+	/* qsort is not stable: order fully, so that equal findings from two
+	 * resolutions of one call always keep the same survivor. */
+	return by_code ? by_code : strcmp(x->message, y->message);
 }
 
 /* Finds what is wrong with `src`, given its parse. */
@@ -110,6 +113,14 @@ static void lint_tree(const lf_check_options *options, const lf_source *src, TST
 	}
 	if (diags->count > 1)
 		qsort(diags->items, diags->count, sizeof(lf_diag), diag_order);
+	/* A call that flow-insensitive resolution ties to two loaders of one
+	 * family (`try: import cPickle as pickle` / `except: import pickle`)
+	 * is one finding, not two. */
+	for (uint32_t i = diags->count; i-- > 1;) {
+		const lf_diag *a = &diags->items[i - 1], *b = &diags->items[i];
+		if (a->rule == b->rule && a->start == b->start && a->end == b->end)
+			lf_diags_remove(diags, i);
+	}
 }
 
 void lf_check(lf_worker *worker, const lf_check_options *options, uint8_t *bytes, uint32_t len, lf_check_result *result)

@@ -94,7 +94,6 @@ void lf_report_json(lf_buf *out, const char *path, const lf_source *src, const l
 
 /* ---- SARIF ---------------------------------------------------------------- */
 
-
 char *lf_path_to_uri(const char *path)
 {
 	lf_buf out;
@@ -163,11 +162,10 @@ void lf_report_sarif_result(lf_buf *out, const char *path, const lf_source *src,
 	json_object_set_new(region, "snippet",
 	                    json_pack("{s:o}", "text",
 	                              lossy_string((const char *)src->bytes + diag->start, diag->end - diag->start)));
-	json_t *result =
-	        json_pack("{s:s, s:i, s:s, s:{s:o}, s:[{s:{s:o, s:o}}]}", "ruleId", diag->rule->code, "ruleIndex",
-	                  (json_int_t)rule_index, "level", level_name(diag->rule),
-	                  "message", "text", lossy_string(diag->message, strlen(diag->message)), "locations",
-	                  "physicalLocation", "artifactLocation", artifact_location(path), "region", region);
+	json_t *result = json_pack("{s:s, s:i, s:s, s:{s:o}, s:[{s:{s:o, s:o}}]}", "ruleId", diag->rule->code,
+	                           "ruleIndex", (json_int_t)rule_index, "level", level_name(diag->rule), "message",
+	                           "text", lossy_string(diag->message, strlen(diag->message)), "locations",
+	                           "physicalLocation", "artifactLocation", artifact_location(path), "region", region);
 	json_object_set_new(
 	        json_object_get(json_array_get(json_object_get(result, "locations"), 0), "physicalLocation"),
 	        "contextRegion", sarif_context_region(src, diag->start, diag->end));

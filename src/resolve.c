@@ -24,10 +24,10 @@ enum binding_kind {
 typedef struct binding {
 	uint32_t scope;
 	uint32_t name_start, name_len;
-	uint8_t *normal_name;    /* owned NFKC form of a non-ASCII name, or NULL */
-	const char *star_name;   /* BINDING_STAR: the name bound (no token spells it) */
+	uint8_t *normal_name;  /* owned NFKC form of a non-ASCII name, or NULL */
+	const char *star_name; /* BINDING_STAR: the name bound (no token spells it) */
 	enum binding_kind kind;
-	uint32_t value;          /* a name id; for BINDING_GLOBAL, 1 for `global`, 0 for `nonlocal` */
+	uint32_t value; /* a name id; for BINDING_GLOBAL, 1 for `global`, 0 for `nonlocal` */
 	TSNode alias_of;
 	uint32_t next; /* next binding with the same name hash, or NONE */
 } binding;
@@ -282,8 +282,7 @@ static void collect_parameters(resolver *r, uint32_t scope_id, TSNode params)
 		if (is(param, LF_KIND_IDENTIFIER)) {
 			bind_value(r, scope_id, param, OTHER);
 		} else if (is(param, LF_KIND_DEFAULT_PARAMETER) || is(param, LF_KIND_TYPED_DEFAULT_PARAMETER)) {
-			bind_value(r, scope_id, ts_node_child_by_field_id(param, lf_field_id(LF_FIELD_NAME)),
-			           OTHER);
+			bind_value(r, scope_id, ts_node_child_by_field_id(param, lf_field_id(LF_FIELD_NAME)), OTHER);
 		} else if (is(param, LF_KIND_TYPED_PARAMETER) || is(param, LF_KIND_LIST_SPLAT_PATTERN) ||
 		           is(param, LF_KIND_DICTIONARY_SPLAT_PATTERN)) {
 			TSNode first = ts_node_named_child(param, 0);
@@ -466,8 +465,9 @@ static lf_values lookup(resolver *r, const uint8_t *name, uint32_t len, uint32_t
 			if (b->kind == BINDING_STAR) {
 				lf_values_add(&star, b->value);
 			} else if (b->kind == BINDING_ALIAS) {
-				lf_values value = depth < MAX_ALIAS_DEPTH ? classify(r, b->alias_of, b->scope, depth + 1)
-				                                          : (lf_values){{0}};
+				lf_values value = depth < MAX_ALIAS_DEPTH
+				                          ? classify(r, b->alias_of, b->scope, depth + 1)
+				                          : (lf_values){{0}};
 				if (lf_values_empty(&value) || lf_values_has(&value, OTHER))
 					aliased_other = true;
 				lf_values_union(&aliased, &value);
@@ -759,7 +759,8 @@ static TSNode deciding_argument(TSNode arguments, const lf_source *src, const lf
 			if (!ts_node_is_null(name) && lf_node_text_is(name, src, target->keyword))
 				return ts_node_child_by_field_id(arg, lf_field_id(LF_FIELD_VALUE));
 		} else if (!is(arg, LF_KIND_LIST_SPLAT) && !is(arg, LF_KIND_DICTIONARY_SPLAT)) {
-			if (positional++ == offset + (uint32_t)target->keyword_position && target->keyword_position >= 0)
+			if (positional++ == offset + (uint32_t)target->keyword_position &&
+			    target->keyword_position >= 0)
 				by_position = arg;
 		}
 	}
@@ -809,9 +810,9 @@ static bool passes_keyword(TSNode arguments, const lf_source *src, const char *k
 
 /* Calls each target in `value` once (several when flow-insensitive
  * resolution leaves more than one), in name-id order. */
-#define FOR_EACH_TARGET(value, target)                                                                             \
-	for (uint32_t w_ = 0; w_ < LF_NAME_MAX / 64; w_++)                                                           \
-		for (uint64_t bits_ = (value).bits[w_]; bits_; bits_ &= bits_ - 1)                                     \
+#define FOR_EACH_TARGET(value, target)                                             \
+	for (uint32_t w_ = 0; w_ < LF_NAME_MAX / 64; w_++)                         \
+		for (uint64_t bits_ = (value).bits[w_]; bits_; bits_ &= bits_ - 1) \
 			if (((target) = lf_name_get(w_ * 64 + (uint32_t)__builtin_ctzll(bits_))->target))
 
 /* Phase 2: classify calls and value references. */
@@ -827,7 +828,8 @@ static void visit_references(resolver *r, frame *frames, uint32_t depth)
 		push_target_ref(r, LF_REF_CALL, self, arguments, 0, target);
 		if (lf_values_has(&value, r->partial)) {
 			TSNode first = first_positional_argument(arguments);
-			lf_values inner = ts_node_is_null(first) ? (lf_values){{0}} : classify(r, first, self->scope, 0);
+			lf_values inner =
+			        ts_node_is_null(first) ? (lf_values){{0}} : classify(r, first, self->scope, 0);
 			FOR_EACH_TARGET(inner, target)
 			if (target->value_references) {
 				push_target_ref(r, LF_REF_PARTIAL, self, arguments, 1, target);

@@ -9,44 +9,33 @@
 #include "loadfix/names.h"
 
 /* Remedies named in the report-only families' messages. */
-#define PICKLE_REMEDY                                                                                              \
-	"store data in a format that cannot carry code: safetensors for tensors, JSON or `.npz` for data, "            \
+#define PICKLE_REMEDY                                                                                       \
+	"store data in a format that cannot carry code: safetensors for tensors, JSON or `.npz` for data, " \
 	"`skops.io` for scikit-learn models"
 #define JOBLIB_REMEDY "save scikit-learn models with `skops.io` and arrays with safetensors or `.npz`"
 
 /* Shorthands for the rows; every field is spelled out in targets.h. */
-#define TORCH(name_, position, since_, values)                                                                    \
-	{.name = name_,                                                                                               \
-	 .library = name_,                                                                                            \
-	 .family = LF_FAMILY_TORCH_LOAD,                                                                              \
-	 .keyword = "weights_only",                                                                                   \
-	 .keyword_position = position,                                                                                \
-	 .blocker = NULL,                                                                                             \
-	 .blocker_position = -1,                                                                                      \
-	 .since = since_,                                                                                             \
-	 .value_references = values}
-#define PICKLE(name_, library_)                                                                                    \
-	{.name = name_,                                                                                               \
-	 .family = LF_FAMILY_PICKLE,                                                                                  \
-	 .keyword_position = -1,                                                                                      \
-	 .blocker_position = -1,                                                                                      \
-	 .library = library_,                                                                                         \
-	 .remedy = PICKLE_REMEDY}
-#define YAML(name_, safe)                                                                                          \
-	{.name = name_,                                                                                               \
-	 .family = LF_FAMILY_YAML_LOAD,                                                                               \
-	 .keyword = "Loader",                                                                                         \
-	 .keyword_position = 1,                                                                                       \
-	 .blocker_position = -1,                                                                                      \
-	 .safe_name = safe,                                                                                           \
-	 .library = "PyYAML"}
-#define KERAS(name_)                                                                                               \
-	{.name = name_,                                                                                               \
-	 .family = LF_FAMILY_KERAS_LOAD,                                                                              \
-	 .keyword = "safe_mode",                                                                                      \
-	 .keyword_position = 3,                                                                                       \
-	 .blocker_position = -1,                                                                                      \
-	 .library = "Keras"}
+#define TORCH(name_, position, since_, values)                                                              \
+	{                                                                                                   \
+		.name = name_, .library = name_, .family = LF_FAMILY_TORCH_LOAD, .keyword = "weights_only", \
+		.keyword_position = position, .blocker = NULL, .blocker_position = -1, .since = since_,     \
+		.value_references = values                                                                  \
+	}
+#define PICKLE(name_, library_)                                                                            \
+	{                                                                                                  \
+		.name = name_, .family = LF_FAMILY_PICKLE, .keyword_position = -1, .blocker_position = -1, \
+		.library = library_, .remedy = PICKLE_REMEDY                                               \
+	}
+#define YAML(name_, safe)                                                                                 \
+	{                                                                                                 \
+		.name = name_, .family = LF_FAMILY_YAML_LOAD, .keyword = "Loader", .keyword_position = 1, \
+		.blocker_position = -1, .safe_name = safe, .library = "PyYAML"                            \
+	}
+#define KERAS(name_)                                                                                          \
+	{                                                                                                     \
+		.name = name_, .family = LF_FAMILY_KERAS_LOAD, .keyword = "safe_mode", .keyword_position = 3, \
+		.blocker_position = -1, .library = "Keras"                                                    \
+	}
 
 /*
  * Keyword positions are the libraries' own signatures:
@@ -206,7 +195,8 @@ static uint32_t intern(const char *qualified)
 			char *full = lf_xmalloc(prefix + 1);
 			memcpy(full, qualified, prefix);
 			full[prefix] = '\0';
-			names[id] = (lf_name){.qualified = full, .component = full + (part - qualified), .parent = parent};
+			names[id] =
+			        (lf_name){.qualified = full, .component = full + (part - qualified), .parent = parent};
 			lf_name *owner = &names[parent];
 			names[id].next_sibling = owner->first_child;
 			owner->first_child = id;

@@ -21,18 +21,18 @@ typedef struct lf_call_args {
 	bool is_argument_list; /* false: `torch.load(x for x in y)` */
 	bool has_error;        /* a parse error inside the call */
 	TSNode open_paren, close_paren;
-	TSNode last;               /* last argument, or null */
-	TSNode trailing_comma;     /* the comma after `last`, or null */
-	uint32_t positional;       /* the function's own positional arguments */
-	bool star_args;            /* *args */
-	bool star_kwargs;          /* **kwargs */
-	TSNode keyword;            /* the deciding argument (keyword_argument, or the
+	TSNode last;             /* last argument, or null */
+	TSNode trailing_comma;   /* the comma after `last`, or null */
+	uint32_t positional;     /* the function's own positional arguments */
+	bool star_args;          /* *args */
+	bool star_kwargs;        /* **kwargs */
+	TSNode keyword;          /* the deciding argument (keyword_argument, or the
 	                              positional argument at its position), or null */
-	TSNode keyword_value;      /* its value without parentheses */
-	bool keyword_positional;   /* given positionally */
-	TSNode blocker;            /* the blocking argument (torch.load's pickle_module,
+	TSNode keyword_value;    /* its value without parentheses */
+	bool keyword_positional; /* given positionally */
+	TSNode blocker;          /* the blocking argument (torch.load's pickle_module,
 	                              keyword or third positional) unless it is None, or null */
-	TSNode first_argument;     /* the first positional argument (a path), or null */
+	TSNode first_argument;   /* the first positional argument (a path), or null */
 } lf_call_args;
 
 /* What Python's truth test makes of a literal value, when the source says. */

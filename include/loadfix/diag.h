@@ -6,7 +6,6 @@
 #include "loadfix/edit.h"
 #include "loadfix/rules.h"
 
-
 /* One finding.  Positions are byte offsets into the source it was found in. */
 typedef struct lf_diag {
 	const lf_rule *rule;

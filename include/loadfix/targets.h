@@ -32,17 +32,17 @@ typedef enum lf_family {
 } lf_family;
 
 typedef struct lf_target {
-	const char *name;         /* qualified name; "*" (LF106): any callee */
+	const char *name; /* qualified name; "*" (LF106): any callee */
 	lf_family family;
-	const char *keyword;      /* the keyword that decides, or NULL */
-	int8_t keyword_position;  /* its 0-based positional index; -1: keyword-only */
-	const char *blocker;      /* a keyword whose non-None value blocks the fix, or NULL */
-	int8_t blocker_position;  /* its positional index; -1: keyword-only */
-	const char *since;        /* the release that added `keyword` (torch: "1.13"), or NULL */
-	const char *safe_name;    /* PyYAML: the safe function to call instead, or NULL */
-	const char *library;      /* for messages: "dill" */
-	const char *remedy;       /* report-only families: what to use instead */
-	bool value_references;    /* LF004: report it used as a value */
+	const char *keyword;     /* the keyword that decides, or NULL */
+	int8_t keyword_position; /* its 0-based positional index; -1: keyword-only */
+	const char *blocker;     /* a keyword whose non-None value blocks the fix, or NULL */
+	int8_t blocker_position; /* its positional index; -1: keyword-only */
+	const char *since;       /* the release that added `keyword` (torch: "1.13"), or NULL */
+	const char *safe_name;   /* PyYAML: the safe function to call instead, or NULL */
+	const char *library;     /* for messages: "dill" */
+	const char *remedy;      /* report-only families: what to use instead */
+	bool value_references;   /* LF004: report it used as a value */
 } lf_target;
 
 extern const lf_target lf_targets[];
