@@ -13,11 +13,6 @@
 #include "loadfix/suppress.h"
 #include "loadfix/verify.h"
 
-/* Fixes are applied in rounds, as ruff does: a fix dropped because it
- * overlapped another is retried on the re-parsed result.  Each round fixes
- * at least one finding, so this cap is never reached on real code. */
-#define MAX_FIX_ROUNDS 8
-
 /*
  * CPython refuses more than 200 nested brackets; tree-sitter 0.20.7 frees
  * an invalid pointer while recovering from about 65,000 unclosed ones.  A
@@ -123,44 +118,52 @@ static void lint_tree(const lf_check_options *options, const lf_source *src, TST
 	}
 }
 
-void lf_check(lf_worker *worker, const lf_check_options *options, uint8_t *bytes, uint32_t len, lf_check_result *result)
+void lf_check(lf_worker *worker, const lf_check_options *options, uint8_t *bytes, uint32_t len, lf_doc *doc)
 {
 	lf_source src;
 	lf_source_init(&src, bytes, len);
-	lf_check_source(worker, options, &src, result);
+	lf_check_source(worker, options, &src, doc);
 }
 
-void lf_check_source(lf_worker *worker, const lf_check_options *options, lf_source *src, lf_check_result *result)
+/* Records a round's edits in the document, as owned copies (the set
+ * borrows its texts from findings that the next round frees). */
+static void record_round(lf_doc *doc, const lf_edit_set *edits)
 {
-	memset(result, 0, sizeof *result);
-	result->original = *src;
+	lf_fix *round = &doc->rounds[doc->round_count++];
+	lf_fix_init(round);
+	for (uint32_t i = 0; i < edits->count; i++)
+		lf_fix_replace(round, edits->edits[i].start, edits->edits[i].end, edits->edits[i].text);
+}
+
+void lf_check_source(lf_worker *worker, const lf_check_options *options, lf_source *src, lf_doc *doc)
+{
+	lf_doc_init(doc);
+	doc->original = *src;
 	memset(src, 0, sizeof *src);
-	uint8_t *bytes = result->original.bytes;
-	uint32_t len = result->original.len;
-	lf_diags_init(&result->diags);
+	uint8_t *bytes = doc->original.bytes;
+	uint32_t len = doc->original.len;
 	if (!lf_prefilter_may_refer(worker->prefilter, bytes, len))
 		return;
 	if (max_bracket_depth(bytes, len) > MAX_BRACKET_DEPTH) {
-		result->error = lf_xasprintf("brackets are nested more than %d deep (Python allows 200); not checked",
-		                             MAX_BRACKET_DEPTH);
+		doc->error = lf_xasprintf("brackets are nested more than %d deep (Python allows 200); not checked",
+		                          MAX_BRACKET_DEPTH);
 		return;
 	}
 
-	const lf_source *current = &result->original;
-	lf_source next = {0};
-	result->parsed = true;
+	const lf_source *current = &doc->original;
+	doc->parsed = true;
 	TSTree *tree = lf_parser_parse(worker->parser, bytes, len);
 	uint32_t errors = lf_count_parse_errors(ts_tree_root_node(tree));
 	for (int round = 0;; round++) {
-		lint_tree(options, current, tree, &result->diags);
-		if (!options->fix || round == MAX_FIX_ROUNDS)
+		lint_tree(options, current, tree, &doc->diags);
+		if (!options->fix || round == LF_MAX_FIX_ROUNDS)
 			break;
 		lf_edit_set edits;
 		lf_edit_set_init(&edits);
 		uint32_t applied = 0;
-		for (uint32_t i = 0; i < result->diags.count; i++)
-			if (lf_check_fix_applies(options, &result->diags.items[i]) &&
-			    lf_edit_set_add_fix(&edits, &result->diags.items[i].fix, current->len))
+		for (uint32_t i = 0; i < doc->diags.count; i++)
+			if (lf_check_fix_applies(options, &doc->diags.items[i]) &&
+			    lf_edit_set_add_fix(&edits, &doc->diags.items[i].fix, current->len))
 				applied++;
 		if (applied == 0) {
 			lf_edit_set_finish(&edits);
@@ -171,52 +174,36 @@ void lf_check_source(lf_worker *worker, const lf_check_options *options, lf_sour
 		TSTree *fixed_tree;
 		bool ok = lf_apply_verified(worker->parser, current, errors, &edits, &fixed_bytes, &fixed_len,
 		                            &fixed_tree);
-		lf_edit_set_finish(&edits);
 		if (!ok) {
-			/* Never expected: keep the last good text and say so. */
-			result->error = lf_xstrdup("a fix would have introduced a syntax error; no fix was applied "
-			                           "(please report this as a loadfix bug)");
+			/* Never expected: keep the original text and say so. */
+			lf_edit_set_finish(&edits);
+			doc->error = lf_xstrdup("a fix would have introduced a syntax error; no fix was applied "
+			                        "(please report this as a loadfix bug)");
 			break;
 		}
+		record_round(doc, &edits);
+		lf_edit_set_finish(&edits);
 		ts_tree_delete(tree);
 		tree = fixed_tree;
 		errors = lf_count_parse_errors(ts_tree_root_node(tree));
-		lf_source_init(&next, fixed_bytes, fixed_len);
-		if (result->changed)
-			lf_source_finish(&result->fixed);
-		result->fixed = next;
-		result->changed = true;
-		current = &result->fixed;
-		result->fixed_count += applied;
-		lf_diags_finish(&result->diags);
-	}
-	if (result->error) {
-		/* Report against the original, unchanged text. */
-		if (result->changed)
-			lf_source_finish(&result->fixed);
-		result->changed = false;
-		result->fixed_count = 0;
-		lf_diags_finish(&result->diags);
-		ts_tree_delete(tree);
-		tree = lf_parser_parse(worker->parser, bytes, len);
-		lf_check_options report_only = *options;
-		report_only.fix = false;
-		lint_tree(&report_only, &result->original, tree, &result->diags);
+		if (doc->changed)
+			lf_source_finish(&doc->fixed);
+		lf_source_init(&doc->fixed, fixed_bytes, fixed_len);
+		current = &doc->fixed;
+		if (!doc->changed) {
+			/* round 0's findings are the original text's: kept for a revert */
+			doc->original_diags = doc->diags;
+			lf_diags_init(&doc->diags);
+		} else {
+			lf_diags_finish(&doc->diags);
+		}
+		doc->changed = true;
+		doc->fixed_count += applied;
 	}
 	ts_tree_delete(tree);
-}
-
-void lf_check_result_finish(lf_check_result *result)
-{
-	lf_source_finish(&result->original);
-	if (result->changed)
-		lf_source_finish(&result->fixed);
-	lf_diags_finish(&result->diags);
-	free(result->error);
-	memset(result, 0, sizeof *result);
-}
-
-const lf_source *lf_check_result_text(const lf_check_result *result)
-{
-	return result->changed ? &result->fixed : &result->original;
+	if (doc->error) {
+		/* Report against the original, unchanged text and its findings:
+		 * no second run of the pipeline. */
+		lf_doc_revert(doc);
+	}
 }

@@ -18,7 +18,7 @@
 #include "loadfix/check.h"
 #include "loadfix/cli.h"
 #include "loadfix/diff.h"
-#include "loadfix/fixer.h"
+#include "loadfix/printer.h"
 #include "loadfix/report.h"
 #include "loadfix/source.h"
 #include "loadfix/walk.h"
@@ -31,32 +31,14 @@ enum exit_status {
 	EXIT_ERROR = 2,    /* a usage or I/O error (other files were still processed) */
 };
 
-/* Everything one file produces, buffered so that output stays in path order
- * whatever the thread count. */
+/* One file of the run: its path, its slot in the ring, and what it printed
+ * (buffered so that output stays in path order whatever the thread count). */
 typedef struct job {
-	const char *path;  /* borrowed from the file list; "-" is stdin */
-	size_t index;      /* which file of the run this slot holds */
-	lf_buf out;        /* for stdout */
-	lf_buf err;        /* for stderr */
-	lf_buf reports;    /* machine-format objects, comma-separated */
-	uint32_t findings; /* left after fixing */
-	uint32_t fixable;  /* of those, fixable with the current options */
-	uint32_t hidden;   /* of those, fixable only with --unsafe-fixes */
-	uint32_t fixed;    /* fixed (or, under --diff, that would be) */
-	uint32_t per_rule[LF_MAX_RULES];
-	uint32_t per_rule_fixable[LF_MAX_RULES];
-	uint32_t objects; /* machine-format objects in `reports` */
-	bool checked;     /* read and run through the pipeline */
-	bool parsed;      /* ... and parsed (the prefilter did not rule it out) */
-	bool error;
-	bool changed;
+	const char *path; /* borrowed from the file list; "-" is stdin */
+	size_t index;     /* which file of the run this slot holds */
+	lf_file_report report;
 	bool done;
 } job;
-
-static size_t rule_index(const lf_rule *rule)
-{
-	return lf_rule_index(rule);
-}
 
 static bool machine_format(const lf_settings *s)
 {
@@ -79,97 +61,54 @@ static void process(lf_worker *worker, const lf_settings *s, job *j)
 		/* A file over the size limit is skipped with a warning, not an
 		 * error; standard input is not a file to skip (--fix - must fail). */
 		bool skip = too_large && !from_stdin;
-		lf_buf_printf(&j->err, "loadfix: %s%s: %s%s\n", skip ? "warning: " : "", display,
+		lf_buf_printf(&j->report.err, "loadfix: %s%s: %s%s\n", skip ? "warning: " : "", display,
 		              skip ? "skipped: " : "", error);
-		j->error = !skip;
+		j->report.error = !skip;
 		free(error);
 		free(display);
 		return;
 	}
-	lf_check_result result;
+	lf_doc result;
 	lf_check_source(worker, &options, &src, &result);
-	const lf_source *text = lf_check_result_text(&result);
+	const lf_source *text = lf_doc_text(&result);
 	if (result.error) {
-		lf_buf_printf(&j->err, "loadfix: %s: %s\n", display, result.error);
-		j->error = true;
+		lf_buf_printf(&j->report.err, "loadfix: %s: %s\n", display, result.error);
+		j->report.error = true;
 	}
-	j->fixed = result.fixed_count;
-	j->changed = result.changed;
-	j->checked = true;
-	j->parsed = result.parsed;
+	j->report.fixed = result.fixed_count;
+	j->report.changed = result.changed;
+	j->report.checked = true;
+	j->report.parsed = result.parsed;
 
 	/* Where reports go: under `--fix -` stdout carries the source. */
 	bool source_on_stdout = from_stdin && s->mode == LF_MODE_FIX;
-	lf_buf *reports = source_on_stdout ? &j->err : &j->out;
 	if (s->mode == LF_MODE_FIX && result.changed && !from_stdin &&
 	    !lf_write_replace(j->path, result.original.bytes, result.original.len, result.fixed.bytes, result.fixed.len,
 	                      &error)) {
-		lf_buf_printf(&j->err, "loadfix: %s: cannot write the fixed file: %s\n", display, error);
+		lf_buf_printf(&j->report.err, "loadfix: %s: cannot write the fixed file: %s\n", display, error);
 		free(error);
-		j->error = true;
-		j->fixed = 0;
-		j->changed = false;
-		/* The file is as it was: report its findings as they are. */
-		lf_check_options report_only = options;
-		report_only.fix = false;
-		uint8_t *copy = lf_xmalloc((size_t)result.original.len + 1);
-		memcpy(copy, result.original.bytes, result.original.len);
-		lf_check_result unfixed;
-		lf_check(worker, &report_only, copy, result.original.len, &unfixed);
-		lf_check_result_finish(&result);
-		result = unfixed;
-		text = lf_check_result_text(&result);
+		j->report.error = true;
+		j->report.fixed = 0;
+		j->report.changed = false;
+		/* The file is as it was: report its findings as they are, which
+		 * the document kept. */
+		lf_doc_revert(&result);
+		text = lf_doc_text(&result);
 	}
 	if (source_on_stdout)
-		lf_buf_append(&j->out, text->bytes, text->len);
+		lf_buf_append(&j->report.out, text->bytes, text->len);
 	if (s->mode == LF_MODE_DIFF && result.changed &&
-	    !lf_diff_append(&j->out, name, result.original.bytes, result.original.len, result.fixed.bytes,
+	    !lf_diff_append(&j->report.out, name, result.original.bytes, result.original.len, result.fixed.bytes,
 	                    result.fixed.len)) {
-		lf_buf_printf(&j->err, "loadfix: %s: cannot compute the diff\n", display);
-		j->error = true;
+		lf_buf_printf(&j->report.err, "loadfix: %s: cannot compute the diff\n", display);
+		j->report.error = true;
 	}
-	for (uint32_t i = 0; i < result.diags.count; i++) {
-		const lf_diag *diag = &result.diags.items[i];
-		bool fixable = lf_check_fix_applies(&options, diag);
-		size_t rule = rule_index(diag->rule);
-		j->findings++;
-		j->fixable += fixable;
-		j->hidden += !fixable && diag->fix.count && diag->fix.applicability == LF_FIX_UNSAFE;
-		j->per_rule[rule]++;
-		j->per_rule_fixable[rule] += fixable;
-		if (s->mode == LF_MODE_DIFF || s->statistics)
-			continue; /* the diff (or the table) is the output */
-		switch (s->format) {
-		case LF_FORMAT_JSON:
-		case LF_FORMAT_SARIF:
-			if (j->objects++)
-				lf_buf_puts(&j->reports, ",\n");
-			lf_buf_puts(&j->reports, s->format == LF_FORMAT_JSON ? "  " : "        ");
-			if (s->format == LF_FORMAT_JSON)
-				lf_report_json(&j->reports, name, text, diag, &options);
-			else
-				lf_report_sarif_result(&j->reports, name, text, diag, rule);
-			break;
-		case LF_FORMAT_GITHUB: lf_report_github(reports, name, text, diag); break;
-		case LF_FORMAT_TEXT:
-			lf_report_text(reports, display, text, diag, fixable && s->mode == LF_MODE_REPORT);
-			break;
-		}
-	}
-	lf_check_result_finish(&result);
+	lf_print_findings(s, &options, &result, name, display, source_on_stdout, &j->report);
+	lf_doc_finish(&result);
 	free(display);
 }
 
 /* ---- running jobs in parallel, printing in order ------------------------- */
-
-typedef struct totals {
-	uint64_t findings, fixable, hidden, fixed, changed_files, checked, parsed;
-	uint64_t per_rule[LF_MAX_RULES], per_rule_fixable[LF_MAX_RULES];
-	lf_buf reports; /* machine-format objects of all files, in order */
-	uint64_t objects;
-	bool error;
-	bool output_failed;
-} totals;
 
 typedef struct progress {
 	bool enabled;
@@ -250,39 +189,16 @@ static void *worker_main(void *arg)
 	return NULL;
 }
 
-static void emit(const lf_settings *s, job *j, totals *t, progress *p)
+static void emit(job *j, lf_run_totals *t, progress *p)
 {
-	if ((j->out.len || j->err.len) && p->enabled)
+	lf_file_report *f = &j->report;
+	if ((f->out.len || f->err.len) && p->enabled)
 		progress_clear(p);
-	if (j->out.len && fwrite(j->out.data, 1, j->out.len, stdout) != j->out.len)
-		t->output_failed = true;
-	if (j->err.len)
-		fwrite(j->err.data, 1, j->err.len, stderr);
-	if (j->objects) {
-		if (t->objects)
-			lf_buf_puts(&t->reports, ",\n");
-		lf_buf_append(&t->reports, j->reports.data, j->reports.len);
-		t->objects += j->objects;
-	}
-	t->findings += j->findings;
-	t->fixable += j->fixable;
-	t->hidden += j->hidden;
-	t->fixed += j->fixed;
-	t->changed_files += j->changed;
-	t->checked += j->checked;
-	t->parsed += j->parsed;
-	for (size_t i = 0; i < LF_MAX_RULES; i++) {
-		t->per_rule[i] += j->per_rule[i];
-		t->per_rule_fixable[i] += j->per_rule_fixable[i];
-	}
-	t->error |= j->error;
-	lf_buf_finish(&j->out);
-	lf_buf_finish(&j->err);
-	lf_buf_finish(&j->reports);
-	(void)s;
+	lf_totals_add(t, f, stdout, stderr);
+	lf_file_report_finish(f);
 }
 
-static void run_jobs(const lf_settings *s, const char *const *paths, size_t count, totals *t)
+static void run_jobs(const lf_settings *s, const char *const *paths, size_t count, lf_run_totals *t)
 {
 	progress p = {.enabled = !s->quiet && isatty(STDERR_FILENO) && count > 1, .total = count};
 	clock_gettime(CLOCK_MONOTONIC, &p.last);
@@ -296,7 +212,7 @@ static void run_jobs(const lf_settings *s, const char *const *paths, size_t coun
 		for (size_t i = 0; i < count; i++) {
 			job *j = slot_for(&r, i);
 			process(worker, s, j);
-			emit(s, j, t, &p);
+			emit(j, t, &p);
 			progress_update(&p, i + 1);
 		}
 		lf_worker_destroy(worker);
@@ -318,7 +234,7 @@ static void run_jobs(const lf_settings *s, const char *const *paths, size_t coun
 		while (!(j->done && j->index == i))
 			pthread_cond_wait(&r.changed, &r.lock);
 		pthread_mutex_unlock(&r.lock);
-		emit(s, j, t, &p);
+		emit(j, t, &p);
 		progress_update(&p, i + 1);
 		pthread_mutex_lock(&r.lock);
 		r.emitted = i + 1;
@@ -332,82 +248,6 @@ static void run_jobs(const lf_settings *s, const char *const *paths, size_t coun
 	free(r.slots);
 	pthread_mutex_destroy(&r.lock);
 	pthread_cond_destroy(&r.changed);
-}
-
-static const char *plural(uint64_t n, const char *one, const char *many)
-{
-	return n == 1 ? one : many;
-}
-
-static void print_statistics(const totals *t, FILE *out)
-{
-	/* How much work the prefilter saved: files read vs files parsed. */
-	fprintf(out, "files\t%llu checked, %llu parsed\n", (unsigned long long)t->checked,
-	        (unsigned long long)t->parsed);
-	for (size_t i = 0; i < lf_rule_count; i++) {
-		if (!t->per_rule[i])
-			continue;
-		fprintf(out, "%5llu\t%s\t%s%s\n", (unsigned long long)t->per_rule[i], lf_rules[i].code,
-		        t->per_rule_fixable[i] ? "[*] " : "", lf_rules[i].name);
-	}
-}
-
-static void print_summary(const lf_settings *s, const totals *t, bool stdin_fix)
-{
-	FILE *out = (s->mode == LF_MODE_REPORT && !stdin_fix) ? stdout : stderr;
-	if (s->statistics && s->mode != LF_MODE_DIFF)
-		print_statistics(t, out);
-	if (s->quiet || s->format != LF_FORMAT_TEXT)
-		return;
-	uint64_t n = t->findings;
-	if (s->mode == LF_MODE_REPORT) {
-		if (n == 0) {
-			/* Not after an error: a file that was not checked did not pass. */
-			if (!t->error)
-				fputs("All checks passed!\n", out);
-			return;
-		}
-		fprintf(out, "Found %llu %s (%llu fixable with --fix).\n", (unsigned long long)n,
-		        plural(n, "finding", "findings"), (unsigned long long)t->fixable);
-		if (t->hidden)
-			fprintf(out, "%llu more %s available with --unsafe-fixes.\n", (unsigned long long)t->hidden,
-			        plural(t->hidden, "fix is", "fixes are"));
-	} else if (s->mode == LF_MODE_FIX) {
-		uint64_t total = n + t->fixed;
-		if (total == 0 && !t->error)
-			fputs("All checks passed!\n", out);
-		else if (total > 0)
-			fprintf(out, "Found %llu %s (%llu fixed, %llu remaining).\n", (unsigned long long)total,
-			        plural(total, "finding", "findings"), (unsigned long long)t->fixed,
-			        (unsigned long long)n);
-		if (t->hidden)
-			fprintf(out, "%llu more %s available with --unsafe-fixes.\n", (unsigned long long)t->hidden,
-			        plural(t->hidden, "fix is", "fixes are"));
-	} else {
-		fprintf(out, "Would fix %llu %s (%llu not fixable).\n", (unsigned long long)t->fixed,
-		        plural(t->fixed, "finding", "findings"), (unsigned long long)n);
-	}
-}
-
-/* Machine formats are whole documents, printed once at the end. */
-static void print_document(const lf_settings *s, const totals *t, FILE *out)
-{
-	if (s->mode == LF_MODE_DIFF || s->statistics)
-		return;
-	if (s->format == LF_FORMAT_JSON) {
-		fputs("[\n", out);
-		if (t->objects) {
-			fwrite(t->reports.data, 1, t->reports.len, out);
-			fputc('\n', out);
-		}
-		fputs("]\n", out);
-	} else if (s->format == LF_FORMAT_SARIF) {
-		lf_buf doc;
-		lf_buf_init(&doc);
-		lf_report_sarif_document(&doc, t->reports.data ? t->reports.data : "", t->reports.len);
-		fwrite(doc.data, 1, doc.len, out);
-		lf_buf_finish(&doc);
-	}
 }
 
 static void print_walk_errors(lf_buf *errors)
@@ -504,8 +344,8 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < files.count; i++)
 		paths[k++] = files.paths[i];
 
-	totals t = {0};
-	lf_buf_init(&t.reports);
+	lf_run_totals t;
+	lf_run_totals_init(&t);
 	run_jobs(&s, paths, count, &t);
 	/* A path that could not be walked (`loadfix missing.py`) was not
 	 * checked either: no success line for it. */
@@ -513,9 +353,9 @@ int main(int argc, char **argv)
 		t.error = true;
 	bool stdin_fix = stdin_seen && s.mode == LF_MODE_FIX;
 	if (machine_format(&s))
-		print_document(&s, &t, stdin_fix ? stderr : stdout);
-	print_summary(&s, &t, stdin_fix);
-	lf_buf_finish(&t.reports);
+		lf_print_document(&s, &t, stdin_fix ? stderr : stdout);
+	lf_print_summary(&s, &t, stdin_fix);
+	lf_run_totals_finish(&t);
 
 	if (fflush(stdout) != 0 || ferror(stdout))
 		t.output_failed = true;

@@ -120,7 +120,7 @@ static uint8_t *dup_bytes(const uint8_t *bytes, uint32_t len)
 	return copy;
 }
 
-static void run_check(const lf_check_options *options, const uint8_t *bytes, uint32_t len, lf_check_result *result)
+static void run_check(const lf_check_options *options, const uint8_t *bytes, uint32_t len, lf_doc *result)
 {
 	/* A fresh worker for every run: each result depends on its input alone
 	 * (P10 checks separately that a reused worker gives the same). */
@@ -440,7 +440,7 @@ typedef struct simulation {
 /* One round on `text`: lint (report mode), validate, build the edit set as
  * lf_check does, check it, apply it two ways.  Returns the accepted count;
  * *next (malloc'd) is the fixed text when it is > 0. */
-static uint32_t simulate_round(const lf_check_options *report, const uint8_t *text, uint32_t len, lf_check_result *lint,
+static uint32_t simulate_round(const lf_check_options *report, const uint8_t *text, uint32_t len, lf_doc *lint,
                                uint32_t *applicable, uint8_t **next, uint32_t *next_len)
 {
 	run_check(report, text, len, lint);
@@ -529,7 +529,7 @@ static void simulate(const lf_check_options *fix_options, const uint8_t *data, u
 	uint32_t text_len = len;
 	finding_key *first_keys = NULL;
 	for (bool first = true;; first = false) {
-		lf_check_result lint;
+		lf_doc lint;
 		uint32_t applicable;
 		uint8_t *next;
 		uint32_t next_len;
@@ -545,10 +545,10 @@ static void simulate(const lf_check_options *fix_options, const uint8_t *data, u
 			free(next);
 			sim->left_count = lint.diags.count;
 			sim->left = keys_of(&lint.diags);
-			lf_check_result_finish(&lint);
+			lf_doc_finish(&lint);
 			break;
 		}
-		lf_check_result_finish(&lint);
+		lf_doc_finish(&lint);
 		/* What lf_apply_verified would refuse: a guard that must never trigger. */
 		uint32_t before = parse_errors(text, text_len), after = parse_errors(next, next_len);
 		if (after > before && before > 0 && allow_known()) {
@@ -620,11 +620,11 @@ static void check_state_independence(const lf_check_options *options, const uint
 		return; /* bug B4 (README.md) */
 	lf_check_options report = *options;
 	report.fix = false;
-	lf_check_result fresh, reused, ignored;
+	lf_doc fresh, reused, ignored;
 	run_check(&report, data, len, &fresh);
 	lf_worker *worker = lf_worker_create();
 	lf_check(worker, &report, dup_bytes(primer, primer_len), primer_len, &ignored);
-	lf_check_result_finish(&ignored);
+	lf_doc_finish(&ignored);
 	lf_check(worker, &report, dup_bytes(data, len), len, &reused);
 	lf_worker_destroy(worker);
 	uint32_t differ = fresh.diags.count == reused.diags.count ? UINT32_MAX : 0;
@@ -644,8 +644,8 @@ static void check_state_independence(const lf_check_options *options, const uint
 		        fresh.diags.count, reused.diags.count, differ, a ? a->rule->code : "none", a ? a->start : 0,
 		        a ? a->end : 0, b ? b->rule->code : "none", b ? b->start : 0, b ? b->end : 0);
 	}
-	lf_check_result_finish(&fresh);
-	lf_check_result_finish(&reused);
+	lf_doc_finish(&fresh);
+	lf_doc_finish(&reused);
 }
 
 /* An input "PRIMER" NEXT_FILE "FILE" checks FILE after PRIMER on one worker
@@ -683,16 +683,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	simulate(&options, data, len, &sim);
 
 	/* P3: lf_check --fix agrees with the simulation. */
-	lf_check_result fixed;
+	lf_doc fixed;
 	run_check(&options, data, len, &fixed);
 	if (allow_known() && may_leak_scanner_state(data, len) &&
-	    (!fixed.error != !sim.refused || fixed.changed != (sim.rounds > 0) ||
-	     lf_check_result_text(&fixed)->len != sim.len ||
-	     memcmp(lf_check_result_text(&fixed)->bytes, sim.text, sim.len) != 0 ||
-	     fixed.diags.count != sim.left_count)) {
+	    (!fixed.error != !sim.refused || fixed.changed != (sim.rounds > 0) || lf_doc_text(&fixed)->len != sim.len ||
+	     memcmp(lf_doc_text(&fixed)->bytes, sim.text, sim.len) != 0 || fixed.diags.count != sim.left_count)) {
 		/* Bug B4: lf_check's own parses (rounds, verification) reuse one
 		 * parser, so an f-string can change what the next parse sees. */
-		lf_check_result_finish(&fixed);
+		lf_doc_finish(&fixed);
 		free(sim.text);
 		free(sim.left);
 		return 0;
@@ -701,7 +699,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	      fixed.error ? fixed.error : "(none)", sim.refused ? "expected a refusal" : "applied every round");
 	CHECK(fixed.changed == (sim.rounds > 0), data, len, "lf_check changed=%d, the simulation applied %u rounds",
 	      fixed.changed, sim.rounds);
-	const lf_source *out = lf_check_result_text(&fixed);
+	const lf_source *out = lf_doc_text(&fixed);
 	CHECK(out->len == sim.len && memcmp(out->bytes, sim.text, sim.len) == 0, data, len,
 	      "lf_check --fix output differs from the round-by-round simulation (%u rounds)", sim.rounds);
 	CHECK(fixed.fixed_count == sim.fixed, data, len, "fixed_count %u, the simulation fixed %u", fixed.fixed_count,
@@ -753,11 +751,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (getenv("LOADFIX_FUZZ_CAP_FATAL"))
 			fail_on(data, len, "fixes still pending after %d rounds", FIX_ROUND_CAP);
 	} else if (fixed.changed) {
-		lf_check_result again;
+		lf_doc again;
 		run_check(&options, out->bytes, out->len, &again);
 		CHECK(!again.changed && again.fixed_count == 0 && !again.error, out->bytes, out->len,
 		      "not idempotent: --fix on the fixed text fixed %u more", again.fixed_count);
-		lf_check_result_finish(&again);
+		lf_doc_finish(&again);
 	}
 
 	/* P6 */
@@ -782,7 +780,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		lf_buf_finish(&diff);
 	}
 
-	lf_check_result_finish(&fixed);
+	lf_doc_finish(&fixed);
 	free(sim.text);
 	free(sim.left);
 	return 0;

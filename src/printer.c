@@ -1,0 +1,166 @@
+/*
+ * Printing a file's findings and the run's end; see loadfix/printer.h.
+ * Moved out of main.c, which only wires the modules together.
+ */
+#include "loadfix/printer.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "loadfix/report.h"
+#include "loadfix/rules.h"
+
+void lf_file_report_finish(lf_file_report *report)
+{
+	lf_buf_finish(&report->out);
+	lf_buf_finish(&report->err);
+	lf_buf_finish(&report->reports);
+}
+
+void lf_run_totals_init(lf_run_totals *totals)
+{
+	memset(totals, 0, sizeof *totals);
+	lf_buf_init(&totals->reports);
+}
+
+void lf_run_totals_finish(lf_run_totals *totals)
+{
+	lf_buf_finish(&totals->reports);
+}
+
+void lf_print_findings(const lf_settings *s, const lf_check_options *options, const lf_doc *doc, const char *name,
+                       const char *display, bool source_on_stdout, lf_file_report *j)
+{
+	const lf_source *text = lf_doc_text(doc);
+	lf_buf *lines = source_on_stdout ? &j->err : &j->out;
+	for (uint32_t i = 0; i < doc->diags.count; i++) {
+		const lf_diag *diag = &doc->diags.items[i];
+		bool fixable = lf_check_fix_applies(options, diag);
+		size_t rule = lf_rule_index(diag->rule);
+		j->findings++;
+		j->fixable += fixable;
+		j->hidden += !fixable && diag->fix.count && diag->fix.applicability == LF_FIX_UNSAFE;
+		j->per_rule[rule]++;
+		j->per_rule_fixable[rule] += fixable;
+		if (s->mode == LF_MODE_DIFF || s->statistics)
+			continue; /* the diff (or the table) is the output */
+		switch (s->format) {
+		case LF_FORMAT_JSON:
+		case LF_FORMAT_SARIF:
+			if (j->objects++)
+				lf_buf_puts(&j->reports, ",\n");
+			lf_buf_puts(&j->reports, s->format == LF_FORMAT_JSON ? "  " : "        ");
+			if (s->format == LF_FORMAT_JSON)
+				lf_report_json(&j->reports, name, text, diag, options);
+			else
+				lf_report_sarif_result(&j->reports, name, text, diag, rule);
+			break;
+		case LF_FORMAT_GITHUB: lf_report_github(lines, name, text, diag); break;
+		case LF_FORMAT_TEXT:
+			lf_report_text(lines, display, text, diag, fixable && s->mode == LF_MODE_REPORT);
+			break;
+		}
+	}
+}
+
+void lf_totals_add(lf_run_totals *t, const lf_file_report *j, FILE *out, FILE *err)
+{
+	if (j->out.len && fwrite(j->out.data, 1, j->out.len, out) != j->out.len)
+		t->output_failed = true;
+	if (j->err.len)
+		fwrite(j->err.data, 1, j->err.len, err);
+	if (j->objects) {
+		if (t->objects)
+			lf_buf_puts(&t->reports, ",\n");
+		lf_buf_append(&t->reports, j->reports.data, j->reports.len);
+		t->objects += j->objects;
+	}
+	t->findings += j->findings;
+	t->fixable += j->fixable;
+	t->hidden += j->hidden;
+	t->fixed += j->fixed;
+	t->changed_files += j->changed;
+	t->checked += j->checked;
+	t->parsed += j->parsed;
+	for (size_t i = 0; i < LF_MAX_RULES; i++) {
+		t->per_rule[i] += j->per_rule[i];
+		t->per_rule_fixable[i] += j->per_rule_fixable[i];
+	}
+	t->error |= j->error;
+}
+
+static const char *plural(uint64_t n, const char *one, const char *many)
+{
+	return n == 1 ? one : many;
+}
+
+static void print_statistics(const lf_run_totals *t, FILE *out)
+{
+	/* How much work the prefilter saved: files read vs files parsed. */
+	fprintf(out, "files\t%llu checked, %llu parsed\n", (unsigned long long)t->checked,
+	        (unsigned long long)t->parsed);
+	for (size_t i = 0; i < lf_rule_count; i++) {
+		if (!t->per_rule[i])
+			continue;
+		fprintf(out, "%5llu\t%s\t%s%s\n", (unsigned long long)t->per_rule[i], lf_rules[i].code,
+		        t->per_rule_fixable[i] ? "[*] " : "", lf_rules[i].name);
+	}
+}
+
+void lf_print_summary(const lf_settings *s, const lf_run_totals *t, bool stdin_fix)
+{
+	FILE *out = (s->mode == LF_MODE_REPORT && !stdin_fix) ? stdout : stderr;
+	if (s->statistics && s->mode != LF_MODE_DIFF)
+		print_statistics(t, out);
+	if (s->quiet || s->format != LF_FORMAT_TEXT)
+		return;
+	uint64_t n = t->findings;
+	if (s->mode == LF_MODE_REPORT) {
+		if (n == 0) {
+			/* Not after an error: a file that was not checked did not pass. */
+			if (!t->error)
+				fputs("All checks passed!\n", out);
+			return;
+		}
+		fprintf(out, "Found %llu %s (%llu fixable with --fix).\n", (unsigned long long)n,
+		        plural(n, "finding", "findings"), (unsigned long long)t->fixable);
+		if (t->hidden)
+			fprintf(out, "%llu more %s available with --unsafe-fixes.\n", (unsigned long long)t->hidden,
+			        plural(t->hidden, "fix is", "fixes are"));
+	} else if (s->mode == LF_MODE_FIX) {
+		uint64_t total = n + t->fixed;
+		if (total == 0 && !t->error)
+			fputs("All checks passed!\n", out);
+		else if (total > 0)
+			fprintf(out, "Found %llu %s (%llu fixed, %llu remaining).\n", (unsigned long long)total,
+			        plural(total, "finding", "findings"), (unsigned long long)t->fixed,
+			        (unsigned long long)n);
+		if (t->hidden)
+			fprintf(out, "%llu more %s available with --unsafe-fixes.\n", (unsigned long long)t->hidden,
+			        plural(t->hidden, "fix is", "fixes are"));
+	} else {
+		fprintf(out, "Would fix %llu %s (%llu not fixable).\n", (unsigned long long)t->fixed,
+		        plural(t->fixed, "finding", "findings"), (unsigned long long)n);
+	}
+}
+
+/* Machine formats are whole documents, printed once at the end. */
+void lf_print_document(const lf_settings *s, const lf_run_totals *t, FILE *out)
+{
+	if (s->mode == LF_MODE_DIFF || s->statistics)
+		return;
+	if (s->format == LF_FORMAT_JSON) {
+		fputs("[\n", out);
+		if (t->objects) {
+			fwrite(t->reports.data, 1, t->reports.len, out);
+			fputc('\n', out);
+		}
+		fputs("]\n", out);
+	} else if (s->format == LF_FORMAT_SARIF) {
+		lf_buf doc;
+		lf_buf_init(&doc);
+		lf_report_sarif_document(&doc, t->reports.data ? t->reports.data : "", t->reports.len);
+		fwrite(doc.data, 1, doc.len, out);
+		lf_buf_finish(&doc);
+	}
+}
