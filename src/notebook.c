@@ -1176,6 +1176,22 @@ bool lf_notebook_apply(const lf_notebook *nb, const lf_edit *edits, uint32_t cou
 		lf_buf_append(&res, nb->json + copied, raw_s - copied);
 		const uint8_t *text = (const uint8_t *)ed->text;
 		bool tail_empty = e == u->end;
+		/* A replacement that removes the line ending of an element and
+		 * puts none back joins it with the next element, as Jupyter would
+		 * split the lines. */
+		uint32_t uk = (uint32_t)(u - &nb->tokens[x->first_token]);
+		if (x->kind == SOURCE_LIST && s < e && tail_empty && uk + 1 < x->token_count &&
+		    nb->src.bytes[e - 1] == '\n' && (text_len == 0 || text[text_len - 1] != '\n')) {
+			raw_e = nb->tokens[x->first_token + uk + 1].raw_start;
+			tail_empty = false;
+		}
+		if (x->kind == SOURCE_LIST && s == e && s == t->end && s > t->start && nb->src.bytes[s - 1] == '\n' &&
+		    text_len > 0) {
+			/* Text after the last line's ending starts a new element. */
+			lf_buf_putc(&res, '"');
+			separator_of(nb, x, (uint32_t)(t - &nb->tokens[x->first_token]), &res);
+			lf_buf_putc(&res, '"');
+		}
 		uint32_t from = 0;
 		for (uint32_t k = 0; k < text_len; k++) {
 			if (text[k] != '\n' || x->kind != SOURCE_LIST || (k + 1 == text_len && tail_empty))
