@@ -112,12 +112,11 @@ static void assert_applies(const lf_notebook *nb, uint32_t start, uint32_t end, 
 
 /* ---- reading ------------------------------------------------------------------ */
 
-static const char list_nb[] =
-        NOTEBOOK(MARKDOWN("[\n    \"# Loading\\n\",\n    \"text\"\n   ]") ",\n" CODE("[\n    \"import torch\\n\",\n    "
-                                                                                     "\"m = "
-                                                                                     "torch.load(\\\"m.pt\\\")\\n\"\n  "
-                                                                                     " ]") ",\n" RAW("[]") ",\n" CODE(
-                "[\n    \"x = 1\"\n   ]"));
+static const char list_nb[] = NOTEBOOK(MARKDOWN("[\n    \"# Loading\\n\",\n    \"text\"\n   ]") ",\n" CODE(
+        "[\n    \"import torch\\n\",\n    "
+        "\"m = "
+        "torch.load(\\\"m.pt\\\")\\n\"\n  "
+        " ]") ",\n" RAW("[]") ",\n" CODE("[\n    \"x = 1\"\n   ]"));
 
 static void test_list_sources_and_cell_numbers(void **state)
 {
@@ -250,16 +249,32 @@ static void test_surrogate_pairs(void **state)
 
 /* ---- masking ------------------------------------------------------------------- */
 
-static const char magic_nb
-        [] = NOTEBOOK(CODE("[\n    \"%matplotlib inline\\n\",\n    \"!pip install torch\\n\",\n    \"files = !ls "
-                           "*.pt\\n\",\n"
-                           "    \"torch.load?\\n\",\n    \"??torch.load\\n\",\n    \"for f in files:\\n\",\n"
-                           "    \"    %time torch.load(f)\\n\",\n    \"!echo a \\\\\\n\",\n    \"  b\\n\",\n"
-                           "    \"s = '''\\n\",\n    \"!not a shell line\\n\",\n    \"'''\\n\",\n    \"x = (1,\\n\",\n"
-                           "    \"!2)\\n\",\n    \"y = a != b\\n\",\n    \"# why?\\n\",\n    \"m = torch.load(p)\"\n   "
-                           "]") ",\n" CODE("\"%%time\\nm = torch.load(p)\\n\"") ",\n" CODE("\"%%bash\\npython -c "
-                                                                                           "'torch.load(p)'\\n\"") ","
-                                                                                                                   "\n" CODE("\"%%writefile x.py\\ntorch.load(p)\\n\"") ",\n" CODE("\"%%capture out\\ntorch.load(q)\"") ",\n" CODE("\"%%html\\n<b>torch.load(p)</b>\""));
+static const char magic_nb[] = NOTEBOOK(CODE(
+        "[\n    \"%matplotlib inline\\n\",\n    \"!pip install torch\\n\",\n    \"files = !ls "
+        "*.pt\\n\",\n"
+        "    \"torch.load?\\n\",\n    \"??torch.load\\n\",\n    \"for f in files:\\n\",\n"
+        "    \"    %time torch.load(f)\\n\",\n    \"!echo a \\\\\\n\",\n    \"  b\\n\",\n"
+        "    \"s = '''\\n\",\n    \"!not a shell line\\n\",\n    \"'''\\n\",\n    \"x = (1,\\n\",\n"
+        "    \"!2)\\n\",\n    \"y = a != b\\n\",\n    \"# why?\\n\",\n    \"m = torch.load(p)\"\n   "
+        "]") ",\n" CODE("\"%%time\\nm = torch.load(p)\\n\"") ",\n" CODE("\"%%bash\\npython -c "
+                                                                        "'torch.load(p)'\\n\"") ","
+                                                                                                "\n" CODE(
+                                                                                                        "\"%%"
+                                                                                                        "writefi"
+                                                                                                        "le "
+                                                                                                        "x."
+                                                                                                        "py\\nto"
+                                                                                                        "rch."
+                                                                                                        "load(p)"
+                                                                                                        "\\n\"") ","
+                                                                                                                 "\n" CODE(
+                                                                                                                         "\"%%"
+                                                                                                                         "capture "
+                                                                                                                         "out\\ntor"
+                                                                                                                         "ch.load("
+                                                                                                                         "q)\"") ","
+                                                                                                                                 "\n" CODE(
+                                                                                                                                         "\"%%html\\n<b>torch.load(p)</b>\""));
 
 static void test_magics_are_masked(void **state)
 {
