@@ -243,6 +243,7 @@ typedef enum role {
 typedef struct scan_cell {
 	source_kind kind;
 	uint32_t list_open;
+	uint32_t value_start, value_end;
 	uint32_t first_token, token_count;
 } scan_cell;
 
@@ -397,9 +398,22 @@ static bool scan_array(scanner *s, role r)
 	}
 }
 
+static bool scan_value_at(scanner *s, role r);
+
 static bool scan_value(scanner *s, role r)
 {
 	skip_ws(s);
+	uint32_t start = s->pos;
+	bool ok = scan_value_at(s, r);
+	if (ok && r == ROLE_SOURCE) {
+		s->cells[s->cell_count - 1].value_start = start;
+		s->cells[s->cell_count - 1].value_end = s->pos;
+	}
+	return ok;
+}
+
+static bool scan_value_at(scanner *s, role r)
+{
 	if (s->pos >= s->len)
 		return false;
 	uint8_t c = s->p[s->pos];
@@ -722,9 +736,13 @@ static char *scan_positions(lf_notebook *nb, json_t *cells)
 	scanner s = {.p = nb->json, .len = nb->json_len};
 	bool ok = scan_value(&s, ROLE_ROOT) && s.cells_seen && s.cell_count == nb->cell_count;
 	for (uint32_t i = 0; ok && i < nb->cell_count; i++) {
+		scan_cell *sc = &s.cells[i];
+		if (sc->kind == SOURCE_STRING || sc->kind == SOURCE_LIST) {
+			nb->cells[i].json_start = sc->value_start;
+			nb->cells[i].json_end = sc->value_end;
+		}
 		if (nb->cells[i].type != LF_CELL_CODE)
 			continue;
-		scan_cell *sc = &s.cells[i];
 		json_t *source = json_object_get(json_array_get(cells, i), "source");
 		if (sc->kind == SOURCE_STRING)
 			ok = same_string(nb->json, &s.tokens[sc->first_token], source);

@@ -62,6 +62,10 @@ typedef struct lf_notebook_cell {
 	bool opaque;     /* code cell not checked: cell magic, or non-Python kernel */
 	uint32_t start;  /* offset of its text in the combined source */
 	uint32_t length; /* its bytes there (0 when not code or opaque), synthetic "\n" included */
+	/* The cell's "source" value in the JSON text, [json_start, json_end):
+	 * the string with its quotes, or the list with its brackets; 0, 0 when
+	 * the cell has none.  Edits change bytes inside these spans only. */
+	uint32_t json_start, json_end;
 } lf_notebook_cell;
 
 /* Where an offset of the combined source is. */

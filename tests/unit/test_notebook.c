@@ -138,6 +138,12 @@ static void test_list_sources_and_cell_numbers(void **state)
 	assert_int_equal(c4->start, 36);
 	assert_int_equal(c4->length, 6); /* "x = 1" and a synthetic newline */
 	assert_null(lf_notebook_cell_at(nb, 4));
+	/* The source values' spans in the JSON text. */
+	const char *list2 = strstr(list_nb, "[\n    \"import");
+	assert_int_equal(c2->json_start, (uint32_t)(list2 - list_nb));
+	assert_int_equal(c2->json_end, (uint32_t)(strstr(list2, "]") + 1 - list_nb));
+	assert_int_equal(c3->json_end - c3->json_start, 2); /* [] */
+	assert_int_equal(c4->json_end, (uint32_t)(strstr(list_nb, "\"x = 1\"\n   ]") + 12 - list_nb));
 	uint32_t len;
 	const uint8_t *json = lf_notebook_json(nb, &len);
 	assert_int_equal(len, strlen(list_nb));
