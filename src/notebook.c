@@ -178,8 +178,13 @@ static bool decode_string(const uint8_t *p, uint32_t start, uint32_t end, lf_buf
 		size_t before = out->len;
 		uint8_t c = p[i];
 		if (c != '\\') {
-			lf_buf_putc(out, (char)c);
-			i++;
+			/* A raw UTF-8 sequence is one character: its bytes share
+			 * one offset, so no edit can land inside it. */
+			size_t n = c >= 0x80 ? lf_utf8_valid_length(p + i, end - i) : 1;
+			if (n == 0)
+				n = 1;
+			lf_buf_append(out, p + i, n);
+			i += (uint32_t)n;
 			if (c >= 0x80 && style)
 				*style |= 1; /* raw non-ASCII */
 		} else {
@@ -802,8 +807,8 @@ static char *build_source(lf_notebook *nb)
 			tok->end = (uint32_t)text.len;
 		}
 		x->text_len = (uint32_t)text.len - cell->start;
-		if (!mask_cell(nb, (uint8_t *)text.data + cell->start, x->text_len, cell->start)) {
-			/* Opaque: drop its text and the masks it may have added. */
+		if (x->text_len > 0 && !mask_cell(nb, (uint8_t *)text.data + cell->start, x->text_len, cell->start)) {
+			/* Opaque (mask_cell adds no mask then): drop its text. */
 			cell->opaque = true;
 			text.len = cell->start;
 			map.n = cell->start;

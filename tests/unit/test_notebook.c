@@ -226,6 +226,8 @@ static void test_ensure_ascii_escapes(void **state)
 	static const char raw[] = NOTEBOOK(CODE("\"s = '\xc3\xa9'\\n\""));
 	nb = parse_ok(raw);
 	assert_applies(nb, 0, 0, "\xc3\xbc", raw, "\"s = ", "\"\xc3\xbcs = ");
+	/* Nor inside a raw UTF-8 character. */
+	assert_refused(nb, 6, 6, "x", "splits a character");
 	lf_notebook_destroy(nb);
 }
 
