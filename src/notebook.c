@@ -1189,10 +1189,10 @@ bool lf_notebook_apply(const lf_notebook *nb, const lf_edit *edits, uint32_t cou
 			*error = lf_xasprintf("edit %u: no source string to edit in cell %u", i, cell->number);
 			goto refuse;
 		}
-		bool split = false;
-		uint32_t raw_s = raw_at(nb, t, s, &split);
-		uint32_t raw_e = s == e ? raw_s : raw_at(nb, u, e, &split);
-		if (split || raw_s < copied || raw_e < raw_s) {
+		bool split_start = false, split_end = false;
+		uint32_t raw_s = raw_at(nb, t, s, &split_start);
+		uint32_t raw_e = s == e ? raw_s : raw_at(nb, u, e, &split_end);
+		if (split_start || split_end || raw_s < copied || raw_e < raw_s) {
 			*error = lf_xasprintf("edit %u: splits a character or a string escape", i);
 			goto refuse;
 		}

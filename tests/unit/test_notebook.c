@@ -243,8 +243,12 @@ static void test_surrogate_pairs(void **state)
 	assert_true(lf_notebook_locate(nb, offset_of(src, "torch"), &pos));
 	assert_int_equal(pos.column, 10); /* the emoji is one character */
 	assert_int_equal(pos.json_offset, (uint32_t)(strstr(pair_nb, "torch") - pair_nb));
-	for (uint32_t k = 1; k < 4; k++)
+	for (uint32_t k = 1; k < 4; k++) {
 		assert_refused(nb, 5 + k, 5 + k, "x", "splits a character");
+		/* A replacement starting or ending inside it too. */
+		assert_refused(nb, 5 + k, 11, "x", "splits a character");
+		assert_refused(nb, 4, 5 + k, "x", "splits a character");
+	}
 	/* An emoji inserted into an ensure_ascii notebook: a surrogate pair. */
 	assert_applies(nb, 4, 4, "\xf0\x9f\x8e\x89", pair_nb, "'\\ud83d", "\\ud83c\\udf89'\\ud83d");
 	/* Invalid UTF-8 cannot be written into JSON. */
