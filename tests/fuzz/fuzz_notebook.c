@@ -102,6 +102,8 @@ static void check_output(const lf_notebook *nb, const uint8_t *old, size_t old_l
 		if (old_to - old_pos != new_to - new_pos ||
 		    memcmp(old + old_pos, new_bytes + new_pos, old_to - old_pos) != 0) {
 			fuzz_dump("output", new_bytes, new_len);
+			if (i == cells)
+				fuzz_fail("N4: bytes after the last source string changed");
 			fuzz_fail("N4: bytes outside the source strings changed before cell %u", i + 1);
 		}
 		if (a) {
