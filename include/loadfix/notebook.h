@@ -37,6 +37,17 @@
  *  - a notebook whose kernel language is not Python is opaque: no text.
  *
  * Offsets are uint32_t bytes, as everywhere in loadfix.
+ *
+ * How the pipeline uses it (not wired yet): for a path (or
+ * --stdin-filename) ending in .ipynb, parse the bytes (on failure print
+ * `path: reason`, exit status 2, leave the file, go on); check a copy of
+ * lf_notebook_source() like a .py file; print each finding at
+ * lf_notebook_locate(start): text `path:cell N:LINE:COL`, JSON "cell": N,
+ * SARIF and GitHub at json_line/json_column with the cell in a property.
+ * To fix, give each round's edit set to lf_notebook_apply, re-parse the
+ * new JSON and run the next round on its source (a round's offsets are in
+ * that round's source); the final JSON is what --fix writes, --diff
+ * compares with the original, and `--fix -` prints.
  */
 
 /* Bounds on hostile input (errors, not truncation): a code cell's decoded
