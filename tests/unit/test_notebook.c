@@ -571,6 +571,25 @@ static void test_errors(void **state)
 	lf_buf_finish(&big);
 }
 
+/* A notebook saved with CRLF line endings (the JSON's, not the code's), and
+ * code with CRLF inside its strings: the new element copies the CRLF
+ * separator, and a CRLF in the text still ends its line. */
+static void test_crlf_layout(void **state)
+{
+	(void)state;
+	static const char crlf[] = "{\r\n \"cells\": [\r\n  {\r\n   \"cell_type\": \"code\",\r\n   \"source\": [\r\n"
+	                           "    \"f(\\r\\n\",\r\n    \")\\r\\n\"\r\n   ]\r\n  }\r\n ],\r\n"
+	                           " \"metadata\": {},\r\n \"nbformat\": 4,\r\n \"nbformat_minor\": 5\r\n}\r\n";
+	lf_notebook *nb = parse_ok(crlf);
+	assert_source(nb, "f(\r\n)\r\n");
+	lf_notebook_position pos;
+	assert_true(lf_notebook_locate(nb, 4, &pos));
+	assert_int_equal(pos.line, 2);
+	assert_int_equal(pos.json_line, 7);
+	assert_applies(nb, 4, 4, "    x,\r\n", crlf, "    \")\\r\\n\"", "    \"    x,\\r\\n\",\r\n    \")\\r\\n\"");
+	lf_notebook_destroy(nb);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -586,6 +605,7 @@ int main(void)
 	        cmocka_unit_test(test_inline_insertion),
 	        cmocka_unit_test(test_new_line_insertion_across_list_elements),
 	        cmocka_unit_test(test_edits_crossing_cells_are_refused),
+	        cmocka_unit_test(test_crlf_layout),
 	        cmocka_unit_test(test_errors),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
