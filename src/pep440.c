@@ -600,6 +600,12 @@ bool lf_pep440_set_parse(const char *text, size_t len, lf_pep440_set *set, char 
 			a++;
 		if (a == b)
 			continue; /* packaging drops empty pieces: ">=1,,<2" */
+		if (set->count == LF_PEP440_MAX_CLAUSES) {
+			if (error)
+				*error = clause_error(text, len, "too many clauses");
+			lf_pep440_set_finish(set);
+			return false;
+		}
 		lf_pep440_clause c;
 		if (!parse_clause(text + a, b - a, &c, error)) {
 			lf_pep440_set_finish(set);
@@ -702,7 +708,7 @@ typedef struct interval {
 
 typedef struct interval_list {
 	interval *items;
-	size_t count;
+	size_t count, capacity;
 } interval_list;
 
 static cut cut_below(const lf_pep440_version *v)
@@ -758,7 +764,10 @@ static void list_push(interval_list *list, cut lo, cut hi)
 {
 	if (cut_compare(&lo, &hi) >= 0)
 		return; /* empty */
-	list->items = lf_xrealloc(list->items, (list->count + 1) * sizeof *list->items);
+	if (list->count == list->capacity) {
+		list->capacity = list->capacity ? 2 * list->capacity : 4;
+		list->items = lf_xrealloc(list->items, list->capacity * sizeof *list->items);
+	}
 	list->items[list->count++] = (interval){lo, hi};
 }
 

@@ -14,12 +14,16 @@
  * Limits (a version beyond them fails to parse; real requirements are far
  * inside): at most LF_PEP440_MAX_RELEASE release components, numbers that
  * fit in uint64_t, a local label of at most LF_PEP440_MAX_LOCAL bytes,
+ * at most LF_PEP440_MAX_CLAUSES clauses in a set (more fail to parse),
  * ASCII only (packaging's regexes also accept a few Unicode case folds and
  * spaces; nobody writes those).
  */
 
 #define LF_PEP440_MAX_RELEASE 16
 #define LF_PEP440_MAX_LOCAL 63
+/* Clauses in one set: intervals grow by one per clause and each costs a
+ * pass, so hostile sets are refused (real ones have a handful). */
+#define LF_PEP440_MAX_CLAUSES 64
 
 typedef enum lf_pep440_label {
 	LF_PEP440_LABEL_NONE, /* not a pre-release */

@@ -151,6 +151,17 @@ static void test_specifier_parse(void **state)
 	assert_int_equal(set.count, 0);
 	lf_pep440_set_finish(&set);
 
+	/* Hostile sets are refused past LF_PEP440_MAX_CLAUSES clauses. */
+	char many[LF_PEP440_MAX_CLAUSES * 8 + 16] = "";
+	for (int i = 0; i < LF_PEP440_MAX_CLAUSES; i++)
+		snprintf(many + strlen(many), sizeof many - strlen(many), "%s!=1.%d", i ? "," : "", i);
+	assert_true(lf_pep440_set_parse(many, strlen(many), &set, NULL));
+	assert_int_equal(set.count, LF_PEP440_MAX_CLAUSES);
+	lf_pep440_set_finish(&set);
+	strcat(many, ",<3");
+	assert_false(lf_pep440_set_parse(many, strlen(many), &set, NULL));
+	assert_int_equal(set.count, 0);
+
 	static const char *const bad[] = {
 	        "2.0",       "=>2.0",     "=2.0",    "==",     ">=2.0.*", "==2.0a1.*", "~=2",      "~=2.*",
 	        ">=2.0+cpu", "~=2.0+cpu", "==2.*.*", "===a b", "<>2.0",   ">=2.0;",    ">=2.0 <3",
