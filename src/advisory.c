@@ -86,25 +86,30 @@ static void add_clauses(lf_pep440_set *dst, const lf_pep440_set *src)
 	}
 }
 
+void lf_advisory_check_listed(const lf_torchreq_list *list, size_t index, lf_advisory_verdict *out)
+{
+	const lf_torchreq *req = &list->items[index];
+	lf_pep440_set set;
+	lf_pep440_set_init(&set);
+	if (req->parsed)
+		add_clauses(&set, &req->set);
+	for (size_t j = 0; j < list->count; j++)
+		if (j != index && list->items[j].constraint && list->items[j].parsed)
+			add_clauses(&set, &list->items[j].set);
+	lf_advisory_check_set(&set, out);
+	lf_pep440_set_finish(&set);
+}
+
 bool lf_advisory_check_project(const lf_torchreq_list *list, lf_advisory_verdict *out)
 {
 	memset(out, 0, sizeof *out);
 	bool declared = false;
 	for (size_t i = 0; i < list->count; i++) {
-		const lf_torchreq *req = &list->items[i];
-		if (req->constraint)
+		if (list->items[i].constraint)
 			continue;
 		declared = true;
-		lf_pep440_set set;
-		lf_pep440_set_init(&set);
-		if (req->parsed)
-			add_clauses(&set, &req->set);
-		for (size_t j = 0; j < list->count; j++)
-			if (list->items[j].constraint && list->items[j].parsed)
-				add_clauses(&set, &list->items[j].set);
 		lf_advisory_verdict one;
-		lf_advisory_check_set(&set, &one);
-		lf_pep440_set_finish(&set);
+		lf_advisory_check_listed(list, i, &one);
 		for (int k = 0; k < LF_ADVISORY_COUNT; k++) {
 			if (out->admission[k] == LF_PEP440_ADMITS_WITNESS || one.admission[k] == LF_PEP440_ADMITS_NONE)
 				continue;

@@ -55,6 +55,12 @@ void lf_advisory_check_requirement(const lf_torchreq *req, lf_advisory_verdict *
  */
 bool lf_advisory_check_version(const char *version, size_t len, lf_advisory_verdict *out);
 /*
+ * Requirement `index` of a discovered list, narrowed by every constraint
+ * entry of the list (-c files): what LF008 reports on that line.  For a
+ * constraint entry itself this is the constraint narrowed by the others.
+ */
+void lf_advisory_check_listed(const lf_torchreq_list *list, size_t index, lf_advisory_verdict *out);
+/*
  * The whole project: each requirement of `list` that is not a constraint,
  * narrowed by every constraint entry (a conjunction), merged: an advisory
  * is admitted when some requirement admits it.  Returns false, with

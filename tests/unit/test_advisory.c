@@ -184,6 +184,9 @@ static void test_constraints_narrow(void **state)
 	assert_true(lf_advisory_check_project(&list, &v));
 	assert_false(lf_advisory_admitted(&v, CVE25)); /* constrained to >=2.6 */
 	assert_true(lf_advisory_admitted(&v, CVE26));
+	lf_advisory_check_listed(&list, 0, &v); /* the line LF008 would report on */
+	assert_false(lf_advisory_admitted(&v, CVE25));
+	assert_true(lf_advisory_admitted(&v, CVE26));
 	list.items[0].constraint = true;
 	assert_false(lf_advisory_check_project(&list, &v)); /* constraints alone install nothing */
 	list.count = 3;
