@@ -603,6 +603,20 @@ static void pyproject_string(void *context, const char *const *path, size_t dept
 {
 	toml_visit *v = context;
 	const char *group = NULL;
+	/* [tool.setuptools.dynamic] dependencies = {file = [...]} and
+	 * optional-dependencies.<extra> = {file = ...}: requirements files
+	 * relative to pyproject.toml. */
+	if (depth >= 5 && strcmp(path[0], "tool") == 0 && strcmp(path[1], "setuptools") == 0 &&
+	    strcmp(path[2], "dynamic") == 0 && strcmp(path[depth - 1], "file") == 0 &&
+	    ((depth == 5 && strcmp(path[3], "dependencies") == 0) ||
+	     (depth == 6 && strcmp(path[3], "optional-dependencies") == 0))) {
+		char *dir = dir_of(v->path);
+		char *target = join_path(dir, value, strlen(value));
+		read_requirements(v->d, target, LF_TORCHREQ_REQUIREMENTS, false, 1);
+		free(target);
+		free(dir);
+		return;
+	}
 	if (depth == 2 && strcmp(path[0], "project") == 0 && strcmp(path[1], "dependencies") == 0)
 		group = NULL;
 	else if (depth == 3 && strcmp(path[0], "project") == 0 && strcmp(path[1], "optional-dependencies") == 0)

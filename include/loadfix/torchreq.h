@@ -11,7 +11,8 @@
  * The torch requirements a project declares, found from its root (the
  * data side of LF008).  Read, never executed:
  *   pyproject.toml   [project] dependencies, [project.optional-dependencies],
- *                    [dependency-groups] (PEP 735)
+ *                    [dependency-groups] (PEP 735), and the files of
+ *                    [tool.setuptools.dynamic] dependencies = {file = ...}
  *   requirements*.txt and requirements/ *.txt at the root, and every file
  *                    they name with -r/--requirement (relative to the naming
  *                    file, each file once, so cycles end) or -c/--constraint

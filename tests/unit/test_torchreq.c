@@ -414,6 +414,30 @@ static void test_setup_cfg_file_directive(void **state)
 	free(dir);
 }
 
+static void test_setuptools_dynamic(void **state)
+{
+	(void)state;
+	char *dir = temp_tree();
+	write_file(dir, "pyproject.toml",
+	           "[project]\ndynamic = [\"dependencies\", \"optional-dependencies\"]\n"
+	           "[tool.setuptools.dynamic]\ndependencies = {file = [\"deps.in\"]}\n"
+	           "optional-dependencies.gpu = {file = \"gpu.in\"}\n"
+	           "readme = {file = \"README.txt\"}\n");
+	write_file(dir, "deps.in", "torch>=2.1\n");
+	write_file(dir, "gpu.in", "numpy\ntorch[cuda]==2.10.*\n");
+	write_file(dir, "README.txt", "torch<1\n");
+	lf_torchreq_list list;
+	discover(dir, &list);
+	const row rows[] = {
+	        {"deps.in", 1, 1, LF_TORCHREQ_REQUIREMENTS, ">=2.1", NULL, true, false},
+	        {"gpu.in", 2, 1, LF_TORCHREQ_REQUIREMENTS, "==2.10.*", NULL, true, false},
+	};
+	check_rows(dir, &list, rows, sizeof rows / sizeof rows[0]);
+	lf_torchreq_list_finish(&list);
+	remove_tree(dir);
+	free(dir);
+}
+
 static void test_invalid_pyproject_warns(void **state)
 {
 	(void)state;
@@ -445,6 +469,7 @@ int main(int argc, char **argv)
 	        cmocka_unit_test(test_include_depth_and_remote),
 	        cmocka_unit_test(test_columns_in_characters),
 	        cmocka_unit_test(test_setup_cfg_file_directive),
+	        cmocka_unit_test(test_setuptools_dynamic),
 	        cmocka_unit_test(test_invalid_pyproject_warns),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
