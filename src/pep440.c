@@ -438,6 +438,12 @@ static bool starts_with(const char *s, size_t n, const char *prefix)
 	return n >= m && memcmp(s, prefix, m) == 0;
 }
 
+static bool is_suffix_piece(const char *s, size_t n)
+{
+	return starts_with(s, n, "dev") || starts_with(s, n, "a") || starts_with(s, n, "b") ||
+	       starts_with(s, n, "rc") || starts_with(s, n, "post");
+}
+
 /*
  * The release prefix `~=` matches, computed as packaging computes it from
  * the operand's text: split on '.', split "0rc1"-like pieces, keep pieces
@@ -445,14 +451,10 @@ static bool starts_with(const char *s, size_t n, const char *prefix)
  * drop the last.  For normalised operands that is release[:-1]; for a few
  * spellings ("1.0c1", "1.0.rev1", "1.0.POST1") it keeps one more
  * component, and so does packaging.  A prefix that is not all numbers
- * (only from text like "1.0.rev.1") falls back to release[:-1].
+ * (only from text like "1.0.rev.1") falls back to release[:-1]; packaging
+ * then matches next to nothing, so there loadfix admits more, which errs
+ * towards LF008.
  */
-static bool is_suffix_piece(const char *s, size_t n)
-{
-	return starts_with(s, n, "dev") || starts_with(s, n, "a") || starts_with(s, n, "b") ||
-	       starts_with(s, n, "rc") || starts_with(s, n, "post");
-}
-
 static void compatible_prefix(const char *text, size_t len, lf_pep440_clause *c)
 {
 	const char *bang = memchr(text, '!', len);
