@@ -296,6 +296,10 @@ static void test_admits(void **state)
 	assert_int_equal(lf_pep440_set_admits(&set, &ge26, &witness), LF_PEP440_ADMITS_WITNESS);
 	lf_pep440_version_format(&witness, w, sizeof w);
 	assert_string_equal(w, "2.6");
+	lf_pep440_range at25 = {.has_lower = true, .lower = V("2.5"), .has_upper = true, .upper = V("2.5.1")};
+	assert_int_equal(lf_pep440_set_admits(&set, &at25, &witness), LF_PEP440_ADMITS_WITNESS);
+	lf_pep440_version_format(&witness, w, sizeof w);
+	assert_string_equal(w, "2.5"); /* >=2.0,<3 admits 2.5 */
 	lf_pep440_range ge3 = {.has_lower = true, .lower = V("3")};
 	assert_int_equal(lf_pep440_set_admits(&set, &ge3, NULL), LF_PEP440_ADMITS_NONE);
 	lf_pep440_set_finish(&set);
