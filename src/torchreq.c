@@ -593,11 +593,135 @@ static void read_requirements(discovery *d, const char *path, lf_torchreq_kind k
 
 /* ---- pyproject.toml ---------------------------------------------------- */
 
+/* The release components of a Poetry operand ("2.1.3" -> 2, 1, 3). */
+static unsigned poetry_release(const char *v, size_t n, uint64_t *out)
+{
+	lf_pep440_version parsed;
+	if (!lf_pep440_version_parse(v, n, &parsed))
+		return 0;
+	memcpy(out, parsed.release, parsed.release_count * sizeof *out);
+	return parsed.release_count;
+}
+
+/* ">=V,<U" with U the release bumped at `at` and cut after it. */
+static void poetry_bounded(lf_buf *out, const char *v, size_t n, const uint64_t *r, unsigned count, unsigned at)
+{
+	lf_buf_printf(out, ">=%.*s,<", (int)n, v);
+	for (unsigned i = 0; i <= at; i++)
+		lf_buf_printf(out, "%s%llu", i ? "." : "", (unsigned long long)(i < count ? r[i] : 0) + (i == at));
+}
+
+/*
+ * Poetry's constraint syntax as PEP 440, by poetry-core's rules: "^2.1" is
+ * ">=2.1,<3", "^0.2.3" ">=0.2.3,<0.3", "~2.1" ">=2.1,<2.2", "~2" ">=2,<3",
+ * "*" "", a bare "2.1" "==2.1"; PEP 440 operators and wildcards pass
+ * through; clauses are separated by commas or blanks.  NULL for what is
+ * not translated ("^2 || ^3": an alternative), which leaves the
+ * requirement unparsed, i.e. unpinned.
+ */
+static char *poetry_specifier(const char *text)
+{
+	if (strstr(text, "||") || strchr(text, '|'))
+		return NULL;
+	lf_buf out;
+	lf_buf_init(&out);
+	lf_buf_puts(&out, "");
+	const char *p = text;
+	bool ok = true;
+	while (ok && *p) {
+		while (*p && (is_blank((unsigned char)*p) || *p == ','))
+			p++;
+		if (!*p)
+			break;
+		/* one clause: operator, optional blanks, operand */
+		const char *op = p;
+		while (*p && strchr("<>=!~^", *p))
+			p++;
+		size_t op_len = (size_t)(p - op);
+		while (*p && is_blank((unsigned char)*p))
+			p++;
+		const char *v = p;
+		while (*p && !is_blank((unsigned char)*p) && *p != ',')
+			p++;
+		size_t n = (size_t)(p - v);
+		uint64_t r[LF_PEP440_MAX_RELEASE];
+		unsigned count;
+		if (op_len == 0 && n == 1 && *v == '*')
+			continue; /* any version */
+		if (out.len)
+			lf_buf_putc(&out, ',');
+		if (op_len == 1 && (*op == '^' || *op == '~') && (count = poetry_release(v, n, r)) > 0) {
+			/* ~: bump the minor (the major when alone); ^: bump the
+			 * first non-zero component (the last when all are zero) */
+			unsigned at = 0;
+			if (*op == '~') {
+				at = count > 1 ? 1 : 0;
+			} else {
+				while (at < count && r[at] == 0)
+					at++;
+				if (at == count)
+					at = count - 1;
+			}
+			poetry_bounded(&out, v, n, r, count, at);
+		} else if (op_len == 0) {
+			lf_buf_printf(&out, "==%.*s", (int)n, v);
+		} else if ((*op == '^' || *op == '~') && !(op_len == 2 && op[1] == '=')) {
+			ok = false;
+		} else {
+			lf_buf_printf(&out, "%.*s%.*s", (int)op_len, op, (int)n, v);
+		}
+	}
+	if (!ok) {
+		lf_buf_finish(&out);
+		return NULL;
+	}
+	return lf_buf_steal(&out, NULL);
+}
+
+/* [tool.poetry.dependencies] torch = "^2.1" (or {version = ...}, or a list
+ * of those), also dev-dependencies and group.<g>.dependencies: the group
+ * or NULL when the path is not a Poetry torch version. */
+static bool poetry_path(const char *const *path, size_t depth, const char **group)
+{
+	if (depth < 3 || strcmp(path[0], "tool") != 0 || strcmp(path[1], "poetry") != 0)
+		return false;
+	size_t name_at;
+	if (strcmp(path[2], "dependencies") == 0)
+		name_at = 3, *group = NULL;
+	else if (strcmp(path[2], "dev-dependencies") == 0)
+		name_at = 3, *group = "dev";
+	else if (depth >= 5 && strcmp(path[2], "group") == 0 && strcmp(path[4], "dependencies") == 0)
+		name_at = 5, *group = path[3];
+	else
+		return false;
+	if (!(depth == name_at + 1 || (depth == name_at + 2 && strcmp(path[name_at + 1], "version") == 0)))
+		return false;
+	char *normal = lf_torchreq_normalize_name(path[name_at], strlen(path[name_at]));
+	bool torch = strcmp(normal, "torch") == 0;
+	free(normal);
+	return torch;
+}
+
 typedef struct toml_visit {
 	discovery *d;
 	const char *path;
 	const lf_source *src;
 } toml_visit;
+
+/* Pushes a requirement read from the TOML string at `offset` (its quote). */
+static void push_toml(toml_visit *v, lf_torchreq *req, size_t offset, lf_torchreq_kind kind)
+{
+	/* The requirement starts after the opening quote (one or three). */
+	const uint8_t *q = v->src->bytes + offset;
+	size_t quote = offset + 3 <= v->src->len && q[1] == q[0] && q[2] == q[0] ? 3 : 1;
+	uint32_t at = (uint32_t)(offset + quote);
+	if (quote == 3 && at < v->src->len && v->src->bytes[at] == '\n')
+		at++;
+	/* Leading blanks inside the string are not part of the requirement. */
+	while (at < v->src->len && (v->src->bytes[at] == ' ' || v->src->bytes[at] == '\t'))
+		at++;
+	push(v->d, req, v->path, v->src, at, kind);
+}
 
 static void pyproject_string(void *context, const char *const *path, size_t depth, const char *value, size_t offset)
 {
@@ -617,6 +741,21 @@ static void pyproject_string(void *context, const char *const *path, size_t dept
 		free(dir);
 		return;
 	}
+	if (poetry_path(path, depth, &group)) {
+		lf_torchreq req;
+		memset(&req, 0, sizeof req);
+		lf_pep440_set_init(&req.set);
+		req.text = lf_xstrdup(value);
+		req.name = lf_xstrdup(path[strcmp(path[2], "group") == 0 ? 5 : 3]);
+		req.group = group ? lf_xstrdup(group) : NULL;
+		char *spec = poetry_specifier(value);
+		if (spec)
+			set_specifier(&req, spec);
+		else
+			req.specifier = lf_xstrdup(value), req.parsed = false;
+		push_toml(v, &req, offset, LF_TORCHREQ_POETRY);
+		return;
+	}
 	if (depth == 2 && strcmp(path[0], "project") == 0 && strcmp(path[1], "dependencies") == 0)
 		group = NULL;
 	else if (depth == 3 && strcmp(path[0], "project") == 0 && strcmp(path[1], "optional-dependencies") == 0)
@@ -629,16 +768,7 @@ static void pyproject_string(void *context, const char *const *path, size_t dept
 	if (!lf_torchreq_parse_pep508(value, strlen(value), &req))
 		return;
 	req.group = group ? lf_xstrdup(group) : NULL;
-	/* The requirement starts after the opening quote (one or three). */
-	const uint8_t *q = v->src->bytes + offset;
-	size_t quote = offset + 3 <= v->src->len && q[1] == q[0] && q[2] == q[0] ? 3 : 1;
-	uint32_t at = (uint32_t)(offset + quote);
-	if (quote == 3 && at < v->src->len && v->src->bytes[at] == '\n')
-		at++;
-	/* Leading blanks inside the string are not part of the requirement. */
-	while (at < v->src->len && (v->src->bytes[at] == ' ' || v->src->bytes[at] == '\t'))
-		at++;
-	push(v->d, &req, v->path, v->src, at, LF_TORCHREQ_PYPROJECT);
+	push_toml(v, &req, offset, LF_TORCHREQ_PYPROJECT);
 }
 
 static void read_pyproject(discovery *d, const char *path)

@@ -12,7 +12,9 @@
  * data side of LF008).  Read, never executed:
  *   pyproject.toml   [project] dependencies, [project.optional-dependencies],
  *                    [dependency-groups] (PEP 735), and the files of
- *                    [tool.setuptools.dynamic] dependencies = {file = ...}
+ *                    [tool.setuptools.dynamic] dependencies = {file = ...};
+ *                    Poetry's [tool.poetry.dependencies] (also dev- and
+ *                    group.<g>.), ^ and ~ translated to PEP 440
  *   requirements*.txt and requirements/ *.txt at the root, and every file
  *                    they name with -r/--requirement (relative to the naming
  *                    file, each file once, so cycles end) or -c/--constraint
@@ -37,6 +39,7 @@ typedef enum lf_torchreq_kind {
 	LF_TORCHREQ_SETUP_PY,
 	LF_TORCHREQ_CONDA,     /* a conda dependency of environment.yml */
 	LF_TORCHREQ_CONDA_PIP, /* its pip: sub-list */
+	LF_TORCHREQ_POETRY,    /* [tool.poetry.*dependencies] of pyproject.toml */
 } lf_torchreq_kind;
 
 typedef struct lf_torchreq {

@@ -438,6 +438,48 @@ static void test_setuptools_dynamic(void **state)
 	free(dir);
 }
 
+static void test_poetry(void **state)
+{
+	(void)state;
+	char *dir = temp_tree();
+	write_file(
+	        dir, "pyproject.toml",
+	        "[tool.poetry.dependencies]\n"
+	        "python = \"^3.10\"\n"
+	        "torch = \"^2.1\"\n"
+	        "[tool.poetry.dev-dependencies]\n"
+	        "Torch = \"*\"\n"
+	        "[tool.poetry.group.gpu.dependencies]\n"
+	        "torch = {version = \"~2.6\", source = \"pytorch\"}\n"
+	        "[tool.poetry.group.old.dependencies]\n"
+	        "torch = [{version = \"^0.4.1\", markers = \"python_version < '3.8'\"}, {version = \">= 2.10, <3\"}]\n"
+	        "[tool.poetry.group.pins.dependencies]\n"
+	        "torch = \"2.5.1\"\n"
+	        "torch-geometric = \"^2\"\n"
+	        "[tool.poetry.group.alt.dependencies]\n"
+	        "torch = \"^1.13 || ^2.6\"\n"
+	        "[tool.poetry.group.zero.dependencies]\n"
+	        "torch = \"^0.0.3\"\n");
+	lf_torchreq_list list;
+	discover(dir, &list);
+	const lf_torchreq_kind K = LF_TORCHREQ_POETRY;
+	const row rows[] = {
+	        {"pyproject.toml", 3, 10, K, ">=2.1,<3", NULL, true, false},
+	        {"pyproject.toml", 5, 10, K, "", "dev", true, false},
+	        {"pyproject.toml", 7, 21, K, ">=2.6,<2.7", "gpu", true, false},
+	        {"pyproject.toml", 9, 22, K, ">=0.4.1,<0.5", "old", true, false},
+	        {"pyproject.toml", 9, 80, K, ">=2.10,<3", "old", true, false},
+	        {"pyproject.toml", 11, 10, K, "==2.5.1", "pins", true, false},
+	        {"pyproject.toml", 14, 10, K, "^1.13 || ^2.6", "alt", false, false},
+	        {"pyproject.toml", 16, 10, K, ">=0.0.3,<0.0.4", "zero", true, false},
+	};
+	check_rows(dir, &list, rows, sizeof rows / sizeof rows[0]);
+	assert_string_equal(list.items[1].name, "Torch");
+	lf_torchreq_list_finish(&list);
+	remove_tree(dir);
+	free(dir);
+}
+
 static void test_invalid_pyproject_warns(void **state)
 {
 	(void)state;
@@ -470,6 +512,7 @@ int main(int argc, char **argv)
 	        cmocka_unit_test(test_columns_in_characters),
 	        cmocka_unit_test(test_setup_cfg_file_directive),
 	        cmocka_unit_test(test_setuptools_dynamic),
+	        cmocka_unit_test(test_poetry),
 	        cmocka_unit_test(test_invalid_pyproject_warns),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
