@@ -45,6 +45,7 @@ struct value {
 	value **items; /* VALUE_ARRAY, VALUE_TABLE (values) */
 	char **keys;   /* VALUE_TABLE: one key per item (dotted keys joined by NUL-free '.') */
 	size_t count;
+	size_t offset; /* of the value's first byte in the text */
 };
 
 typedef struct parser {
@@ -413,6 +414,7 @@ static value *parse_value(parser *p, int depth)
 	int c = peek(p);
 	if (c == '"' || c == '\'') {
 		value *v = new_value(VALUE_STRING);
+		v->offset = p->pos;
 		if (!parse_string(p, &v->string)) {
 			value_free(v);
 			return NULL;
@@ -565,7 +567,43 @@ static bool end_of_line(parser *p)
 	return fail(p, "unexpected text after a value");
 }
 
-bool lf_config_parse(const char *text, size_t len, lf_config *config, char **error)
+/* Calls the visitor for each string in v, with the path extended by the
+ * keys of inline tables (dotted keys there are joined by '\x1f'). */
+static void visit_value(const value *v, const char **path, size_t depth, lf_config_string_visitor visit, void *context)
+{
+	if (v->type == VALUE_STRING) {
+		visit(context, path, depth, v->string, v->offset);
+		return;
+	}
+	for (size_t i = 0; i < v->count; i++) {
+		if (v->type != VALUE_TABLE) {
+			visit_value(v->items[i], path, depth, visit, context);
+			continue;
+		}
+		/* Split the joined key back into parts, up to the path's room. */
+		const char *parts[MAX_KEY_PARTS];
+		char *copy = lf_xstrdup(v->keys[i]);
+		size_t n = 0;
+		for (char *part = copy, *sep; n < MAX_KEY_PARTS; part = sep + 1) {
+			sep = strchr(part, '\x1f');
+			parts[n++] = part;
+			if (!sep)
+				break;
+			*sep = '\0';
+		}
+		if (depth + n <= 2 * MAX_KEY_PARTS + MAX_DEPTH) {
+			const char *full[2 * MAX_KEY_PARTS + MAX_DEPTH];
+			memcpy(full, path, depth * sizeof *path);
+			memcpy(full + depth, parts, n * sizeof *parts);
+			visit_value(v->items[i], full, depth + n, visit, context);
+		}
+		free(copy);
+	}
+}
+
+/* The document loop; `config` NULL: only visit strings. */
+static bool parse_document(const char *text, size_t len, lf_config *config, lf_config_string_visitor visit,
+                           void *context, char **error)
 {
 	parser p = {.text = text, .len = len, .line = 1};
 	char *table[MAX_KEY_PARTS];
@@ -587,7 +625,7 @@ bool lf_config_parse(const char *text, size_t len, lf_config *config, char **err
 				ok = fail(&p, "expected ']' after a table name");
 			if (ok) {
 				p.pos += array_table ? 2 : 1;
-				bool ours = is_loadfix_path(table, table_count);
+				bool ours = config && is_loadfix_path(table, table_count);
 				if (ours && array_table)
 					ok = fail(&p, "[[tool.loadfix]] must be a table, not an array of tables");
 				else if (ours && table_count == 2)
@@ -621,7 +659,9 @@ bool lf_config_parse(const char *text, size_t len, lf_config *config, char **err
 				full[n++] = table[i];
 			for (size_t i = 0; i < key_count; i++)
 				full[n++] = key[i];
-			if (is_loadfix_path(full, n)) {
+			if (visit)
+				visit_value(v, (const char **)full, n, visit, context);
+			if (config && is_loadfix_path(full, n)) {
 				config->found = true;
 				ok = n > 2 ? apply_setting(&p, config, full + 2, n - 2, v)
 				           : fail(&p, "[tool] loadfix must be a table");
@@ -638,6 +678,16 @@ bool lf_config_parse(const char *text, size_t len, lf_config *config, char **err
 	}
 	free(p.error);
 	return true;
+}
+
+bool lf_config_parse(const char *text, size_t len, lf_config *config, char **error)
+{
+	return parse_document(text, len, config, NULL, NULL, error);
+}
+
+bool lf_config_visit_strings(const char *text, size_t len, lf_config_string_visitor visit, void *context, char **error)
+{
+	return parse_document(text, len, NULL, visit, context, error);
 }
 
 static char *dir_of(const char *path)

@@ -53,6 +53,22 @@ void lf_config_finish(lf_config *config);
  */
 bool lf_config_parse(const char *text, size_t len, lf_config *config, char **error);
 
+/*
+ * Reads any TOML document with the same reader and calls `visit` for every
+ * string value in it, in document order, also those inside arrays and
+ * inline tables.  `path` is the key path of the value (table header parts,
+ * then the key's parts, then inline-table keys; array positions are not
+ * part of it): `[project] dependencies = ["torch"]` gives "project",
+ * "dependencies".  `offset` is the byte offset of the string's opening
+ * quote in `text`; `value` is the decoded string.  Both are borrowed for
+ * the call.  Nothing of [tool.loadfix] is checked.  Returns false with
+ * *error set (caller frees) on invalid TOML; strings before the error
+ * have been visited.
+ */
+typedef void (*lf_config_string_visitor)(void *context, const char *const *path, size_t depth, const char *value,
+                                         size_t offset);
+bool lf_config_visit_strings(const char *text, size_t len, lf_config_string_visitor visit, void *context, char **error);
+
 /* Reads and parses a file; errors are prefixed with nothing (the caller
  * names the file). */
 bool lf_config_load(const char *path, lf_config *config, char **error);
