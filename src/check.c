@@ -82,7 +82,8 @@ static void lint_tree(const lf_check_options *options, const lf_source *src, TST
 {
 	lf_refs refs;
 	lf_refs_init(&refs);
-	lf_resolve_load_refs(tree, src, &refs);
+	lf_resolve_context context = {.project = options->project, .path = options->path};
+	lf_resolve_load_refs_in(tree, src, &context, &refs);
 	for (uint32_t i = 0; i < refs.count; i++) {
 		const lf_load_ref *ref = &refs.items[i];
 		lf_call_args args;

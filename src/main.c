@@ -19,6 +19,7 @@
 #include "loadfix/cli.h"
 #include "loadfix/diff.h"
 #include "loadfix/printer.h"
+#include "loadfix/project.h"
 #include "loadfix/report.h"
 #include "loadfix/source.h"
 #include "loadfix/walk.h"
@@ -47,13 +48,15 @@ static bool machine_format(const lf_settings *s)
 
 /* ---- one file ------------------------------------------------------------ */
 
-static void process(lf_worker *worker, const lf_settings *s, job *j)
+static void process(lf_worker *worker, const lf_settings *s, lf_project *project, job *j)
 {
 	bool from_stdin = strcmp(j->path, "-") == 0;
 	const char *name = from_stdin ? (s->stdin_filename ? s->stdin_filename : "-") : j->path;
 	char *display = lf_display_path(name);
 	lf_check_options options;
 	lf_settings_for_file(s, name, &options);
+	options.project = project;
+	options.path = name;
 	lf_source src;
 	char *error = NULL;
 	bool too_large = false;
@@ -146,6 +149,7 @@ static void progress_clear(progress *p)
 
 typedef struct run {
 	const lf_settings *settings;
+	lf_project *project;
 	const char *const *paths;
 	size_t count;
 	job *slots;     /* WINDOW of them */
@@ -179,7 +183,7 @@ static void *worker_main(void *arg)
 			break;
 		/* The slot's previous file (i - WINDOW) has been printed. */
 		job *j = slot_for(r, i);
-		process(worker, r->settings, j);
+		process(worker, r->settings, r->project, j);
 		pthread_mutex_lock(&r->lock);
 		j->done = true;
 		pthread_cond_broadcast(&r->changed);
@@ -198,11 +202,12 @@ static void emit(job *j, lf_run_totals *t, progress *p)
 	lf_file_report_finish(f);
 }
 
-static void run_jobs(const lf_settings *s, const char *const *paths, size_t count, lf_run_totals *t)
+static void run_jobs(const lf_settings *s, lf_project *project, const char *const *paths, size_t count,
+                     lf_run_totals *t)
 {
 	progress p = {.enabled = !s->quiet && isatty(STDERR_FILENO) && count > 1, .total = count};
 	clock_gettime(CLOCK_MONOTONIC, &p.last);
-	run r = {.settings = s, .paths = paths, .count = count};
+	run r = {.settings = s, .project = project, .paths = paths, .count = count};
 	r.slots = lf_xcalloc(WINDOW, sizeof(job));
 	unsigned threads = s->threads;
 	if (threads > count)
@@ -211,7 +216,7 @@ static void run_jobs(const lf_settings *s, const char *const *paths, size_t coun
 		lf_worker *worker = lf_worker_create();
 		for (size_t i = 0; i < count; i++) {
 			job *j = slot_for(&r, i);
-			process(worker, s, j);
+			process(worker, s, r.project, j);
 			emit(j, t, &p);
 			progress_update(&p, i + 1);
 		}
@@ -346,7 +351,10 @@ int main(int argc, char **argv)
 
 	lf_run_totals t;
 	lf_run_totals_init(&t);
-	run_jobs(&s, paths, count, &t);
+	/* The project index: star imports of the run's own modules. */
+	lf_project *project = lf_project_create((const char *const *)files.paths, files.count);
+	run_jobs(&s, project, paths, count, &t);
+	lf_project_destroy(project);
 	/* A path that could not be walked (`loadfix missing.py`) was not
 	 * checked either: no success line for it. */
 	if (!walk_ok)

@@ -64,7 +64,12 @@ static const char *const ASSIGN = "(?<![=!<>])=(?!=)[\\s\\\\(]*(" NAME ")";
  *     must occur; a file that names pickle only in a comment or a string
  *     is not parsed.                                          OTHER_IMPORT
  *  6. LF106 looks at any call: the keyword's own word.       ANY_KEYWORD
+ *  7. A star import of a module that is not a loader's (`from pkg.utils
+ *     import *`) may bind one from the project (loadfix/project.h): the
+ *     prefilter cannot see the other file, so such a file is parsed.
+ *                                                             STAR_IMPORT
  */
+static const char *const STAR_IMPORT = "(?m)(?:^|[;:])[ \\t]*+from[\\s\\\\]+[\\w.]++[\\s\\\\]+import[\\s\\\\]*+\\*";
 enum {
 	TORCH_WORD_RE,
 	FROM_TORCH_RE,
@@ -74,6 +79,7 @@ enum {
 	TORCH_OTHER_RE,
 	OTHER_IMPORT_RE,
 	ANY_KEYWORD_RE,
+	STAR_IMPORT_RE,
 	PATTERN_COUNT
 };
 
@@ -157,6 +163,7 @@ static void compile_patterns(void)
 	patterns[DOT_LOAD_RE] = compile(DOT_LOAD);
 	patterns[IMPORT_AS_RE] = compile(IMPORT_AS);
 	patterns[ASSIGN_RE] = compile(ASSIGN);
+	patterns[STAR_IMPORT_RE] = compile(STAR_IMPORT);
 	char *torch_other, *other_import, *any_keyword;
 	table_patterns(&torch_other, &other_import, &any_keyword);
 	patterns[TORCH_OTHER_RE] = compile(torch_other);
@@ -355,8 +362,8 @@ static bool may_refer_torch(lf_prefilter *p, const uint8_t *bytes, size_t len);
 static bool may_refer(lf_prefilter *p, const uint8_t *bytes, size_t len)
 {
 	/* Any error (PCRE2's match limits) answers "may refer". */
-	static const int table_patterns_in_order[] = {OTHER_IMPORT_RE, ANY_KEYWORD_RE};
-	for (size_t i = 0; i < 2; i++) {
+	static const int table_patterns_in_order[] = {OTHER_IMPORT_RE, ANY_KEYWORD_RE, STAR_IMPORT_RE};
+	for (size_t i = 0; i < 3; i++) {
 		size_t at = 0;
 		if (next_match(p, table_patterns_in_order[i], bytes, len, &at) != NO_MATCH)
 			return true;

@@ -6,6 +6,7 @@
 #include "loadfix/buf.h"
 #include "loadfix/names.h"
 #include "loadfix/parse.h"
+#include "loadfix/project.h"
 #include "loadfix/syntax.h"
 #include "loadfix/targets.h"
 
@@ -52,6 +53,7 @@ typedef struct resolver {
 	uint32_t head_mask;
 	lf_refs *refs;
 	uint32_t partial, inspect, inspect_member; /* ids of known names the walk asks about */
+	const lf_resolve_context *context;         /* may be NULL */
 } resolver;
 
 /* ---- small helpers ---------------------------------------------------- */
@@ -236,6 +238,60 @@ static void bind_star(resolver *r, uint32_t scope_id, uint32_t module)
 	}
 }
 
+/*
+ * `from pkg.utils import *` / `from .utils import *` of a module of the
+ * project: binds what that module binds (loadfix/project.h).  The module
+ * is spelled from its parts, so spacing and continuations do not matter.
+ */
+static void bind_project_star(resolver *r, uint32_t scope_id, TSNode module_name)
+{
+	if (!r->context || !r->context->project || ts_node_is_null(module_name))
+		return;
+	unsigned level = 0;
+	TSNode dotted = module_name;
+	if (!is(module_name, LF_KIND_DOTTED_NAME)) { /* relative_import: import_prefix [dotted_name] */
+		dotted = (TSNode){0};
+		uint32_t n = ts_node_named_child_count(module_name);
+		for (uint32_t i = 0; i < n; i++) {
+			TSNode part = ts_node_named_child(module_name, i);
+			if (is(part, LF_KIND_DOTTED_NAME)) {
+				dotted = part;
+				continue;
+			}
+			for (uint32_t b = ts_node_start_byte(part); b < ts_node_end_byte(part); b++)
+				level += r->src->bytes[b] == '.';
+		}
+	}
+	lf_buf module;
+	lf_buf_init(&module);
+	uint32_t n = ts_node_is_null(dotted) ? 0 : ts_node_named_child_count(dotted);
+	for (uint32_t i = 0; i < n; i++) {
+		TSNode part = ts_node_named_child(dotted, i);
+		if (is_extra(part))
+			continue;
+		if (module.len)
+			lf_buf_putc(&module, '.');
+		lf_buf_append(&module, (const char *)r->src->bytes + ts_node_start_byte(part),
+		              ts_node_end_byte(part) - ts_node_start_byte(part));
+	}
+	lf_buf_putc(&module, '\0');
+	lf_exports exports = lf_project_star_exports(r->context->project, r->context->path, module.data, level);
+	lf_buf_finish(&module);
+	for (size_t i = 0; i < exports.count; i++) {
+		if (r->binding_count == r->binding_cap) {
+			r->binding_cap = r->binding_cap ? r->binding_cap * 2 : 32;
+			r->bindings = lf_xrealloc(r->bindings, sizeof(binding) * r->binding_cap);
+		}
+		r->bindings[r->binding_count++] = (binding){.scope = scope_id,
+		                                            .name_start = NONE,
+		                                            .name_len = (uint32_t)strlen(exports.items[i].name),
+		                                            .star_name = exports.items[i].name,
+		                                            .kind = BINDING_STAR,
+		                                            .value = exports.items[i].id,
+		                                            .next = NONE};
+	}
+}
+
 static void collect_import(resolver *r, uint32_t scope_id, TSNode node)
 {
 	uint32_t n = ts_node_named_child_count(node);
@@ -270,6 +326,8 @@ static void collect_import_from(resolver *r, uint32_t scope_id, TSNode node)
 			bind_value(r, scope_id, alias, imported_value(module, name, r->src));
 		} else if (is(child, LF_KIND_WILDCARD_IMPORT) && module != OTHER) {
 			bind_star(r, scope_id, module);
+		} else if (is(child, LF_KIND_WILDCARD_IMPORT)) {
+			bind_project_star(r, scope_id, module_name);
 		}
 	}
 }
@@ -966,21 +1024,76 @@ void lf_refs_finish(lf_refs *refs)
 	lf_refs_init(refs);
 }
 
+/* Phase 1 for a tree: scopes and bindings, indexed for lookups. */
+static void resolver_open(resolver *r, TSTree *tree, const lf_source *src, const lf_resolve_context *context,
+                          lf_refs *refs)
+{
+	*r = (resolver){.src = src,
+	                .refs = refs,
+	                .partial = lf_name_find("functools.partial"),
+	                .inspect = lf_name_find("inspect"),
+	                .inspect_member = lf_name_find("inspect.<member>"),
+	                .context = context};
+	scope_new(r, 0, SCOPE_MODULE);
+	walk(r, ts_tree_root_node(tree), visit_bindings, true);
+	index_bindings(r);
+}
+
+static void resolver_close(resolver *r)
+{
+	free(r->scopes);
+	for (uint32_t i = 0; i < r->binding_count; i++)
+		free(r->bindings[i].normal_name);
+	free(r->bindings);
+	free(r->heads);
+}
+
+void lf_resolve_load_refs_in(TSTree *tree, const lf_source *src, const lf_resolve_context *context, lf_refs *refs)
+{
+	resolver r;
+	resolver_open(&r, tree, src, context, refs);
+	walk(&r, ts_tree_root_node(tree), visit_references, false);
+	resolver_close(&r);
+}
+
 void lf_resolve_load_refs(TSTree *tree, const lf_source *src, lf_refs *refs)
 {
-	resolver r = {.src = src,
-	              .refs = refs,
-	              .partial = lf_name_find("functools.partial"),
-	              .inspect = lf_name_find("inspect"),
-	              .inspect_member = lf_name_find("inspect.<member>")};
-	scope_new(&r, 0, SCOPE_MODULE);
-	TSNode root = ts_tree_root_node(tree);
-	walk(&r, root, visit_bindings, true);
-	index_bindings(&r);
-	walk(&r, root, visit_references, false);
-	free(r.scopes);
-	for (uint32_t i = 0; i < r.binding_count; i++)
-		free(r.bindings[i].normal_name);
-	free(r.bindings);
-	free(r.heads);
+	lf_resolve_load_refs_in(tree, src, NULL, refs);
+}
+
+/* A module-level binding that may stand for a known name. */
+static bool exportable(const binding *b)
+{
+	return b->kind != BINDING_GLOBAL && !(b->kind == BINDING_VALUE && b->value == OTHER);
+}
+
+void lf_resolve_module_exports(TSTree *tree, const lf_source *src, const lf_resolve_context *context,
+                               void (*visit)(void *user, const uint8_t *name, size_t len, uint32_t id), void *user)
+{
+	resolver r;
+	resolver_open(&r, tree, src, context, NULL);
+	for (uint32_t i = 0; i < r.binding_count; i++) {
+		const binding *b = &r.bindings[i];
+		if (b->scope != 0 || b->kind == BINDING_GLOBAL)
+			continue;
+		const uint8_t *name = binding_name(&r, b);
+		if (b->name_len == 0 || name[0] == '_' || !exportable(b))
+			continue;
+		/* each name once: at its first exportable binding (most bindings
+		 * are functions and classes, which are not) */
+		bool seen = false;
+		for (uint32_t k = 0; k < i && !seen; k++)
+			seen = r.bindings[k].scope == 0 && exportable(&r.bindings[k]) &&
+			       binding_named(&r, &r.bindings[k], name, b->name_len);
+		if (seen)
+			continue;
+		lf_values value = lookup(&r, name, b->name_len, 0, 0);
+		for (uint32_t w = 0; w < LF_NAME_MAX / 64; w++)
+			for (uint64_t bits = value.bits[w]; bits; bits &= bits - 1) {
+				uint32_t id = w * 64 + (uint32_t)__builtin_ctzll(bits);
+				if (id != OTHER)
+					visit(user, name, b->name_len, id);
+			}
+	}
+	resolver_close(&r);
 }

@@ -22,6 +22,8 @@ typedef struct lf_check_options {
 	bool enabled[LF_MAX_RULES]; /* by index in lf_fixers */
 	bool fix;                   /* apply fixes */
 	bool unsafe_fixes;          /* unsafe ones too (with fix; and for [*]) */
+	struct lf_project *project; /* the run's project index (star imports), or NULL */
+	const char *path;           /* the file being checked, as walked, or NULL */
 } lf_check_options;
 
 /* What one thread needs: its own parser and prefilter match data. */

@@ -58,6 +58,24 @@ void lf_refs_finish(lf_refs *refs);
 /* Appends the references found in `tree` (whose text is `src`) to `refs`. */
 void lf_resolve_load_refs(TSTree *tree, const lf_source *src, lf_refs *refs);
 
+struct lf_project;
+
+/* Where a file sits in the run: star imports of the project's own modules
+ * (`from pkg.utils import *`) bind what those modules bind. */
+typedef struct lf_resolve_context {
+	struct lf_project *project; /* may be NULL: star imports of unknown modules bind nothing */
+	const char *path;           /* the file, as walked */
+} lf_resolve_context;
+
+/* The same, with the file's place in the project (`context` may be NULL). */
+void lf_resolve_load_refs_in(TSTree *tree, const lf_source *src, const lf_resolve_context *context, lf_refs *refs);
+
+/* Calls `visit` for every name a star import of this module binds: each
+ * module-level name not starting with `_` that stands for a known name
+ * (loadfix/targets.h), once per name id. */
+void lf_resolve_module_exports(TSTree *tree, const lf_source *src, const lf_resolve_context *context,
+                               void (*visit)(void *user, const uint8_t *name, size_t len, uint32_t id), void *user);
+
 /* Text helpers shared by the fixers. */
 bool lf_node_text_is(TSNode node, const lf_source *src, const char *text);
 /* Strips any number of enclosing parentheses (and comments inside them). */

@@ -1,0 +1,51 @@
+#ifndef LOADFIX_PROJECT_H
+#define LOADFIX_PROJECT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/*
+ * The per-run project index: which files the run checks, and for a module
+ * of the project, what a star import of it binds (`from pkg.utils import
+ * *` binds what pkg/utils.py binds at module level: `torch`, `loads`
+ * from pickle, ...).  It is built once per run from the walked paths and
+ * shared by the workers; a module's exports are computed the first time a
+ * star import asks for them (parsing that file once) and kept.
+ *
+ * Decisions: a module is found the way a project run from its own tree
+ * finds it: `a.b` as `a/b.py` or `a/b/__init__.py` in the importing
+ * file's directory or any directory above it; relative imports from the
+ * importing file's package.  Only files the run checks count (a module
+ * outside the tree resolves to nothing, as before).  `__all__` is not
+ * read: every module-level binding of a known loader or module is
+ * exported, which can only err toward reporting.  A cycle of star imports
+ * resolves to nothing where it closes.
+ */
+
+typedef struct lf_project lf_project;
+
+/* One exported name: `name` (owned by the project) stands for name id `id`
+ * (loadfix/targets.h). */
+typedef struct lf_export {
+	const char *name;
+	uint32_t id;
+} lf_export;
+
+typedef struct lf_exports {
+	const lf_export *items; /* owned by the project; valid for its lifetime */
+	size_t count;
+} lf_exports;
+
+/* The index of `paths` (as walked; copied).  Never NULL. */
+lf_project *lf_project_create(const char *const *paths, size_t count);
+void lf_project_destroy(lf_project *project);
+
+/*
+ * What `from <module> import *` in the file `importer` binds: `module` is
+ * the dotted name without leading dots and `level` the number of leading
+ * dots (0 for an absolute import).  Empty when the module is not a file of
+ * the project.  Thread-safe.
+ */
+lf_exports lf_project_star_exports(lf_project *project, const char *importer, const char *module, unsigned level);
+
+#endif

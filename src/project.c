@@ -1,0 +1,204 @@
+#include "loadfix/project.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "loadfix/buf.h"
+#include "loadfix/parse.h"
+#include "loadfix/resolve.h"
+#include "loadfix/source.h"
+
+/* The exports of one module file, computed once. */
+typedef struct module_entry {
+	char *path; /* as walked */
+	enum { MODULE_NEW, MODULE_IN_PROGRESS, MODULE_DONE } state;
+	lf_export *exports;
+	size_t count, cap;
+} module_entry;
+
+struct lf_project {
+	char **paths; /* sorted, as walked */
+	size_t count;
+	module_entry *modules; /* one per path, same order, filled on demand */
+	/* Recursive: computing a module's exports may ask for another's
+	 * (its own star imports); a cycle is seen as MODULE_IN_PROGRESS.
+	 * One lock for all: exports are computed once per module and runs
+	 * rarely have many, so waiting here costs less than a finer scheme. */
+	pthread_mutex_t lock;
+};
+
+static int compare_paths(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+lf_project *lf_project_create(const char *const *paths, size_t count)
+{
+	lf_project *p = lf_xcalloc(1, sizeof *p);
+	p->paths = lf_xcalloc(count ? count : 1, sizeof(char *));
+	for (size_t i = 0; i < count; i++)
+		if (strcmp(paths[i], "-") != 0)
+			p->paths[p->count++] = lf_xstrdup(paths[i]);
+	qsort(p->paths, p->count, sizeof(char *), compare_paths);
+	p->modules = lf_xcalloc(p->count ? p->count : 1, sizeof(module_entry));
+	pthread_mutexattr_t attr;
+	pthread_mutexattr_init(&attr);
+	pthread_mutexattr_settype(&attr, PTHREAD_MUTEX_RECURSIVE);
+	pthread_mutex_init(&p->lock, &attr);
+	pthread_mutexattr_destroy(&attr);
+	return p;
+}
+
+void lf_project_destroy(lf_project *p)
+{
+	if (!p)
+		return;
+	for (size_t i = 0; i < p->count; i++) {
+		for (size_t k = 0; k < p->modules[i].count; k++)
+			free((char *)p->modules[i].exports[k].name);
+		free(p->modules[i].exports);
+		free(p->paths[i]);
+	}
+	free(p->modules);
+	free(p->paths);
+	pthread_mutex_destroy(&p->lock);
+	free(p);
+}
+
+/* The index of a walked path, or -1. */
+static long find_path(const lf_project *p, const char *path)
+{
+	char *const *found = bsearch(&path, p->paths, p->count, sizeof(char *), compare_paths);
+	return found ? (long)(found - p->paths) : -1;
+}
+
+/* `dir` + "/" + `rest`, where an empty dir is the current directory. */
+static char *join(const char *dir, const char *rest)
+{
+	return dir[0] ? lf_xasprintf("%s/%s", dir, rest) : lf_xstrdup(rest);
+}
+
+/* The directory part of `path` ("" for a bare name); caller frees. */
+static char *parent_of(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	if (!slash)
+		return lf_xstrdup("");
+	if (slash == path)
+		return lf_xstrdup("/");
+	char *dir = lf_xmalloc((size_t)(slash - path) + 1);
+	memcpy(dir, path, (size_t)(slash - path));
+	dir[slash - path] = '\0';
+	return dir;
+}
+
+/* The walked file for module `rel` ("a/b", or "" for a package itself)
+ * under `dir`: a/b.py or a/b/__init__.py; -1 when neither is walked. */
+static long module_file(const lf_project *p, const char *dir, const char *rel)
+{
+	long found = -1;
+	if (rel[0]) {
+		char *file = lf_xasprintf("%s.py", rel);
+		char *candidate = join(dir, file);
+		found = find_path(p, candidate);
+		free(candidate);
+		free(file);
+		if (found >= 0)
+			return found;
+	}
+	char *init = rel[0] ? lf_xasprintf("%s/__init__.py", rel) : lf_xstrdup("__init__.py");
+	char *candidate = join(dir, init);
+	found = find_path(p, candidate);
+	free(candidate);
+	free(init);
+	return found;
+}
+
+static long locate(const lf_project *p, const char *importer, const char *module, unsigned level)
+{
+	char *rel = lf_xstrdup(module);
+	for (char *c = rel; *c; c++)
+		if (*c == '.')
+			*c = '/';
+	char *dir = parent_of(importer);
+	long found = -1;
+	if (level > 0) {
+		/* `from .x import *`: the importer's package; each further dot
+		 * one package up. */
+		for (unsigned up = 1; up < level && dir[0] && strcmp(dir, "/") != 0; up++) {
+			char *next = parent_of(dir);
+			free(dir);
+			dir = next;
+		}
+		found = module_file(p, dir, rel);
+	} else {
+		/* An absolute import: the importer's directory or any above it,
+		 * as the project would put its root on sys.path. */
+		for (;;) {
+			found = module_file(p, dir, rel);
+			if (found >= 0 || !dir[0] || strcmp(dir, "/") == 0 || strcmp(dir, ".") == 0)
+				break;
+			char *next = parent_of(dir);
+			free(dir);
+			dir = next;
+		}
+	}
+	free(dir);
+	free(rel);
+	return found;
+}
+
+static void add_export(void *user, const uint8_t *name, size_t len, uint32_t id)
+{
+	module_entry *m = user;
+	if (m->count == m->cap) {
+		m->cap = m->cap ? m->cap * 2 : 8;
+		m->exports = lf_xrealloc(m->exports, sizeof(lf_export) * m->cap);
+	}
+	char *copy = lf_xmalloc(len + 1);
+	memcpy(copy, name, len);
+	copy[len] = '\0';
+	m->exports[m->count++] = (lf_export){.name = copy, .id = id};
+}
+
+static void compute_exports(lf_project *p, module_entry *m, const char *path)
+{
+	lf_source src;
+	char *error = NULL;
+	/* the default --max-file-size: a larger module is not read for its
+	 * exports either */
+	if (!lf_source_read(&src, path, (uint64_t)10 << 20, &error)) {
+		/* the file's own check reports why it cannot be read */
+		free(error);
+		return;
+	}
+	lf_parser *parser = lf_parser_create();
+	TSTree *tree = lf_parser_parse(parser, src.bytes, src.len);
+	lf_resolve_context context = {.project = p, .path = path};
+	lf_resolve_module_exports(tree, &src, &context, add_export, m);
+	ts_tree_delete(tree);
+	lf_parser_destroy(parser);
+	lf_source_finish(&src);
+}
+
+lf_exports lf_project_star_exports(lf_project *p, const char *importer, const char *module, unsigned level)
+{
+	lf_exports none = {NULL, 0};
+	if (!p || !importer)
+		return none;
+	long index = locate(p, importer, module, level);
+	if (index < 0)
+		return none;
+	pthread_mutex_lock(&p->lock);
+	module_entry *m = &p->modules[index];
+	if (m->state == MODULE_NEW) {
+		m->state = MODULE_IN_PROGRESS;
+		compute_exports(p, m, p->paths[index]);
+		m->state = MODULE_DONE;
+	}
+	/* MODULE_IN_PROGRESS here: a cycle closes; it binds nothing. */
+	lf_exports result = m->state == MODULE_DONE ? (lf_exports){m->exports, m->count} : none;
+	pthread_mutex_unlock(&p->lock);
+	return result;
+}
