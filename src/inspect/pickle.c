@@ -265,7 +265,7 @@ static uint32_t add_global(walk *w, const char *module, size_t mlen, const char 
 			r->globals = lf_xrealloc(r->globals, sizeof *r->globals * r->global_cap);
 		}
 		g = r->global_count++;
-		r->globals[g] = (lf_pickle_global){.name = lf_buf_steal(&full, NULL)};
+		r->globals[g] = (lf_pickle_global){.name = lf_buf_steal(&full, NULL), .module_len = (uint32_t)mlen};
 		if (r->global_count * 2 > r->index_cap)
 			index_grow(r);
 		else

@@ -37,10 +37,11 @@ typedef struct lf_pickle_limits {
 extern const lf_pickle_limits lf_pickle_default_limits;
 
 typedef struct lf_pickle_global {
-	char *name;      /* owned: "module.name" */
-	uint32_t count;  /* references (GLOBAL, STACK_GLOBAL, INST, EXT*) */
-	uint32_t calls;  /* REDUCE / NEWOBJ / NEWOBJ_EX / OBJ / INST with it as the callable */
-	uint32_t newobj; /* of the calls, NEWOBJ and NEWOBJ_EX (class instantiation) */
+	char *name;          /* owned: "module.name" */
+	uint32_t module_len; /* bytes of `name` before the '.' joining module and name */
+	uint32_t count;      /* references (GLOBAL, STACK_GLOBAL, INST, EXT*) */
+	uint32_t calls;      /* REDUCE / NEWOBJ / NEWOBJ_EX / OBJ / INST with it as the callable */
+	uint32_t newobj;     /* of the calls, NEWOBJ and NEWOBJ_EX (class instantiation) */
 } lf_pickle_global;
 
 /*
