@@ -34,7 +34,7 @@ import zipfile
 import numpy as np
 import torch
 
-LOADFIX = sys.argv[1]
+LOADFIX = os.path.abspath(sys.argv[1])
 failures = []
 checks = 0
 
