@@ -164,6 +164,8 @@ void lf_verdict_compute(const lf_checkpoint *ckpt, bool complete, const lf_allow
 		if (r->reduce_on_non_global)
 			add_reason(v, lf_xstrdup("it calls a value that is not a global (REDUCE or NEWOBJ)"));
 	}
+	if (v->dangerous_count && v->reason_count == 0) /* a TorchScript archive torch.jit.load would read */
+		add_reason(v, lf_xstrdup("it references dangerous callables"));
 	v->loads = v->reason_count == 0;
 
 	/* The remedy. */
