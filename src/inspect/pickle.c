@@ -241,6 +241,19 @@ const lf_pickle_global *lf_pickle_result_find(const lf_pickle_result *result, co
 	return g == UINT32_MAX ? NULL : &result->globals[g];
 }
 
+/* Names are C strings: a NUL byte in one (which no importable name has,
+ * but a hostile pickle may write) is recorded as the four characters \x00,
+ * so that it can neither cut a name short nor make two names look alike to
+ * strlen.  Found by fuzz_pickle (regressions/fuzz_pickle/). */
+static void append_name(lf_buf *b, const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (s[i])
+			lf_buf_putc(b, s[i]);
+		else
+			lf_buf_puts(b, "\\x00");
+}
+
 /* Records a reference to module.name; returns its index, or UINT32_MAX
  * (with the error set) when the distinct-globals limit is hit. */
 static uint32_t add_global(walk *w, const char *module, size_t mlen, const char *name, size_t nlen)
@@ -248,10 +261,11 @@ static uint32_t add_global(walk *w, const char *module, size_t mlen, const char 
 	lf_pickle_result *r = w->result;
 	lf_buf full;
 	lf_buf_init(&full);
-	lf_buf_append(&full, module, mlen);
+	append_name(&full, module, mlen);
+	size_t module_len = full.len;
 	if (name) {
 		lf_buf_putc(&full, '.');
-		lf_buf_append(&full, name, nlen);
+		append_name(&full, name, nlen);
 	}
 	uint32_t g = find_global(r, full.data, full.len);
 	if (g == UINT32_MAX) {
@@ -265,7 +279,8 @@ static uint32_t add_global(walk *w, const char *module, size_t mlen, const char 
 			r->globals = lf_xrealloc(r->globals, sizeof *r->globals * r->global_cap);
 		}
 		g = r->global_count++;
-		r->globals[g] = (lf_pickle_global){.name = lf_buf_steal(&full, NULL), .module_len = (uint32_t)mlen};
+		r->globals[g] =
+		        (lf_pickle_global){.name = lf_buf_steal(&full, NULL), .module_len = (uint32_t)module_len};
 		if (r->global_count * 2 > r->index_cap)
 			index_grow(r);
 		else

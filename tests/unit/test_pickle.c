@@ -73,6 +73,14 @@ static void test_global(void **state)
 	/* As written: Python 2 names are not rewritten in the listing. */
 	EXPECT_ONE("c__builtin__\nset\n.", "__builtin__.set", 1);
 	EXPECT_ERROR("cos\nsystem", "without a newline");
+	/* A NUL in a name cannot cut it short (fuzz_pickle found this) */
+	walked w;
+	WALK(&w, "cos\nsys\0tem\ncos\nsys\0x\n.");
+	assert_true(w.ok);
+	assert_int_equal(w.r.global_count, 2);
+	assert_string_equal(w.r.globals[0].name, "os.sys\\x00tem");
+	assert_non_null(lf_pickle_result_find(&w.r, "os.sys\\x00x"));
+	walked_finish(&w);
 }
 
 static void test_stack_global_protocols(void **state)
