@@ -66,25 +66,44 @@ static bool read_record(zip_t *za, zip_int64_t index, const char *name, lf_buf *
 		return false;
 	}
 	/* Never trust the declared size (a zip bomb declares anything):
-	 * read in chunks and stop at the cap. */
-	char chunk[65536];
+	 * it only sizes the first buffer, capped; reading stops at the cap
+	 * whatever was declared.  A buffer that turns out too small grows
+	 * once, straight to the cap, so the peak stays near the cap (a
+	 * doubling growth would hold 1.5 times it during the last copy). */
+	const size_t limit = LF_CHECKPOINT_MAX_PICKLE;
+	zip_stat_t st;
+	size_t size = 65536;
+	if (zip_stat_index(za, (zip_uint64_t)index, 0, &st) == 0 && (st.valid & ZIP_STAT_SIZE))
+		size = st.size < limit ? (size_t)st.size + 1 : limit + 1;
+	char *buf = lf_xmalloc(size);
+	size_t len = 0;
 	for (;;) {
-		zip_int64_t n = zip_fread(file, chunk, sizeof chunk);
+		if (len == size) {
+			if (size > limit) {
+				*error = lf_xasprintf("%s is larger than %zu MiB uncompressed; refusing to read more",
+				                      name, limit >> 20);
+				free(buf);
+				zip_fclose(file);
+				return false;
+			}
+			size = limit + 1;
+			buf = lf_xrealloc(buf, size);
+		}
+		zip_int64_t n = zip_fread(file, buf + len, size - len);
 		if (n < 0) {
 			*error = lf_xasprintf("cannot read %s in the zip archive: %s", name, zip_file_strerror(file));
+			free(buf);
 			zip_fclose(file);
 			return false;
 		}
 		if (n == 0)
 			break;
-		if (out->len + (size_t)n > LF_CHECKPOINT_MAX_PICKLE) {
-			*error = lf_xasprintf("%s is larger than %u MiB uncompressed; refusing to read more", name,
-			                      LF_CHECKPOINT_MAX_PICKLE >> 20);
-			zip_fclose(file);
-			return false;
-		}
-		lf_buf_append(out, chunk, (size_t)n);
+		len += (size_t)n;
 	}
+	lf_buf_finish(out);
+	out->data = buf;
+	out->len = len;
+	out->cap = size;
 	zip_fclose(file);
 	return true;
 }
