@@ -14,6 +14,7 @@
 #include "loadfix/buf.h"
 #include "loadfix/inspect/allowlist.h"
 #include "loadfix/inspect/checkpoint.h"
+#include "loadfix/inspect/code.h"
 #include "loadfix/inspect/verdict.h"
 #include "loadfix/report.h"
 
@@ -34,6 +35,8 @@ static const char USAGE[] = "Usage: loadfix inspect [OPTIONS] CHECKPOINT...\n"
                             "Options:\n"
                             "      --output-format FMT   text (default) or json\n"
                             "      --torch-version V     the allow-list to judge by: latest (default) or 1.13\n"
+                            "      --code PATH           also list the torch.load calls under PATH that load each\n"
+                            "                            checkpoint by a literal path, and whether their fix is safe\n"
                             "  -h, --help                print this help\n"
                             "\n"
                             "Exit status: 0 nothing dangerous, 1 a checkpoint references a dangerous\n"
@@ -82,10 +85,34 @@ static const char *format_phrase(const lf_checkpoint *ckpt)
 	return "checkpoint";
 }
 
+/* What the linter's fix (weights_only=True) does to a call that loads
+ * this checkpoint. */
+static const char *fix_effect(const lf_verdict *v)
+{
+	if (v->dangerous_count)
+		return "with the fix it refuses this dangerous checkpoint, as it should";
+	if (v->loads)
+		return "the fix (weights_only=True) is safe: the call still loads this checkpoint";
+	return "the fix (weights_only=True) would make this call fail: apply the remedy first";
+}
+
+static void collect_loads(const lf_code_index *code, const char *path, const lf_code_load ***out, size_t *count)
+{
+	*out = NULL;
+	*count = 0;
+	if (!code)
+		return;
+	for (size_t i = 0; i < code->count; i++)
+		if (lf_code_load_matches(&code->items[i], path)) {
+			*out = lf_xrealloc(*out, sizeof **out * (*count + 1));
+			(*out)[(*count)++] = &code->items[i];
+		}
+}
+
 /* Text for one file; names pass through lf_display_path so no byte of a
  * hostile global name reaches the terminal raw. */
 static void print_text(lf_buf *out, const char *display, const lf_checkpoint *ckpt, const lf_verdict *v,
-                       const lf_allowlist *list, const char *error)
+                       const lf_allowlist *list, const char *error, const lf_code_load **loads, size_t load_count)
 {
 	const lf_pickle_result *r = &ckpt->pickle;
 	if (ckpt->format_known) {
@@ -140,6 +167,14 @@ static void print_text(lf_buf *out, const char *display, const lf_checkpoint *ck
 		}
 		free(copy);
 	}
+	for (size_t i = 0; i < load_count; i++) {
+		if (i == 0)
+			lf_buf_puts(out, "  loaded by:\n");
+		char *file = lf_display_path(loads[i]->file);
+		lf_buf_printf(out, "    %s:%u:%u: %s: %s\n", file, loads[i]->line, loads[i]->column, loads[i]->rule,
+		              fix_effect(v));
+		free(file);
+	}
 }
 
 /* jansson refuses invalid UTF-8; names from a hostile pickle may be any bytes. */
@@ -169,7 +204,7 @@ static json_t *text_array(char *const *items, size_t count)
 }
 
 static json_t *json_report(const char *path, const lf_checkpoint *ckpt, const lf_verdict *v, const lf_allowlist *list,
-                           const char *error)
+                           const char *error, bool with_code, const lf_code_load **loads, size_t load_count)
 {
 	const lf_pickle_result *r = &ckpt->pickle;
 	json_t *o = json_object();
@@ -217,6 +252,14 @@ static json_t *json_report(const char *path, const lf_checkpoint *ckpt, const lf
 	json_object_set_new(o, "protocol", r->protocol >= 0 ? json_integer(r->protocol) : json_null());
 	json_object_set_new(o, "note", ckpt->note ? json_string(ckpt->note) : json_null());
 	json_object_set_new(o, "error", error ? text_value(error) : json_null());
+	json_t *loaded_by = with_code ? json_array() : json_null();
+	for (size_t i = 0; i < load_count; i++)
+		json_array_append_new(loaded_by,
+		                      json_pack("{s:o, s:i, s:i, s:s, s:o, s:b}", "file", text_value(loads[i]->file),
+		                                "line", (int)loads[i]->line, "column", (int)loads[i]->column, "rule",
+		                                loads[i]->rule, "literal", text_value(loads[i]->literal),
+		                                "fix_keeps_loading", v->loads));
+	json_object_set_new(o, "loaded_by", loaded_by);
 	return o;
 }
 
@@ -225,11 +268,13 @@ int lf_inspect_main(int argc, char **argv)
 	static const struct option long_options[] = {
 	        {"output-format", required_argument, NULL, 'f'},
 	        {"torch-version", required_argument, NULL, 't'},
+	        {"code", required_argument, NULL, 'c'},
 	        {"help", no_argument, NULL, 'h'},
 	        {0},
 	};
 	bool json = false;
 	const lf_allowlist *list = lf_allowlists[0];
+	const char *code_root = NULL;
 	optind = 1;
 	int c;
 	while ((c = getopt_long(argc, argv, "h", long_options, NULL)) != -1) {
@@ -247,6 +292,7 @@ int lf_inspect_main(int argc, char **argv)
 			if (!list)
 				usage_error("unknown --torch-version (expected latest or 1.13):", optarg);
 			break;
+		case 'c': code_root = optarg; break;
 		case 'h': fputs(USAGE, stdout); return INSPECT_CLEAN;
 		default: fputs("Try 'loadfix inspect --help' for more information.\n", stderr); return INSPECT_ERROR;
 		}
@@ -255,6 +301,18 @@ int lf_inspect_main(int argc, char **argv)
 		usage_error("no checkpoint given", NULL);
 
 	int status = INSPECT_CLEAN;
+	lf_code_index code;
+	lf_code_index_init(&code);
+	if (code_root) {
+		char *error = NULL;
+		if (!lf_code_index_build(code_root, &code, &error)) {
+			char *shown = lf_display_path(error);
+			fprintf(stderr, "loadfix: %s\n", shown);
+			free(shown);
+			free(error);
+			status = INSPECT_ERROR;
+		}
+	}
 	json_t *doc = json_array();
 	for (int i = optind; i < argc; i++) {
 		const char *path = argv[i];
@@ -273,20 +331,26 @@ int lf_inspect_main(int argc, char **argv)
 		}
 		if (v.dangerous_count && status != INSPECT_ERROR)
 			status = INSPECT_DANGEROUS;
+		const lf_code_load **loads;
+		size_t load_count;
+		collect_loads(code_root ? &code : NULL, path, &loads, &load_count);
 		if (json) {
-			json_array_append_new(doc, json_report(path, &ckpt, &v, list, error));
+			json_array_append_new(
+			        doc, json_report(path, &ckpt, &v, list, error, code_root != NULL, loads, load_count));
 		} else {
 			lf_buf out;
 			lf_buf_init(&out);
-			print_text(&out, display, &ckpt, &v, list, error);
+			print_text(&out, display, &ckpt, &v, list, error, loads, load_count);
 			fwrite(out.data, 1, out.len, stdout);
 			lf_buf_finish(&out);
 		}
+		free(loads);
 		lf_verdict_finish(&v);
 		lf_checkpoint_finish(&ckpt);
 		free(error);
 		free(display);
 	}
+	lf_code_index_finish(&code);
 	if (json) {
 		char *text = json_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 		if (text) {

@@ -320,6 +320,30 @@ def main():
                               capture_output=True, text=True)
         check(proc.returncode == 2, "unknown --torch-version")
 
+        # --code: the torch.load calls that load each checkpoint by a literal path.
+        code = os.path.join(d, "code")
+        os.mkdir(code)
+        with open(os.path.join(code, "train.py"), "w") as f:
+            f.write("import torch\n"
+                    f"a = torch.load({made['namespace.pt']!r})\n"
+                    f"b = torch.load({made['state_dict.pt']!r}, map_location='cpu')\n"
+                    f"c = torch.load(\n    {made['state_dict.pt']!r},\n    weights_only=False,\n)\n"
+                    "d = torch.load(path)\n"
+                    f"e = torch.load({made['namespace.pt']!r}, weights_only=True)\n")
+        status, out, err, _, _ = inspect([made["namespace.pt"], made["state_dict.pt"]], "--code", code,
+                                         "--output-format", "json")
+        doc = json.loads(out)
+        by_ns = [(x["line"], x["rule"], x["fix_keeps_loading"]) for x in doc[0]["loaded_by"]]
+        by_sd = [(x["line"], x["rule"], x["fix_keeps_loading"]) for x in doc[1]["loaded_by"]]
+        check(by_ns == [(2, "LF001", False)], f"--code namespace.pt loaded by {by_ns}")
+        check(by_sd == [(3, "LF001", True), (6, "LF002", True)], f"--code state_dict.pt loaded by {by_sd}")
+        check(status == 0 and err == "", f"--code: status {status}, {err!r}")
+        status, out, err, _, _ = inspect([made["state_dict.pt"]], "--code", code)
+        check("train.py:3:5: LF001: the fix (weights_only=True) is safe" in out, f"--code text: {out!r}")
+        status, out, err, _, _ = inspect([made["state_dict.pt"]])
+        check(inspect_json(made["state_dict.pt"], "latest")[1]["loaded_by"] is None and "loaded by" not in out,
+              "no --code: loaded_by is null")
+
         # 4. Hostile input: exit 2, the file named, bounded time and memory.
         hostile = {}
 
