@@ -20,6 +20,7 @@
 #include "loadfix/diff.h"
 #include "loadfix/printer.h"
 #include "loadfix/project.h"
+#include "loadfix/inspect/cli.h"
 #include "loadfix/report.h"
 #include "loadfix/source.h"
 #include "loadfix/walk.h"
@@ -280,6 +281,10 @@ static int finish(lf_settings *s, lf_file_list *files, int status)
 
 int main(int argc, char **argv)
 {
+	/* Subcommands, as `ruff check`: only when the first argument is
+	 * exactly the name (a file called inspect stays ./inspect). */
+	if (argc > 1 && strcmp(argv[1], "inspect") == 0)
+		return lf_inspect_main(argc - 1, argv + 1);
 	lf_settings s;
 	lf_cli_parse(argc, argv, &s);
 	if (s.show_settings) {
