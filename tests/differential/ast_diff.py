@@ -20,10 +20,14 @@ checked with the standard library only (see README.md next to this file):
 
   * the fixed file still parses, and compiles when it changed;
   * a structural walk over both ASTs (no attributes) finds no difference
-    except Call nodes that gained exactly one trailing keyword
-    `weights_only=True`, or whose `weights_only=False` became `True`;
-  * each changed call's callee looks like torch's load (`X.load`, a bare
-    name, or `partial(X.load, ...)`), and none passes **kwargs, *args or
+    except the fixes' own (CHANGE_RULES): a Call gained exactly one
+    trailing keyword `weights_only=True`; its `weights_only=False` (or "")
+    or a non-empty string became `True`; `allow_pickle=<true literal>`
+    became `False`; a PyYAML callee or Loader attribute was renamed to its
+    safe twin; `safe_mode=False` became `True`;
+  * each changed call's callee looks like the loader its change is for
+    (`X.load`, a bare name, `partial(X.load, ...)`, ...), and no
+    weights_only=True was appended through **kwargs, *args or
     pickle_module, which the README says are never fixed;
   * the fixed bytes equal the original with the report's applied edits
     spliced in, and every applied fix in the report matches one changed
@@ -187,8 +191,8 @@ def compare_trees(orig, fixed):
 
     Returns (diffs, changes, call_map, debug_texts): diffs is a list of
     (line, message) for every difference that is not an allowed one;
-    changes is a list of (orig_call, fixed_call, kind) with kind 'appended'
-    or 'flipped'; call_map maps id(orig_call) to the matching fixed Call;
+    changes is a list of Change (kinds: CHANGE_RULES); call_map maps
+    id(orig_call) to the matching fixed Call;
     debug_texts lists (line, original text, fixed Constant) for f-string
     `{expr=}` labels that changed with the expression (needs review).
     """
@@ -205,16 +209,18 @@ def compare_trees(orig, fixed):
             name = type(a).__name__
             if isinstance(a, ast.Call):
                 call_map[id(a)] = b
-                kind, pairs, problem = compare_keywords(a.keywords, b.keywords)
+                found, pairs, problem = compare_call(a, b)
                 if problem:
                     diffs.append((line, problem))
                     continue
-                if kind != "same":
-                    changes.append((a, b, kind))
-                stack.append((a.func, b.func, line, "Call.func"))
-                stack.append((a.args, b.args, line, "Call.args"))
-                for ka, kb in pairs:
-                    stack.append((ka, kb, line, "Call.keywords"))
+                if len(found) > 1:
+                    diffs.append((line, "several changes in one call: %s" % ", ".join(
+                        k for k, _n, _u in found)))
+                    continue
+                for kind, node, undo in found:
+                    changes.append(Change(a, b, kind, node, undo))
+                for x, y, field in pairs:
+                    stack.append((x, y, line, field))
                 continue
             for field in a._fields:
                 stack.append((getattr(a, field, None), getattr(b, field, None),
@@ -248,62 +254,198 @@ def kw_names(kws):
     return "[%s]" % ", ".join("**" if k.arg is None else k.arg for k in kws)
 
 
-def compare_keywords(ka, kb):
-    """(kind, pairs to compare deeply, problem or None)."""
-    if len(kb) == len(ka):
-        pairs, flipped = [], 0
-        for x, y in zip(ka, kb):
-            if (x.arg == y.arg == "weights_only" and is_const(x.value, False)
-                    and is_const(y.value, True)):
-                flipped += 1
-            else:
-                pairs.append((x, y))
-        if flipped > 1:
-            return None, None, "several weights_only keywords flipped in one call"
-        return ("flipped" if flipped else "same"), pairs, None
+# The changes a fix may make, besides appending weights_only=True.  Each
+# kind names the rule whose finding must account for it and where that
+# finding starts ("call": the call; "node": the keyword, or the positional
+# argument the value was passed as).
+CHANGE_RULES = {
+    "appended": ("LF001", "call"),        # weights_only=True added (LF004 in a partial)
+    "flipped": ("LF002", "node"),         # weights_only=False -> True
+    "wo_string": ("LF003", "node"),       # weights_only="<non-empty>" -> True
+    "allow_pickle": ("LF103", "node"),    # allow_pickle=<truthy literal> -> False
+    "yaml_callee": ("LF104", "call"),     # yaml.load -> yaml.safe_load, ...
+    "yaml_loader": ("LF104", "node"),     # Loader=yaml.Loader -> yaml.SafeLoader, ...
+    "safe_mode": ("LF105", "node"),       # safe_mode=False -> True
+}
+
+CHANGE_LABELS = {
+    "appended": "weights_only=True appended", "flipped": "weights_only False -> True",
+    "wo_string": 'weights_only "..." -> True', "allow_pickle": "allow_pickle -> False",
+    "yaml_callee": "yaml callee -> safe_load[_all]", "yaml_loader": "Loader -> [C]SafeLoader",
+    "safe_mode": "safe_mode False -> True",
+}
+
+# PyYAML renames (src/targets.c, README): the callee attribute and the Loader
+# attribute, to exactly their safe twins.
+YAML_CALLEE_RENAMES = {
+    "load": "safe_load", "unsafe_load": "safe_load", "full_load": "safe_load",
+    "load_all": "safe_load_all", "unsafe_load_all": "safe_load_all",
+    "full_load_all": "safe_load_all",
+}
+YAML_LOADER_RENAMES = {
+    "Loader": "SafeLoader", "FullLoader": "SafeLoader", "UnsafeLoader": "SafeLoader",
+    "CLoader": "CSafeLoader", "CFullLoader": "CSafeLoader", "CUnsafeLoader": "CSafeLoader",
+}
+# Positional places of the values a fix may change (the libraries'
+# signatures, as in src/targets.c): numpy.load(file, mmap_mode, allow_pickle),
+# yaml.load(stream, Loader), keras load_model(filepath, custom_objects,
+# compile, safe_mode).  weights_only is keyword-only in torch.load.
+POSITIONAL_CHANGES = {2: "allow_pickle", 1: "yaml_loader", 3: "safe_mode"}
+
+
+class Change:
+    """One allowed change: the original and fixed Call, its kind, the node
+    (of the original tree) its finding starts at, and how to undo it on the
+    fixed tree (a list of (object, field, original value))."""
+
+    def __init__(self, orig, fixed, kind, node, undo):
+        self.orig, self.fixed, self.kind, self.node, self.undo = orig, fixed, kind, node, undo
+
+    def __iter__(self):  # (orig, fixed, kind), as the callers unpack it
+        return iter((self.orig, self.fixed, self.kind))
+
+
+def truthy_literal(node):
+    """True/False for a constant whose truth is known, None otherwise."""
+    if isinstance(node, ast.Constant) and node.value is not Ellipsis:
+        return bool(node.value)
+    return None
+
+
+def value_change(name, x, y):
+    """The kind of an allowed change of one argument value from x to y, the
+    argument being `name` (a keyword, or POSITIONAL_CHANGES' name), or None.
+    Returns (kind, pairs still to compare deeply)."""
+    if name == "weights_only" and is_const(y, True):
+        if is_const(x, False) or (isinstance(x, ast.Constant) and x.value == ""):
+            return "flipped", []  # LF002: False, or "" (an empty string is false)
+        if isinstance(x, ast.Constant) and isinstance(x.value, str) and x.value:
+            return "wo_string", []
+    if name == "allow_pickle" and is_const(y, False) and truthy_literal(x) is True:
+        return "allow_pickle", []
+    if name == "safe_mode" and is_const(x, False) and is_const(y, True):
+        return "safe_mode", []
+    if (name in ("Loader", "yaml_loader") and isinstance(x, ast.Attribute)
+            and isinstance(y, ast.Attribute) and x.attr != y.attr
+            and YAML_LOADER_RENAMES.get(x.attr) == y.attr):
+        return "yaml_loader", [(x.value, y.value, "Loader.value")]
+    return None, None
+
+
+def compare_call(a, b):
+    """Compare two Calls' own fields.  Returns (changes, pairs, problem):
+    changes is a list of (kind, node the finding starts at, undo list),
+    pairs the (orig, fixed, where) subtrees still to compare."""
+    found, pairs = [], []
+    # the callee: one PyYAML rename of the attribute, or unchanged
+    fa, fb = a.func, b.func
+    if (isinstance(fa, ast.Attribute) and isinstance(fb, ast.Attribute) and fa.attr != fb.attr
+            and YAML_CALLEE_RENAMES.get(fa.attr) == fb.attr):
+        found.append(("yaml_callee", a, [(fb, "attr", fa.attr)]))
+        pairs.append((fa.value, fb.value, "Call.func"))
+    else:
+        pairs.append((fa, fb, "Call.func"))
+    # positional arguments: never added or removed
+    if len(a.args) != len(b.args):
+        return None, None, "Call.args: %d elements became %d" % (len(a.args), len(b.args))
+    for i, (x, y) in enumerate(zip(a.args, b.args)):
+        kind, more = (value_change(POSITIONAL_CHANGES[i], x, y) if i in POSITIONAL_CHANGES
+                      and not any(isinstance(p, ast.Starred) for p in a.args[:i])
+                      else (None, None))
+        if kind:
+            found.append((kind, x, [(b.args, i, x)] if not more else
+                          [(y, "attr", x.attr)]))
+            pairs.extend(more)
+        else:
+            pairs.append((x, y, "Call.args"))
+    # keywords: the same names in the same order, one value changed, or
+    # weights_only=True appended
+    ka, kb = a.keywords, b.keywords
     if len(kb) == len(ka) + 1:
         last = kb[-1]
-        if last.arg == "weights_only" and is_const(last.value, True):
-            if any(k.arg == "weights_only" for k in ka):
-                return None, None, ("weights_only=True appended to a call that "
-                                    "already has weights_only (duplicate keyword)")
-            return "appended", list(zip(ka, kb[:-1])), None
-    return None, None, "Call keywords %s became %s" % (kw_names(ka), kw_names(kb))
+        if not (last.arg == "weights_only" and is_const(last.value, True)):
+            return None, None, "Call keywords %s became %s" % (kw_names(ka), kw_names(kb))
+        if any(k.arg == "weights_only" for k in ka):
+            return None, None, ("weights_only=True appended to a call that "
+                                "already has weights_only (duplicate keyword)")
+        found.append(("appended", a, [(b, "keywords", kb)]))
+        kb = kb[:-1]
+    elif len(kb) != len(ka):
+        return None, None, "Call keywords %s became %s" % (kw_names(ka), kw_names(kb))
+    for x, y in zip(ka, kb):
+        kind = None
+        if x.arg == y.arg and x.arg is not None:
+            kind, more = value_change(x.arg, x.value, y.value)
+        if kind:
+            undo = [(y, "value", x.value)] if not more else [(y.value, "attr", x.value.attr)]
+            found.append((kind, x, undo))
+            pairs.extend(more)
+        else:
+            pairs.append((x, y, "Call.keywords"))
+    return found, pairs, None
 
 
 def normalize_changes(changes):
     """Undo the allowed changes on the fixed tree (for the ast.dump check)."""
     undo = []
-    for _a, b, kind in changes:
-        if kind == "appended":
-            undo.append((b, "keywords", b.keywords))
-            b.keywords = b.keywords[:-1]
-        else:
-            kw = weights_only_kw(b)
-            undo.append((kw, "value", kw.value))
-            kw.value = ast.Constant(value=False)
+    for change in changes:
+        for obj, field, value in change.undo:
+            if field == "keywords":
+                undo.append((obj, field, obj.keywords))
+                obj.keywords = obj.keywords[:-1]
+            elif isinstance(field, int):
+                undo.append((obj, field, obj[field]))
+                obj[field] = value
+            else:
+                undo.append((obj, field, getattr(obj, field)))
+                setattr(obj, field, value)
     return undo
 
 
 def restore(undo):
     for node, field, value in reversed(undo):
-        setattr(node, field, value)
+        if isinstance(field, int):
+            node[field] = value
+        else:
+            setattr(node, field, value)
 
 
-def callee_kind(call):
-    """'partial' for partial(X.load|name, ...), 'attr' for X.load, 'name', or None."""
+TORCH_HUB_LOADERS = ("load_state_dict_from_url", "load_url")
+# The attribute a changed call's callee may end in, per kind of change (a
+# bare name is always accepted: `from numpy import load`).
+CALLEE_ATTRS = {
+    "appended": ("load",) + TORCH_HUB_LOADERS,
+    "flipped": ("load",) + TORCH_HUB_LOADERS,
+    "wo_string": ("load",) + TORCH_HUB_LOADERS,
+    "allow_pickle": ("load",),
+    "yaml_callee": tuple(YAML_CALLEE_RENAMES),
+    "yaml_loader": ("load", "load_all"),
+    "safe_mode": ("load_model",),
+}
+
+
+def callee_kind(call, kind="appended"):
+    """'partial' for partial(X.load|name, ...) (LF004's fix, appended only),
+    'attr' for X.<a loader of that kind>, 'name', or None."""
     f = call.func
+    attrs = CALLEE_ATTRS[kind]
     is_partial = ((isinstance(f, ast.Attribute) and f.attr == "partial")
                   or (isinstance(f, ast.Name) and f.id == "partial"))
-    if is_partial and call.args:
+    if kind == "appended" and is_partial and call.args:
         g = call.args[0]
-        if (isinstance(g, ast.Attribute) and g.attr == "load") or isinstance(g, ast.Name):
+        if (isinstance(g, ast.Attribute) and g.attr in attrs) or isinstance(g, ast.Name):
             return "partial"
-    if isinstance(f, ast.Attribute) and f.attr == "load":
+    if isinstance(f, ast.Attribute) and f.attr in attrs:
         return "attr"
     if isinstance(f, ast.Name):
         return "name"
     return None
+
+
+def is_hub_call(call):
+    f = call.func
+    return ((isinstance(f, ast.Attribute) and f.attr in TORCH_HUB_LOADERS)
+            or (isinstance(f, ast.Name) and f.id in TORCH_HUB_LOADERS))
 
 
 def documented_blocker(call, kind):
@@ -313,8 +455,14 @@ def documented_blocker(call, kind):
         return "*args"
     if any(k.arg is None for k in call.keywords):
         return "**kwargs"
-    if any(k.arg == "pickle_module" for k in call.keywords) or len(args) >= 3:
-        return "pickle_module"
+    if is_hub_call(call):
+        # load_state_dict_from_url(url, model_dir, map_location, progress,
+        # check_hash, file_name, weights_only): the 7th positional is it
+        if len(args) >= 7:
+            return "weights_only positionally"
+    elif (any(k.arg == "pickle_module" and not is_const(k.value, None) for k in call.keywords)
+          or (len(args) >= 3 and not is_const(args[2], None))):
+        return "pickle_module"  # pickle_module=None is the default, and is fixed
     if (len(call.args) == 1 and not call.keywords and isinstance(call.args[0], ast.GeneratorExp)
             and (call.args[0].end_lineno, call.args[0].end_col_offset)
             == (call.end_lineno, call.end_col_offset)):
@@ -684,29 +832,30 @@ def check_file(task):
                 res["review"].append("%s: ast.dump too deep; dump check skipped" % display)
             restore(undo)
 
-    # 4. every changed call looks like torch's load and had no blocker;
-    #    it matches one applied finding at the reported position
+    # 4. every changed call looks like the loader its change is for, and
+    #    had no blocker; each change matches one applied finding of its
+    #    rule at the reported position (CHANGE_RULES)
     findings_left = list(applied)
-    for a, b, kind in changes:
-        ck = callee_kind(a)
+    for change in changes:
+        a, kind = change.orig, change.kind
+        ck = callee_kind(a, kind)
         if kind == "appended" and ck == "partial":
             func_text = "partial(%s, ...)" % segment(text, a.args[0]) if text else "?"
         else:
             func_text = segment(text, a.func) if text else "?"
         res["changes"].append((kind, func_text))
         if ck is None:
-            fail(a.lineno, "changed call's callee `%s` is neither `X.load` nor a name" % func_text)
+            fail(a.lineno, "changed call's callee `%s` is neither `X.%s` nor a name (%s)" % (
+                func_text, "|".join(CALLEE_ATTRS[kind]), kind))
         if kind == "appended":
             blocker = documented_blocker(a, ck)
             if blocker:
                 fail(a.lineno, "weights_only=True appended to `%s` call passing %s" % (
                     func_text, blocker))
-        if kind == "flipped":
-            node, code = weights_only_kw(a), "LF002"
-        elif ck == "partial":
-            node, code = a, "LF004"  # reported at the partial(...) call
-        else:
-            node, code = a, "LF001"
+        code, where = CHANGE_RULES[kind]
+        node = change.node
+        if kind == "appended" and ck == "partial":
+            code = "LF004"  # reported at the partial(...) call
         want = (node.lineno, pos.column(node.lineno, node.col_offset))
         offset = pos.start(node)
         match = [f for f in findings_left if f["code"] == code
@@ -723,7 +872,7 @@ def check_file(task):
                 fail(a.lineno, "%s for `%s` reported at offset %d (%d:%d), but its %s is at "
                      "offset %s (%d:%s)" % (
                          code, func_text, near[0]["start"]["offset"], near[0]["start"]["line"],
-                         near[0]["start"]["column"], "keyword" if kind == "flipped" else "start",
+                         near[0]["start"]["column"], "call" if where == "call" else "argument",
                          offset, want[0], want[1]))
                 match = near
             else:
@@ -791,6 +940,7 @@ def check_file(task):
             res["review"].append("%s:%d: `%s(...)` neither fixed nor reported; the name has "
                                  "mixed bindings in its scope (%s)" % (
                                      display, node.lineno, func_text, ", ".join(kinds)))
+
     for i, f in enumerate(findings):
         if i not in matched_findings and f["code"] != "LF004":
             res["unmatched_findings"].append("%s:%d:%d: %s" % (
@@ -989,8 +1139,8 @@ def check_all(loadfix, corpora, tmp, opts, t_start):
         print("    ... (-v lists all)")
     print("files changed:             %d" % len(changed))
     kinds = collections.Counter(k for k, _ in changes)
-    print("calls fixed:               %d (weights_only=True appended: %d, False -> True: %d)" % (
-        len(changes), kinds["appended"], kinds["flipped"]))
+    print("calls fixed:               %d (%s)" % (len(changes), ", ".join(
+        "%s %d" % (CHANGE_LABELS[k], kinds[k]) for k in CHANGE_RULES if kinds[k]) or "none"))
     funcs = collections.Counter(t for _, t in changes)
     for text, n in sorted(funcs.items(), key=lambda x: (-x[1], x[0])):
         print("    %4d  %s" % (n, text))
