@@ -35,7 +35,12 @@ checked with the standard library only (see README.md next to this file):
   * every call that a conservative, scope-aware AST check takes for
     torch.load either has `weights_only=True` after the fix or is reported
     without an applied fix (LF001/LF002/LF003).  Calls whose resolution the
-    simple check cannot settle are listed as "needs review", not failed.
+    simple check cannot settle are listed as "needs review", not failed;
+  * independently, every pickle-family, joblib, numpy.load and PyYAML call
+    that Python's name resolution (module-level imports, nothing rebinding
+    the name) settles is reported with the right code at the right place,
+    fixed exactly when the rule fixes it, and not reported when the rule
+    calls it safe.
 
 Exit status 0 only when no check failed.  The last line of output is
 `N passed, M failed` (files that Python parsed).
@@ -730,6 +735,222 @@ def torch_load_candidate(call, binder):
 
 
 # --------------------------------------------------------------------------
+# An independent check of the loader rules (LF101-LF104)
+#
+# Python's own name resolution, kept simple: a name counts only when every
+# binding of it anywhere in the file is a module-level `import X [as Y]` or
+# `from X import name [as alias]` of the same thing (so nothing shadows or
+# rebinds it).  Such calls must be reported by loadfix with the right code
+# at the right place, fixed exactly when the rule fixes them, and calls the
+# rule calls safe must not be reported.
+
+PICKLE_MODULES = ("pickle", "_pickle", "cPickle", "dill", "cloudpickle")
+LOADER_CALLS = {(m, f): "LF101" for m in PICKLE_MODULES for f in ("load", "loads")}
+LOADER_CALLS[("joblib", "load")] = "LF102"
+LOADER_CALLS[("numpy", "load")] = "LF103"
+LOADER_CALLS.update({("yaml", f): "LF104" for f in YAML_CALLEE_RENAMES})
+LOADER_MODULES = {m for m, _f in LOADER_CALLS}
+YAML_SAFE_LOADERS = {"SafeLoader", "CSafeLoader", "BaseLoader", "CBaseLoader"}
+BANDIT_CODES = {"LF101": "B301", "LF102": "B301", "LF104": "B506"}
+DIRECTIVE_RE = re.compile(
+    r"#\s*(?i:(noqa|nosec))(?![\w-])(?:[ \t]*:?[ \t]*([A-Z]+[0-9]+(?:[ \t]*,?[ \t]*[A-Z]+[0-9]+)*))?")
+
+
+def suppresses(line, code):
+    """Whether a `# noqa`/`# nosec` directive on this line covers code (the
+    README's suppression rule: blanket, or naming the code or, for nosec,
+    its Bandit code)."""
+    for m in DIRECTIVE_RE.finditer(line):
+        if m.group(2) is None:
+            return True
+        names = re.findall(r"[A-Z]+[0-9]+", m.group(2))
+        if code in names or (m.group(1).lower() == "nosec" and BANDIT_CODES.get(code) in names):
+            return True
+    return False
+
+
+def module_level_statements(body):
+    """Statements run in the module's scope (not in def or class bodies)."""
+    for stmt in body:
+        yield stmt
+        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            continue
+        for field in ("body", "orelse", "finalbody"):
+            yield from module_level_statements(getattr(stmt, field, []) or [])
+        for handler in getattr(stmt, "handlers", []) or []:
+            yield from module_level_statements(handler.body)
+        for case in getattr(stmt, "cases", []) or []:
+            yield from module_level_statements(case.body)
+
+
+def simple_bindings(tree):
+    """name -> set of what binds it: ('module', M), ('member', M, name) for
+    module-level imports of the loader modules, 'other' for anything else."""
+    bindings = collections.defaultdict(set)
+    module_imports = set()
+    for stmt in module_level_statements(tree.body):
+        if isinstance(stmt, ast.Import):
+            module_imports.add(id(stmt))
+            for alias in stmt.names:
+                if alias.asname:
+                    what = (("module", alias.name) if alias.name in LOADER_MODULES else "other")
+                    bindings[alias.asname].add(what)
+                else:
+                    top = alias.name.split(".")[0]
+                    bindings[top].add(("module", top) if top in LOADER_MODULES else "other")
+        elif isinstance(stmt, ast.ImportFrom):
+            module_imports.add(id(stmt))
+            for alias in stmt.names:
+                if alias.name == "*":
+                    continue  # not followed
+                what = (("member", stmt.module, alias.name)
+                        if not stmt.level and stmt.module in LOADER_MODULES else "other")
+                bindings[alias.asname or alias.name].add(what)
+    for node in ast.walk(tree):
+        names = []
+        if isinstance(node, (ast.Import, ast.ImportFrom)) and id(node) not in module_imports:
+            names = [(a.asname or a.name).split(".")[0] for a in node.names if a.name != "*"]
+        elif isinstance(node, ast.Name) and isinstance(node.ctx, (ast.Store, ast.Del)):
+            names = [node.id]
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names = [node.name]
+        elif isinstance(node, ast.arg):
+            names = [node.arg]
+        elif isinstance(node, (ast.ExceptHandler, ast.MatchAs, ast.MatchStar)):
+            names = [node.name] if node.name else []
+        elif isinstance(node, ast.MatchMapping):
+            names = [node.rest] if node.rest else []
+        elif isinstance(node, (ast.Global, ast.Nonlocal)):
+            names = node.names
+        for n in names:
+            bindings[n].add("other")
+    return bindings
+
+
+def resolve_simple(name, bindings):
+    kinds = bindings.get(name)
+    if not kinds or len(kinds) != 1:
+        return None
+    (what,) = kinds
+    return what if what != "other" else None
+
+
+def loader_target(node, bindings):
+    """(module, name) that a callee (or a Loader value) resolves to, or None."""
+    if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
+        what = resolve_simple(node.value.id, bindings)
+        if what and what[0] == "module":
+            return what[1], node.attr
+    elif isinstance(node, ast.Name):
+        what = resolve_simple(node.id, bindings)
+        if what and what[0] == "member":
+            return what[1], what[2]
+    return None
+
+
+def argument(call, keyword, position):
+    """The node passing a parameter (keyword, or positional before any
+    *args), or None."""
+    for kw in call.keywords:
+        if kw.arg == keyword:
+            return kw, kw.value
+    args = call.args
+    if position < len(args) and not any(isinstance(a, ast.Starred) for a in args[:position + 1]):
+        return args[position], args[position]
+    return None, None
+
+
+def loader_expectation(call, bindings):
+    """For a call that resolves to a loader: (code, node the finding starts
+    at or None when the rule calls it safe, whether it is fixed, why)."""
+    target = loader_target(call.func, bindings)
+    code = LOADER_CALLS.get(target)
+    if code is None:
+        return None
+    module, name = target
+    if code in ("LF101", "LF102"):
+        return code, call, False, "%s.%s" % target
+    if code == "LF103":
+        where, value = argument(call, "allow_pickle", 2)
+        if where is None:
+            return code, None, False, "numpy.load without allow_pickle"
+        truth = truthy_literal(value)
+        if truth is False:
+            return code, None, False, "numpy.load with a false allow_pickle literal"
+        if truth is True:
+            return code, where, True, "numpy.load with a true allow_pickle literal"
+        return code, where, False, "numpy.load with a non-literal allow_pickle"
+    # LF104
+    renamable = isinstance(call.func, ast.Attribute)
+    if name not in ("load", "load_all"):
+        return code, call, renamable, "yaml.%s" % name
+    where, value = argument(call, "Loader", 1)
+    if where is None:
+        return code, call, renamable, "yaml.%s without a Loader" % name
+    loader = loader_target(value, bindings)
+    if loader and loader[0] == "yaml" and loader[1] in YAML_SAFE_LOADERS:
+        return code, None, False, "yaml.%s with Loader=%s" % (name, loader[1])
+    if loader and loader[0] == "yaml" and loader[1] in YAML_LOADER_RENAMES:
+        return (code, where, isinstance(value, ast.Attribute),
+                "yaml.%s with Loader=%s" % (name, loader[1]))
+    return code, where, False, "yaml.%s with a Loader not known statically" % name
+
+
+def check_loaders(tree, text, pos, findings, matched, display, res, fail):
+    """Step 6 of check_file: the independent check of LF101-LF104."""
+    bindings = simple_bindings(tree)
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call):
+            continue
+        exp = loader_expectation(node, bindings)
+        if exp is None:
+            continue
+        code, where, fixable, why = exp
+        func_text = segment(text, node.func) if text else "?"
+        lo, hi = pos.start(node) or 0, pos.end(node) or 0
+        # findings of this rule that belong to this call: at the call, or
+        # at one of its arguments (not inside a nested call)
+        own_starts = {pos.start(node)} | {pos.start(k) for k in node.keywords} | {
+            pos.start(a) for a in node.args}
+        own = [i for i, f in enumerate(findings) if f["code"] == code
+               and f["start"]["offset"] in own_starts and lo <= f["start"]["offset"] < hi]
+        if where is None:
+            if own:
+                res["loaders"]["DISAGREE " + code] += 1
+                matched.update(own)
+                fail(node.lineno, "%s reported on `%s(...)`, but Python resolves it to %s, which "
+                     "the rule calls safe" % (code, func_text, why))
+            else:
+                res["loaders"]["agree %s: safe, not reported" % code] += 1
+            continue
+        first, last = pos.line(node.lineno), pos.line(node.end_lineno)
+        at = [i for i in own if findings[i]["start"]["offset"] == pos.start(where)]
+        if not at and (suppresses(first, code) or suppresses(last, code)):
+            res["loaders"]["agree %s: suppressed by comment" % code] += 1
+            res["suppressed"].append("%s:%d: `%s(...)` (%s)" % (display, node.lineno, func_text, code))
+            continue
+        if not at:
+            res["loaders"]["DISAGREE " + code] += 1
+            matched.update(own)
+            fail(node.lineno, "`%s(...)` resolves to %s but loadfix reported no %s at %d:%s%s" % (
+                func_text, why, code, where.lineno, pos.column(where.lineno, where.col_offset),
+                " (it reported %s)" % ", ".join("%d:%d" % (findings[i]["start"]["line"],
+                                                         findings[i]["start"]["column"])
+                                                for i in own) if own else ""))
+            continue
+        f = findings[at[0]]
+        matched.update(at)
+        has_fix = bool(f.get("fix") and f["fix"].get("applied_with_options"))
+        if has_fix != fixable:
+            res["loaders"]["DISAGREE " + code] += 1
+            fail(node.lineno, "%s on `%s(...)` (%s) %s, but the rule %s" % (
+                code, func_text, why, "has an applied fix" if has_fix else "has no applied fix",
+                "fixes it" if fixable else "does not fix it"))
+            continue
+        res["loaders"]["agree %s: reported%s" % (code, ", fixed" if fixable else "")] += 1
+
+
+# --------------------------------------------------------------------------
 # Per-file check (runs in worker processes)
 
 
@@ -756,7 +977,7 @@ def check_file(task):
     res = {
         "display": display, "parsed": False, "parse_error": None, "changed": False,
         "failures": [], "review": [], "changes": [], "candidates": collections.Counter(),
-        "suppressed": [], "unmatched_findings": [],
+        "suppressed": [], "unmatched_findings": [], "loaders": collections.Counter(),
     }
 
     def fail(line, msg):
@@ -940,6 +1161,10 @@ def check_file(task):
             res["review"].append("%s:%d: `%s(...)` neither fixed nor reported; the name has "
                                  "mixed bindings in its scope (%s)" % (
                                      display, node.lineno, func_text, ", ".join(kinds)))
+
+    # 6. calls that Python resolves to a pickle-family, joblib, numpy or
+    #    PyYAML loader are reported with the right code (independent check)
+    check_loaders(orig_tree, text, pos, findings, matched_findings, display, res, fail)
 
     for i, f in enumerate(findings):
         if i not in matched_findings and f["code"] != "LF004":
@@ -1151,6 +1376,15 @@ def check_all(loadfix, corpora, tmp, opts, t_start):
     print("torch.load-like calls (simple AST check): %d" % sum(candidates.values()))
     for k in sorted(candidates):
         print("    %4d  %s" % (candidates[k], k))
+    loaders = collections.Counter()
+    for r in results:
+        loaders.update(r["loaders"])
+    agree = sum(n for k, n in loaders.items() if k.startswith("agree"))
+    disagree = sum(n for k, n in loaders.items() if k.startswith("DISAGREE"))
+    print("loader calls Python resolves (independent check, LF101-LF104): %d agreements, "
+          "%d disagreements" % (agree, disagree))
+    for k in sorted(loaders):
+        print("    %4d  %s" % (loaders[k], k))
     suppressed = [x for r in results for x in r["suppressed"]]
     for x in suppressed:
         print("    suppressed: %s" % x)
