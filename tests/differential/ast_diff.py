@@ -5,8 +5,10 @@ Usage:
     /usr/bin/python3 tests/differential/ast_diff.py LOADFIX_BINARY [CORPUS_DIR...]
 
 Without corpus directories it uses the CPython standard library
-(/usr/lib/python3.11) and Debian python3-torch's sources (torch, plus
-torchvision and torchaudio when installed).
+(/usr/lib/python3.11), Debian python3-torch's sources (torch and torchgen,
+plus torchvision and torchaudio when installed), numpy, pandas, joblib,
+dill, cloudpickle, jsonpickle and PyYAML (those installed), and the
+golden test inputs (tests/golden).
 
 Every *.py file of every corpus is copied into a temporary directory
 (relative paths kept), then loadfix runs on the copy three times:
@@ -63,11 +65,27 @@ import time
 import tokenize
 import warnings
 
+HERE = os.path.dirname(os.path.abspath(__file__))
+DIST = "/usr/lib/python3/dist-packages"
 DEFAULT_CORPORA = [
     "/usr/lib/python3.11",
-    "/usr/lib/python3/dist-packages/torch",
-    "/usr/lib/python3/dist-packages/torchvision",
-    "/usr/lib/python3/dist-packages/torchaudio",
+    DIST + "/torch",
+    DIST + "/torchvision",
+    DIST + "/torchaudio",
+    # the rules beyond torch: torchgen (yaml.load with custom Loaders),
+    # numpy (allow_pickle=True in its tests), pandas, joblib, dill,
+    # cloudpickle, jsonpickle and PyYAML (the pickle family and joblib)
+    DIST + "/torchgen",
+    DIST + "/numpy",
+    DIST + "/pandas",
+    DIST + "/joblib",
+    DIST + "/dill",
+    DIST + "/cloudpickle",
+    DIST + "/jsonpickle",
+    DIST + "/yaml",
+    # the golden inputs: the only corpus with every new-rule fix (PyYAML
+    # renames, safe_mode, weights_only="...", torch.hub's weights_only)
+    os.path.join(os.path.dirname(HERE), "golden"),
 ]
 
 # Directory names loadfix's walker skips (README "Walking", src/walk.c),
