@@ -465,6 +465,11 @@ def callee_kind(call, kind="appended"):
     return None
 
 
+def has_splat(call):
+    return (any(isinstance(a, ast.Starred) for a in call.args)
+            or any(k.arg is None for k in call.keywords))
+
+
 def is_hub_call(call):
     f = call.func
     return ((isinstance(f, ast.Attribute) and f.attr in TORCH_HUB_LOADERS)
@@ -903,6 +908,10 @@ def loader_expectation(call, bindings):
     if name not in ("load", "load_all"):
         return code, call, renamable, "yaml.%s" % name
     where, value = argument(call, "Loader", 1)
+    if where is None and has_splat(call):
+        # *args/**kwargs may carry the Loader (a safe one, even): reported,
+        # but renaming to safe_load, which takes no Loader, is no fix
+        return code, call, False, "yaml.%s with *args/**kwargs and no Loader" % name
     if where is None:
         return code, call, renamable, "yaml.%s without a Loader" % name
     loader = loader_target(value, bindings)
@@ -961,9 +970,9 @@ def check_loaders(tree, text, pos, findings, matched, display, res, fail):
         has_fix = bool(f.get("fix") and f["fix"].get("applied_with_options"))
         if has_fix != fixable:
             res["loaders"]["DISAGREE " + code] += 1
-            fail(node.lineno, "%s on `%s(...)` (%s) %s, but the rule %s" % (
+            fail(node.lineno, "%s on `%s(...)` (%s) %s, but %s" % (
                 code, func_text, why, "has an applied fix" if has_fix else "has no applied fix",
-                "fixes it" if fixable else "does not fix it"))
+                "the rule fixes it" if fixable else "it must not be fixed"))
             continue
         res["loaders"]["agree %s: reported%s" % (code, ", fixed" if fixable else "")] += 1
 
@@ -1091,6 +1100,12 @@ def check_file(task):
             if blocker:
                 fail(a.lineno, "weights_only=True appended to `%s` call passing %s" % (
                     func_text, blocker))
+        if kind == "yaml_callee" and a.func.attr in ("load", "load_all") and has_splat(a):
+            # safe_load(stream) takes no Loader: a splat that carries one
+            # becomes a TypeError, and one that carries SafeLoader was safe
+            fail(a.lineno, "`%s` renamed to `%s` although the call passes *args or **kwargs, "
+                 "which may carry the Loader (safe_load takes none: TypeError)" % (
+                     func_text, change.fixed.func.attr))
         code, where = CHANGE_RULES[kind]
         node = change.node
         if kind == "appended" and ck == "partial":
