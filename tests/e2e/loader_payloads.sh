@@ -58,7 +58,8 @@ run() {
 # have MODULE DEBIAN_PACKAGE: whether the library imports; a FAIL if not.
 have() {
   local version
-  if version=$("$PY" -c "import $1; print(getattr($1, '__version__', '?'))" 2>/dev/null); then
+  # the standard library's modules have no __version__: name Python's
+  if version=$("$PY" -c "import sys, $1; print(getattr($1, '__version__', 'of Python ' + sys.version.split()[0]))" 2>/dev/null); then
     echo "using $1 $version"
     return 0
   fi
