@@ -5,8 +5,10 @@ Usage:
     /usr/bin/python3 tests/differential/ast_diff.py LOADFIX_BINARY [CORPUS_DIR...]
 
 Without corpus directories it uses the CPython standard library
-(/usr/lib/python3.11) and Debian python3-torch's sources (torch, plus
-torchvision and torchaudio when installed).
+(/usr/lib/python3.11), Debian python3-torch's sources (torch and torchgen,
+plus torchvision and torchaudio when installed), numpy, pandas, joblib,
+dill, cloudpickle, jsonpickle and PyYAML (those installed), and the
+golden test inputs (tests/golden).
 
 Every *.py file of every corpus is copied into a temporary directory
 (relative paths kept), then loadfix runs on the copy three times:
@@ -20,10 +22,14 @@ checked with the standard library only (see README.md next to this file):
 
   * the fixed file still parses, and compiles when it changed;
   * a structural walk over both ASTs (no attributes) finds no difference
-    except Call nodes that gained exactly one trailing keyword
-    `weights_only=True`, or whose `weights_only=False` became `True`;
-  * each changed call's callee looks like torch's load (`X.load`, a bare
-    name, or `partial(X.load, ...)`), and none passes **kwargs, *args or
+    except the fixes' own (CHANGE_RULES): a Call gained exactly one
+    trailing keyword `weights_only=True`; its `weights_only=False` (or "")
+    or a non-empty string became `True`; `allow_pickle=<true literal>`
+    became `False`; a PyYAML callee or Loader attribute was renamed to its
+    safe twin; `safe_mode=False` became `True`;
+  * each changed call's callee looks like the loader its change is for
+    (`X.load`, a bare name, `partial(X.load, ...)`, ...), and no
+    weights_only=True was appended through **kwargs, *args or
     pickle_module, which the README says are never fixed;
   * the fixed bytes equal the original with the report's applied edits
     spliced in, and every applied fix in the report matches one changed
@@ -31,7 +37,12 @@ checked with the standard library only (see README.md next to this file):
   * every call that a conservative, scope-aware AST check takes for
     torch.load either has `weights_only=True` after the fix or is reported
     without an applied fix (LF001/LF002/LF003).  Calls whose resolution the
-    simple check cannot settle are listed as "needs review", not failed.
+    simple check cannot settle are listed as "needs review", not failed;
+  * independently, every pickle-family, joblib, numpy.load and PyYAML call
+    that Python's name resolution (module-level imports, nothing rebinding
+    the name) settles is reported with the right code at the right place,
+    fixed exactly when the rule fixes it, and not reported when the rule
+    calls it safe.
 
 Exit status 0 only when no check failed.  The last line of output is
 `N passed, M failed` (files that Python parsed).
@@ -54,11 +65,27 @@ import time
 import tokenize
 import warnings
 
+HERE = os.path.dirname(os.path.abspath(__file__))
+DIST = "/usr/lib/python3/dist-packages"
 DEFAULT_CORPORA = [
     "/usr/lib/python3.11",
-    "/usr/lib/python3/dist-packages/torch",
-    "/usr/lib/python3/dist-packages/torchvision",
-    "/usr/lib/python3/dist-packages/torchaudio",
+    DIST + "/torch",
+    DIST + "/torchvision",
+    DIST + "/torchaudio",
+    # the rules beyond torch: torchgen (yaml.load with custom Loaders),
+    # numpy (allow_pickle=True in its tests), pandas, joblib, dill,
+    # cloudpickle, jsonpickle and PyYAML (the pickle family and joblib)
+    DIST + "/torchgen",
+    DIST + "/numpy",
+    DIST + "/pandas",
+    DIST + "/joblib",
+    DIST + "/dill",
+    DIST + "/cloudpickle",
+    DIST + "/jsonpickle",
+    DIST + "/yaml",
+    # the golden inputs: the only corpus with every new-rule fix (PyYAML
+    # renames, safe_mode, weights_only="...", torch.hub's weights_only)
+    os.path.join(os.path.dirname(HERE), "golden"),
 ]
 
 # Directory names loadfix's walker skips (README "Walking", src/walk.c),
@@ -187,8 +214,8 @@ def compare_trees(orig, fixed):
 
     Returns (diffs, changes, call_map, debug_texts): diffs is a list of
     (line, message) for every difference that is not an allowed one;
-    changes is a list of (orig_call, fixed_call, kind) with kind 'appended'
-    or 'flipped'; call_map maps id(orig_call) to the matching fixed Call;
+    changes is a list of Change (kinds: CHANGE_RULES); call_map maps
+    id(orig_call) to the matching fixed Call;
     debug_texts lists (line, original text, fixed Constant) for f-string
     `{expr=}` labels that changed with the expression (needs review).
     """
@@ -205,16 +232,18 @@ def compare_trees(orig, fixed):
             name = type(a).__name__
             if isinstance(a, ast.Call):
                 call_map[id(a)] = b
-                kind, pairs, problem = compare_keywords(a.keywords, b.keywords)
+                found, pairs, problem = compare_call(a, b)
                 if problem:
                     diffs.append((line, problem))
                     continue
-                if kind != "same":
-                    changes.append((a, b, kind))
-                stack.append((a.func, b.func, line, "Call.func"))
-                stack.append((a.args, b.args, line, "Call.args"))
-                for ka, kb in pairs:
-                    stack.append((ka, kb, line, "Call.keywords"))
+                if len(found) > 1:
+                    diffs.append((line, "several changes in one call: %s" % ", ".join(
+                        k for k, _n, _u in found)))
+                    continue
+                for kind, node, undo in found:
+                    changes.append(Change(a, b, kind, node, undo))
+                for x, y, field in pairs:
+                    stack.append((x, y, line, field))
                 continue
             for field in a._fields:
                 stack.append((getattr(a, field, None), getattr(b, field, None),
@@ -248,62 +277,203 @@ def kw_names(kws):
     return "[%s]" % ", ".join("**" if k.arg is None else k.arg for k in kws)
 
 
-def compare_keywords(ka, kb):
-    """(kind, pairs to compare deeply, problem or None)."""
-    if len(kb) == len(ka):
-        pairs, flipped = [], 0
-        for x, y in zip(ka, kb):
-            if (x.arg == y.arg == "weights_only" and is_const(x.value, False)
-                    and is_const(y.value, True)):
-                flipped += 1
-            else:
-                pairs.append((x, y))
-        if flipped > 1:
-            return None, None, "several weights_only keywords flipped in one call"
-        return ("flipped" if flipped else "same"), pairs, None
+# The changes a fix may make, besides appending weights_only=True.  Each
+# kind names the rule whose finding must account for it and where that
+# finding starts ("call": the call; "node": the keyword, or the positional
+# argument the value was passed as).
+CHANGE_RULES = {
+    "appended": ("LF001", "call"),        # weights_only=True added (LF004 in a partial)
+    "flipped": ("LF002", "node"),         # weights_only=False -> True
+    "wo_string": ("LF003", "node"),       # weights_only="<non-empty>" -> True
+    "allow_pickle": ("LF103", "node"),    # allow_pickle=<truthy literal> -> False
+    "yaml_callee": ("LF104", "call"),     # yaml.load -> yaml.safe_load, ...
+    "yaml_loader": ("LF104", "node"),     # Loader=yaml.Loader -> yaml.SafeLoader, ...
+    "safe_mode": ("LF105", "node"),       # safe_mode=False -> True
+}
+
+CHANGE_LABELS = {
+    "appended": "weights_only=True appended", "flipped": "weights_only False -> True",
+    "wo_string": 'weights_only "..." -> True', "allow_pickle": "allow_pickle -> False",
+    "yaml_callee": "yaml callee -> safe_load[_all]", "yaml_loader": "Loader -> [C]SafeLoader",
+    "safe_mode": "safe_mode False -> True",
+}
+
+# PyYAML renames (src/targets.c, README): the callee attribute and the Loader
+# attribute, to exactly their safe twins.
+YAML_CALLEE_RENAMES = {
+    "load": "safe_load", "unsafe_load": "safe_load", "full_load": "safe_load",
+    "load_all": "safe_load_all", "unsafe_load_all": "safe_load_all",
+    "full_load_all": "safe_load_all",
+}
+YAML_LOADER_RENAMES = {
+    "Loader": "SafeLoader", "FullLoader": "SafeLoader", "UnsafeLoader": "SafeLoader",
+    "CLoader": "CSafeLoader", "CFullLoader": "CSafeLoader", "CUnsafeLoader": "CSafeLoader",
+}
+# Positional places of the values a fix may change (the libraries'
+# signatures, as in src/targets.c): numpy.load(file, mmap_mode, allow_pickle),
+# yaml.load(stream, Loader), keras load_model(filepath, custom_objects,
+# compile, safe_mode).  weights_only is keyword-only in torch.load.
+POSITIONAL_CHANGES = {2: "allow_pickle", 1: "yaml_loader", 3: "safe_mode"}
+
+
+class Change:
+    """One allowed change: the original and fixed Call, its kind, the node
+    (of the original tree) its finding starts at, and how to undo it on the
+    fixed tree (a list of (object, field, original value))."""
+
+    def __init__(self, orig, fixed, kind, node, undo):
+        self.orig, self.fixed, self.kind, self.node, self.undo = orig, fixed, kind, node, undo
+
+    def __iter__(self):  # (orig, fixed, kind), as the callers unpack it
+        return iter((self.orig, self.fixed, self.kind))
+
+
+def truthy_literal(node):
+    """True/False for a constant whose truth is known, None otherwise."""
+    if isinstance(node, ast.Constant) and node.value is not Ellipsis:
+        return bool(node.value)
+    return None
+
+
+def value_change(name, x, y):
+    """The kind of an allowed change of one argument value from x to y, the
+    argument being `name` (a keyword, or POSITIONAL_CHANGES' name), or None.
+    Returns (kind, pairs still to compare deeply)."""
+    if name == "weights_only" and is_const(y, True):
+        if is_const(x, False) or (isinstance(x, ast.Constant) and x.value == ""):
+            return "flipped", []  # LF002: False, or "" (an empty string is false)
+        if isinstance(x, ast.Constant) and isinstance(x.value, str) and x.value:
+            return "wo_string", []
+    if name == "allow_pickle" and is_const(y, False) and truthy_literal(x) is True:
+        return "allow_pickle", []
+    if name == "safe_mode" and is_const(x, False) and is_const(y, True):
+        return "safe_mode", []
+    if (name in ("Loader", "yaml_loader") and isinstance(x, ast.Attribute)
+            and isinstance(y, ast.Attribute) and x.attr != y.attr
+            and YAML_LOADER_RENAMES.get(x.attr) == y.attr):
+        return "yaml_loader", [(x.value, y.value, "Loader.value")]
+    return None, None
+
+
+def compare_call(a, b):
+    """Compare two Calls' own fields.  Returns (changes, pairs, problem):
+    changes is a list of (kind, node the finding starts at, undo list),
+    pairs the (orig, fixed, where) subtrees still to compare."""
+    found, pairs = [], []
+    # the callee: one PyYAML rename of the attribute, or unchanged
+    fa, fb = a.func, b.func
+    if (isinstance(fa, ast.Attribute) and isinstance(fb, ast.Attribute) and fa.attr != fb.attr
+            and YAML_CALLEE_RENAMES.get(fa.attr) == fb.attr):
+        found.append(("yaml_callee", a, [(fb, "attr", fa.attr)]))
+        pairs.append((fa.value, fb.value, "Call.func"))
+    else:
+        pairs.append((fa, fb, "Call.func"))
+    # positional arguments: never added or removed
+    if len(a.args) != len(b.args):
+        return None, None, "Call.args: %d elements became %d" % (len(a.args), len(b.args))
+    for i, (x, y) in enumerate(zip(a.args, b.args)):
+        kind, more = (value_change(POSITIONAL_CHANGES[i], x, y) if i in POSITIONAL_CHANGES
+                      and not any(isinstance(p, ast.Starred) for p in a.args[:i])
+                      else (None, None))
+        if kind:
+            found.append((kind, x, [(b.args, i, x)] if not more else
+                          [(y, "attr", x.attr)]))
+            pairs.extend(more)
+        else:
+            pairs.append((x, y, "Call.args"))
+    # keywords: the same names in the same order, one value changed, or
+    # weights_only=True appended
+    ka, kb = a.keywords, b.keywords
     if len(kb) == len(ka) + 1:
         last = kb[-1]
-        if last.arg == "weights_only" and is_const(last.value, True):
-            if any(k.arg == "weights_only" for k in ka):
-                return None, None, ("weights_only=True appended to a call that "
-                                    "already has weights_only (duplicate keyword)")
-            return "appended", list(zip(ka, kb[:-1])), None
-    return None, None, "Call keywords %s became %s" % (kw_names(ka), kw_names(kb))
+        if not (last.arg == "weights_only" and is_const(last.value, True)):
+            return None, None, "Call keywords %s became %s" % (kw_names(ka), kw_names(kb))
+        if any(k.arg == "weights_only" for k in ka):
+            return None, None, ("weights_only=True appended to a call that "
+                                "already has weights_only (duplicate keyword)")
+        found.append(("appended", a, [(b, "keywords", kb)]))
+        kb = kb[:-1]
+    elif len(kb) != len(ka):
+        return None, None, "Call keywords %s became %s" % (kw_names(ka), kw_names(kb))
+    for x, y in zip(ka, kb):
+        kind = None
+        if x.arg == y.arg and x.arg is not None:
+            kind, more = value_change(x.arg, x.value, y.value)
+        if kind:
+            undo = [(y, "value", x.value)] if not more else [(y.value, "attr", x.value.attr)]
+            found.append((kind, x, undo))
+            pairs.extend(more)
+        else:
+            pairs.append((x, y, "Call.keywords"))
+    return found, pairs, None
 
 
 def normalize_changes(changes):
     """Undo the allowed changes on the fixed tree (for the ast.dump check)."""
     undo = []
-    for _a, b, kind in changes:
-        if kind == "appended":
-            undo.append((b, "keywords", b.keywords))
-            b.keywords = b.keywords[:-1]
-        else:
-            kw = weights_only_kw(b)
-            undo.append((kw, "value", kw.value))
-            kw.value = ast.Constant(value=False)
+    for change in changes:
+        for obj, field, value in change.undo:
+            if field == "keywords":
+                undo.append((obj, field, obj.keywords))
+                obj.keywords = obj.keywords[:-1]
+            elif isinstance(field, int):
+                undo.append((obj, field, obj[field]))
+                obj[field] = value
+            else:
+                undo.append((obj, field, getattr(obj, field)))
+                setattr(obj, field, value)
     return undo
 
 
 def restore(undo):
     for node, field, value in reversed(undo):
-        setattr(node, field, value)
+        if isinstance(field, int):
+            node[field] = value
+        else:
+            setattr(node, field, value)
 
 
-def callee_kind(call):
-    """'partial' for partial(X.load|name, ...), 'attr' for X.load, 'name', or None."""
+TORCH_HUB_LOADERS = ("load_state_dict_from_url", "load_url")
+# The attribute a changed call's callee may end in, per kind of change (a
+# bare name is always accepted: `from numpy import load`).
+CALLEE_ATTRS = {
+    "appended": ("load",) + TORCH_HUB_LOADERS,
+    "flipped": ("load",) + TORCH_HUB_LOADERS,
+    "wo_string": ("load",) + TORCH_HUB_LOADERS,
+    "allow_pickle": ("load",),
+    "yaml_callee": tuple(YAML_CALLEE_RENAMES),
+    "yaml_loader": ("load", "load_all"),
+    "safe_mode": ("load_model",),
+}
+
+
+def callee_kind(call, kind="appended"):
+    """'partial' for partial(X.load|name, ...) (LF004's fix, appended only),
+    'attr' for X.<a loader of that kind>, 'name', or None."""
     f = call.func
+    attrs = CALLEE_ATTRS[kind]
     is_partial = ((isinstance(f, ast.Attribute) and f.attr == "partial")
                   or (isinstance(f, ast.Name) and f.id == "partial"))
-    if is_partial and call.args:
+    if kind == "appended" and is_partial and call.args:
         g = call.args[0]
-        if (isinstance(g, ast.Attribute) and g.attr == "load") or isinstance(g, ast.Name):
+        if (isinstance(g, ast.Attribute) and g.attr in attrs) or isinstance(g, ast.Name):
             return "partial"
-    if isinstance(f, ast.Attribute) and f.attr == "load":
+    if isinstance(f, ast.Attribute) and f.attr in attrs:
         return "attr"
     if isinstance(f, ast.Name):
         return "name"
     return None
+
+
+def has_splat(call):
+    return (any(isinstance(a, ast.Starred) for a in call.args)
+            or any(k.arg is None for k in call.keywords))
+
+
+def is_hub_call(call):
+    f = call.func
+    return ((isinstance(f, ast.Attribute) and f.attr in TORCH_HUB_LOADERS)
+            or (isinstance(f, ast.Name) and f.id in TORCH_HUB_LOADERS))
 
 
 def documented_blocker(call, kind):
@@ -313,8 +483,14 @@ def documented_blocker(call, kind):
         return "*args"
     if any(k.arg is None for k in call.keywords):
         return "**kwargs"
-    if any(k.arg == "pickle_module" for k in call.keywords) or len(args) >= 3:
-        return "pickle_module"
+    if is_hub_call(call):
+        # load_state_dict_from_url(url, model_dir, map_location, progress,
+        # check_hash, file_name, weights_only): the 7th positional is it
+        if len(args) >= 7:
+            return "weights_only positionally"
+    elif (any(k.arg == "pickle_module" and not is_const(k.value, None) for k in call.keywords)
+          or (len(args) >= 3 and not is_const(args[2], None))):
+        return "pickle_module"  # pickle_module=None is the default, and is fixed
     if (len(call.args) == 1 and not call.keywords and isinstance(call.args[0], ast.GeneratorExp)
             and (call.args[0].end_lineno, call.args[0].end_col_offset)
             == (call.end_lineno, call.end_col_offset)):
@@ -582,6 +758,226 @@ def torch_load_candidate(call, binder):
 
 
 # --------------------------------------------------------------------------
+# An independent check of the loader rules (LF101-LF104)
+#
+# Python's own name resolution, kept simple: a name counts only when every
+# binding of it anywhere in the file is a module-level `import X [as Y]` or
+# `from X import name [as alias]` of the same thing (so nothing shadows or
+# rebinds it).  Such calls must be reported by loadfix with the right code
+# at the right place, fixed exactly when the rule fixes them, and calls the
+# rule calls safe must not be reported.
+
+PICKLE_MODULES = ("pickle", "_pickle", "cPickle", "dill", "cloudpickle")
+LOADER_CALLS = {(m, f): "LF101" for m in PICKLE_MODULES for f in ("load", "loads")}
+LOADER_CALLS[("joblib", "load")] = "LF102"
+LOADER_CALLS[("numpy", "load")] = "LF103"
+LOADER_CALLS.update({("yaml", f): "LF104" for f in YAML_CALLEE_RENAMES})
+LOADER_MODULES = {m for m, _f in LOADER_CALLS}
+YAML_SAFE_LOADERS = {"SafeLoader", "CSafeLoader", "BaseLoader", "CBaseLoader"}
+BANDIT_CODES = {"LF101": "B301", "LF102": "B301", "LF104": "B506"}
+DIRECTIVE_RE = re.compile(
+    r"#\s*(?i:(noqa|nosec))(?![\w-])(?:[ \t]*:?[ \t]*([A-Z]+[0-9]+(?:[ \t]*,?[ \t]*[A-Z]+[0-9]+)*))?")
+
+
+def suppresses(line, code):
+    """Whether a `# noqa`/`# nosec` directive on this line covers code (the
+    README's suppression rule: blanket, or naming the code or, for nosec,
+    its Bandit code)."""
+    for m in DIRECTIVE_RE.finditer(line):
+        if m.group(2) is None:
+            return True
+        names = re.findall(r"[A-Z]+[0-9]+", m.group(2))
+        if code in names or (m.group(1).lower() == "nosec" and BANDIT_CODES.get(code) in names):
+            return True
+    return False
+
+
+def module_level_statements(body):
+    """Statements run in the module's scope (not in def or class bodies)."""
+    for stmt in body:
+        yield stmt
+        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            continue
+        for field in ("body", "orelse", "finalbody"):
+            yield from module_level_statements(getattr(stmt, field, []) or [])
+        for handler in getattr(stmt, "handlers", []) or []:
+            yield from module_level_statements(handler.body)
+        for case in getattr(stmt, "cases", []) or []:
+            yield from module_level_statements(case.body)
+
+
+def simple_bindings(tree):
+    """name -> set of what binds it: ('module', M), ('member', M, name) for
+    module-level imports of the loader modules, 'other' for anything else."""
+    bindings = collections.defaultdict(set)
+    module_imports = set()
+    for stmt in module_level_statements(tree.body):
+        if isinstance(stmt, ast.Import):
+            module_imports.add(id(stmt))
+            for alias in stmt.names:
+                if alias.asname:
+                    what = (("module", alias.name) if alias.name in LOADER_MODULES else "other")
+                    bindings[alias.asname].add(what)
+                else:
+                    top = alias.name.split(".")[0]
+                    bindings[top].add(("module", top) if top in LOADER_MODULES else "other")
+        elif isinstance(stmt, ast.ImportFrom):
+            module_imports.add(id(stmt))
+            for alias in stmt.names:
+                if alias.name == "*":
+                    continue  # not followed
+                what = (("member", stmt.module, alias.name)
+                        if not stmt.level and stmt.module in LOADER_MODULES else "other")
+                bindings[alias.asname or alias.name].add(what)
+    for node in ast.walk(tree):
+        names = []
+        if isinstance(node, (ast.Import, ast.ImportFrom)) and id(node) not in module_imports:
+            names = [(a.asname or a.name).split(".")[0] for a in node.names if a.name != "*"]
+        elif isinstance(node, ast.Name) and isinstance(node.ctx, (ast.Store, ast.Del)):
+            names = [node.id]
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names = [node.name]
+        elif isinstance(node, ast.arg):
+            names = [node.arg]
+        elif isinstance(node, (ast.ExceptHandler, ast.MatchAs, ast.MatchStar)):
+            names = [node.name] if node.name else []
+        elif isinstance(node, ast.MatchMapping):
+            names = [node.rest] if node.rest else []
+        elif isinstance(node, (ast.Global, ast.Nonlocal)):
+            names = node.names
+        for n in names:
+            bindings[n].add("other")
+    return bindings
+
+
+def resolve_simple(name, bindings):
+    kinds = bindings.get(name)
+    if not kinds or len(kinds) != 1:
+        return None
+    (what,) = kinds
+    return what if what != "other" else None
+
+
+def loader_target(node, bindings):
+    """(module, name) that a callee (or a Loader value) resolves to, or None."""
+    if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
+        what = resolve_simple(node.value.id, bindings)
+        if what and what[0] == "module":
+            return what[1], node.attr
+    elif isinstance(node, ast.Name):
+        what = resolve_simple(node.id, bindings)
+        if what and what[0] == "member":
+            return what[1], what[2]
+    return None
+
+
+def argument(call, keyword, position):
+    """The node passing a parameter (keyword, or positional before any
+    *args), or None."""
+    for kw in call.keywords:
+        if kw.arg == keyword:
+            return kw, kw.value
+    args = call.args
+    if position < len(args) and not any(isinstance(a, ast.Starred) for a in args[:position + 1]):
+        return args[position], args[position]
+    return None, None
+
+
+def loader_expectation(call, bindings):
+    """For a call that resolves to a loader: (code, node the finding starts
+    at or None when the rule calls it safe, whether it is fixed, why)."""
+    target = loader_target(call.func, bindings)
+    code = LOADER_CALLS.get(target)
+    if code is None:
+        return None
+    module, name = target
+    if code in ("LF101", "LF102"):
+        return code, call, False, "%s.%s" % target
+    if code == "LF103":
+        where, value = argument(call, "allow_pickle", 2)
+        if where is None:
+            return code, None, False, "numpy.load without allow_pickle"
+        truth = truthy_literal(value)
+        if truth is False:
+            return code, None, False, "numpy.load with a false allow_pickle literal"
+        if truth is True:
+            return code, where, True, "numpy.load with a true allow_pickle literal"
+        return code, where, False, "numpy.load with a non-literal allow_pickle"
+    # LF104
+    renamable = isinstance(call.func, ast.Attribute)
+    if name not in ("load", "load_all"):
+        return code, call, renamable, "yaml.%s" % name
+    where, value = argument(call, "Loader", 1)
+    if where is None and has_splat(call):
+        # *args/**kwargs may carry the Loader (a safe one, even): reported,
+        # but renaming to safe_load, which takes no Loader, is no fix
+        return code, call, False, "yaml.%s with *args/**kwargs and no Loader" % name
+    if where is None:
+        return code, call, renamable, "yaml.%s without a Loader" % name
+    loader = loader_target(value, bindings)
+    if loader and loader[0] == "yaml" and loader[1] in YAML_SAFE_LOADERS:
+        return code, None, False, "yaml.%s with Loader=%s" % (name, loader[1])
+    if loader and loader[0] == "yaml" and loader[1] in YAML_LOADER_RENAMES:
+        return (code, where, isinstance(value, ast.Attribute),
+                "yaml.%s with Loader=%s" % (name, loader[1]))
+    return code, where, False, "yaml.%s with a Loader not known statically" % name
+
+
+def check_loaders(tree, text, pos, findings, matched, display, res, fail):
+    """Step 6 of check_file: the independent check of LF101-LF104."""
+    bindings = simple_bindings(tree)
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call):
+            continue
+        exp = loader_expectation(node, bindings)
+        if exp is None:
+            continue
+        code, where, fixable, why = exp
+        func_text = segment(text, node.func) if text else "?"
+        lo, hi = pos.start(node) or 0, pos.end(node) or 0
+        # findings of this rule that belong to this call: at the call, or
+        # at one of its arguments (not inside a nested call)
+        own_starts = {pos.start(node)} | {pos.start(k) for k in node.keywords} | {
+            pos.start(a) for a in node.args}
+        own = [i for i, f in enumerate(findings) if f["code"] == code
+               and f["start"]["offset"] in own_starts and lo <= f["start"]["offset"] < hi]
+        if where is None:
+            if own:
+                res["loaders"]["DISAGREE " + code] += 1
+                matched.update(own)
+                fail(node.lineno, "%s reported on `%s(...)`, but Python resolves it to %s, which "
+                     "the rule calls safe" % (code, func_text, why))
+            else:
+                res["loaders"]["agree %s: safe, not reported" % code] += 1
+            continue
+        first, last = pos.line(node.lineno), pos.line(node.end_lineno)
+        at = [i for i in own if findings[i]["start"]["offset"] == pos.start(where)]
+        if not at and (suppresses(first, code) or suppresses(last, code)):
+            res["loaders"]["agree %s: suppressed by comment" % code] += 1
+            res["suppressed"].append("%s:%d: `%s(...)` (%s)" % (display, node.lineno, func_text, code))
+            continue
+        if not at:
+            res["loaders"]["DISAGREE " + code] += 1
+            matched.update(own)
+            fail(node.lineno, "`%s(...)` resolves to %s but loadfix reported no %s at %d:%s%s" % (
+                func_text, why, code, where.lineno, pos.column(where.lineno, where.col_offset),
+                " (it reported %s)" % ", ".join("%d:%d" % (findings[i]["start"]["line"],
+                                                         findings[i]["start"]["column"])
+                                                for i in own) if own else ""))
+            continue
+        f = findings[at[0]]
+        matched.update(at)
+        has_fix = bool(f.get("fix") and f["fix"].get("applied_with_options"))
+        if has_fix != fixable:
+            res["loaders"]["DISAGREE " + code] += 1
+            fail(node.lineno, "%s on `%s(...)` (%s) %s, but %s" % (
+                code, func_text, why, "has an applied fix" if has_fix else "has no applied fix",
+                "the rule fixes it" if fixable else "it must not be fixed"))
+            continue
+        res["loaders"]["agree %s: reported%s" % (code, ", fixed" if fixable else "")] += 1
+
+
+# --------------------------------------------------------------------------
 # Per-file check (runs in worker processes)
 
 
@@ -608,7 +1004,7 @@ def check_file(task):
     res = {
         "display": display, "parsed": False, "parse_error": None, "changed": False,
         "failures": [], "review": [], "changes": [], "candidates": collections.Counter(),
-        "suppressed": [], "unmatched_findings": [],
+        "suppressed": [], "unmatched_findings": [], "loaders": collections.Counter(),
     }
 
     def fail(line, msg):
@@ -684,29 +1080,36 @@ def check_file(task):
                 res["review"].append("%s: ast.dump too deep; dump check skipped" % display)
             restore(undo)
 
-    # 4. every changed call looks like torch's load and had no blocker;
-    #    it matches one applied finding at the reported position
+    # 4. every changed call looks like the loader its change is for, and
+    #    had no blocker; each change matches one applied finding of its
+    #    rule at the reported position (CHANGE_RULES)
     findings_left = list(applied)
-    for a, b, kind in changes:
-        ck = callee_kind(a)
+    for change in changes:
+        a, kind = change.orig, change.kind
+        ck = callee_kind(a, kind)
         if kind == "appended" and ck == "partial":
             func_text = "partial(%s, ...)" % segment(text, a.args[0]) if text else "?"
         else:
             func_text = segment(text, a.func) if text else "?"
         res["changes"].append((kind, func_text))
         if ck is None:
-            fail(a.lineno, "changed call's callee `%s` is neither `X.load` nor a name" % func_text)
+            fail(a.lineno, "changed call's callee `%s` is neither `X.%s` nor a name (%s)" % (
+                func_text, "|".join(CALLEE_ATTRS[kind]), kind))
         if kind == "appended":
             blocker = documented_blocker(a, ck)
             if blocker:
                 fail(a.lineno, "weights_only=True appended to `%s` call passing %s" % (
                     func_text, blocker))
-        if kind == "flipped":
-            node, code = weights_only_kw(a), "LF002"
-        elif ck == "partial":
-            node, code = a, "LF004"  # reported at the partial(...) call
-        else:
-            node, code = a, "LF001"
+        if kind == "yaml_callee" and a.func.attr in ("load", "load_all") and has_splat(a):
+            # safe_load(stream) takes no Loader: a splat that carries one
+            # becomes a TypeError, and one that carries SafeLoader was safe
+            fail(a.lineno, "`%s` renamed to `%s` although the call passes *args or **kwargs, "
+                 "which may carry the Loader (safe_load takes none: TypeError)" % (
+                     func_text, change.fixed.func.attr))
+        code, where = CHANGE_RULES[kind]
+        node = change.node
+        if kind == "appended" and ck == "partial":
+            code = "LF004"  # reported at the partial(...) call
         want = (node.lineno, pos.column(node.lineno, node.col_offset))
         offset = pos.start(node)
         match = [f for f in findings_left if f["code"] == code
@@ -723,7 +1126,7 @@ def check_file(task):
                 fail(a.lineno, "%s for `%s` reported at offset %d (%d:%d), but its %s is at "
                      "offset %s (%d:%s)" % (
                          code, func_text, near[0]["start"]["offset"], near[0]["start"]["line"],
-                         near[0]["start"]["column"], "keyword" if kind == "flipped" else "start",
+                         near[0]["start"]["column"], "call" if where == "call" else "argument",
                          offset, want[0], want[1]))
                 match = near
             else:
@@ -791,6 +1194,11 @@ def check_file(task):
             res["review"].append("%s:%d: `%s(...)` neither fixed nor reported; the name has "
                                  "mixed bindings in its scope (%s)" % (
                                      display, node.lineno, func_text, ", ".join(kinds)))
+
+    # 6. calls that Python resolves to a pickle-family, joblib, numpy or
+    #    PyYAML loader are reported with the right code (independent check)
+    check_loaders(orig_tree, text, pos, findings, matched_findings, display, res, fail)
+
     for i, f in enumerate(findings):
         if i not in matched_findings and f["code"] != "LF004":
             res["unmatched_findings"].append("%s:%d:%d: %s" % (
@@ -989,8 +1397,8 @@ def check_all(loadfix, corpora, tmp, opts, t_start):
         print("    ... (-v lists all)")
     print("files changed:             %d" % len(changed))
     kinds = collections.Counter(k for k, _ in changes)
-    print("calls fixed:               %d (weights_only=True appended: %d, False -> True: %d)" % (
-        len(changes), kinds["appended"], kinds["flipped"]))
+    print("calls fixed:               %d (%s)" % (len(changes), ", ".join(
+        "%s %d" % (CHANGE_LABELS[k], kinds[k]) for k in CHANGE_RULES if kinds[k]) or "none"))
     funcs = collections.Counter(t for _, t in changes)
     for text, n in sorted(funcs.items(), key=lambda x: (-x[1], x[0])):
         print("    %4d  %s" % (n, text))
@@ -1001,6 +1409,15 @@ def check_all(loadfix, corpora, tmp, opts, t_start):
     print("torch.load-like calls (simple AST check): %d" % sum(candidates.values()))
     for k in sorted(candidates):
         print("    %4d  %s" % (candidates[k], k))
+    loaders = collections.Counter()
+    for r in results:
+        loaders.update(r["loaders"])
+    agree = sum(n for k, n in loaders.items() if k.startswith("agree"))
+    disagree = sum(n for k, n in loaders.items() if k.startswith("DISAGREE"))
+    print("loader calls Python resolves (independent check, LF101-LF104): %d agreements, "
+          "%d disagreements" % (agree, disagree))
+    for k in sorted(loaders):
+        print("    %4d  %s" % (loaders[k], k))
     suppressed = [x for r in results for x in r["suppressed"]]
     for x in suppressed:
         print("    suppressed: %s" % x)
