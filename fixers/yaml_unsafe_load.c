@@ -29,11 +29,16 @@ static void report_call(const lf_rule *rule, const lf_load_ref *ref, const lf_ca
 	TSNode function = ts_node_child_by_field_name(ref->node, "function", 8);
 	TSNode name = attribute_name(function);
 	uint32_t start = ts_node_start_byte(ref->node), end = ts_node_end_byte(ref->node);
-	if (args->has_error || ts_node_is_null(name)) {
+	/* safe_load takes no Loader: a splat that may carry one would make the
+	 * renamed call a TypeError (and `**{"Loader": yaml.SafeLoader}` was
+	 * safe already), so a splat blocks the rename. */
+	bool splat = args->star_args || args->star_kwargs;
+	if (args->has_error || ts_node_is_null(name) || splat) {
 		lf_diags_push(out, rule, start, end,
 		              lf_xasprintf("`%s` %s, so a crafted document runs code (not fixed: %s; call `yaml.%s`)",
 		                           target->name, why,
 		                           args->has_error ? "the call is in or contains a syntax error"
+		                           : splat         ? "it passes *args or **kwargs, which may hold a Loader"
 		                                           : "the function is imported by name",
 		                           target->safe_name),
 		              NULL);
@@ -66,6 +71,16 @@ void lf_check_yaml_unsafe_load(const lf_rule *rule, const lf_load_ref *ref, cons
 		                    ? "uses FullLoader, which constructs Python objects (CVE-2020-14343)"
 		                    : "constructs any Python object the document names",
 		            out);
+		return;
+	}
+	if (ts_node_is_null(args->keyword) && (args->star_args || args->star_kwargs)) {
+		lf_diags_push(
+		        out, rule, ts_node_start_byte(ref->node), ts_node_end_byte(ref->node),
+		        lf_xasprintf("`%s` takes its Loader from *args or **kwargs, which cannot be checked "
+		                     "statically; a Loader other than `yaml.SafeLoader` lets a crafted document run "
+		                     "code (not fixed)",
+		                     ref->target->name),
+		        NULL);
 		return;
 	}
 	if (ts_node_is_null(args->keyword)) {

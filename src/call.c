@@ -16,28 +16,39 @@ static bool is_none(TSNode value)
 	return is(lf_node_unparenthesize(value), "none");
 }
 
-/* An integer literal is false when every digit is 0 (`0`, `0x0`, `0_0`). */
-static lf_truth integer_truth(TSNode value, const uint8_t *bytes)
+/*
+ * A number literal is false when every digit is 0: `0`, `0x0`, `0_0`,
+ * `0.0`, `.0`, `0j`.  With an exponent the value can underflow to zero
+ * (`1e-400 == 0.0`), so such a float is not judged.
+ */
+static lf_truth number_truth(TSNode value, const uint8_t *bytes, bool is_float)
 {
 	uint32_t start = ts_node_start_byte(value), end = ts_node_end_byte(value);
+	if (end > start && (bytes[end - 1] == 'j' || bytes[end - 1] == 'J'))
+		end--; /* imaginary: its truth is its magnitude's */
+	bool hex = end - start > 2 && bytes[start] == '0' && strchr("xX", bytes[start + 1]);
 	if (end - start > 2 && bytes[start] == '0' && strchr("xXoObB", bytes[start + 1]))
 		start += 2;
+	bool nonzero = false;
 	for (uint32_t i = start; i < end; i++) {
 		uint8_t c = bytes[i];
-		if (c == '_' || c == '0')
+		if (c == '_' || c == '0' || (c == '.' && is_float))
 			continue;
-		if ((c >= '1' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'))
-			return LF_TRUTH_TRUE;
-		return LF_TRUTH_UNKNOWN; /* a suffix such as `j`: not an int */
+		if (!hex && (c == 'e' || c == 'E'))
+			return LF_TRUTH_UNKNOWN;
+		if ((c >= '1' && c <= '9') || (hex && ((c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'))))
+			nonzero = true;
+		else
+			return LF_TRUTH_UNKNOWN;
 	}
-	return LF_TRUTH_FALSE;
+	return nonzero ? LF_TRUTH_TRUE : LF_TRUTH_FALSE;
 }
 
 lf_truth lf_literal_truth_in(TSNode value, const lf_source *src, lf_literal *kind)
 {
-	if (is(value, "integer")) {
+	if (is(value, "integer") || is(value, "float")) {
 		*kind = LF_LITERAL_NUMBER;
-		lf_truth truth = integer_truth(value, src->bytes);
+		lf_truth truth = number_truth(value, src->bytes, is(value, "float"));
 		if (truth == LF_TRUTH_UNKNOWN)
 			*kind = LF_LITERAL_NONE;
 		return truth;

@@ -1,0 +1,9 @@
+import numpy as np
+
+# Number literals are judged by their truth, as numpy.load's `if not allow_pickle` does.
+a = np.load("a.npy", allow_pickle=0.0)
+b = np.load("b.npy", allow_pickle=0j)
+c = np.load("c.npy", allow_pickle=False)
+d = np.load("d.npy", allow_pickle=False)
+# An exponent can underflow to zero: not judged, reported without a fix.
+e = np.load("e.npy", allow_pickle=1e-400)
