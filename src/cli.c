@@ -105,9 +105,16 @@ static void apply_selector(bool *enabled, const char *selector, bool value, cons
 static void apply_selector_list(bool *enabled, const char *list, bool value, const char *origin)
 {
 	char *copy = lf_xstrdup(list);
-	for (char *save = NULL, *token = strtok_r(copy, ", ", &save); token; token = strtok_r(NULL, ", ", &save))
+	size_t applied = 0;
+	for (char *save = NULL, *token = strtok_r(copy, ", ", &save); token; token = strtok_r(NULL, ", ", &save)) {
 		apply_selector(enabled, token, value, origin);
+		applied++;
+	}
 	free(copy);
+	/* `--select ""` (say `--select "$RULES"` with RULES unset) would turn
+	 * every rule off and pass every file: an error, as in the config. */
+	if (applied == 0)
+		usage_error("empty rule selector%s", origin);
 }
 
 static void split_globs(const char *list, lf_string_list *out)
@@ -262,8 +269,10 @@ void lf_cli_parse(int argc, char **argv, lf_settings *s)
 		case OPT_STATISTICS: s->statistics = true; break;
 		case 'j':
 			errno = 0;
-			s->threads = (unsigned)strtoul(optarg, &end, 10);
-			if (errno || *end || end == optarg || s->threads == 0 || s->threads > 1024)
+			/* range-checked before narrowing: 4294967297 must not wrap to 1 */
+			unsigned long threads = strtoul(optarg, &end, 10);
+			s->threads = threads > 1024 ? 0 : (unsigned)threads;
+			if (errno || *end || end == optarg || optarg[0] == '-' || s->threads == 0)
 				usage_error("invalid thread count '%s'", optarg);
 			break;
 		case 'q': s->quiet = true; break;

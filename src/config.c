@@ -717,8 +717,24 @@ bool lf_config_load(const char *path, lf_config *config, char **error)
 char *lf_config_find(const char *start)
 {
 	char *dir = realpath(start, NULL);
-	if (!dir)
-		return NULL;
+	/* A path that does not exist (`loadfix missing.py real.py`) still
+	 * says where to look: its directory.  Skipping the configuration for it
+	 * would check the other paths with the wrong rules. */
+	if (!dir) {
+		char *probe = lf_xstrdup(start);
+		while (!dir) {
+			char *parent = dir_of(probe);
+			bool last = strcmp(parent, probe) == 0 || strcmp(parent, ".") == 0 || strcmp(parent, "/") == 0;
+			dir = realpath(parent, NULL);
+			free(probe);
+			probe = parent;
+			if (last)
+				break;
+		}
+		free(probe);
+		if (!dir)
+			return NULL;
+	}
 	struct stat st;
 	if (stat(dir, &st) == 0 && !S_ISDIR(st.st_mode)) {
 		char *parent = dir_of(dir);

@@ -136,4 +136,17 @@ expect "-j 1 report has 41 lines" test "$(wc -l <one.txt)" -eq 41
 expect "-j 1 report is every finding in path order, then the summary" cmp -s want-one.txt one.txt
 expect "-j 4 output equals -j 1 output" cmp -s one.txt four.txt
 
+# An empty selector is an error, not "every rule off" (`--select "$RULES"`
+# with RULES unset would otherwise pass every file).
+expect_status "--select '' is refused" 2 "$LOADFIX" --isolated --select "" unsafe.py
+expect "empty selector message" contains "$ERR" "empty rule selector"
+expect_status "--select ',' is refused" 2 "$LOADFIX" --isolated --select "," unsafe.py
+# A thread count is range-checked before it is narrowed.
+expect_status "-j 4294967297 does not wrap to 1" 2 "$LOADFIX" -j 4294967297 unsafe.py
+# A first path that does not exist still finds the configuration.
+mkdir -p cfgdir && printf '[tool.loadfix]\nselect = ["LF002"]\n' >cfgdir/pyproject.toml
+printf 'import torch\ntorch.load(p)\n' >cfgdir/real.py
+expect_status "missing first path, configuration still read" 2 "$LOADFIX" cfgdir/missing.py cfgdir/real.py
+expect "select = [LF002] applied to the other path" eval '! contains "$OUT" "LF001"'
+
 finish
