@@ -9,6 +9,7 @@
 #include "loadfix/fixer.h"
 #include "loadfix/parse.h"
 #include "loadfix/prefilter.h"
+#include "loadfix/project.h"
 #include "loadfix/resolve.h"
 #include "loadfix/suppress.h"
 #include "loadfix/verify.h"
@@ -143,7 +144,8 @@ void lf_check_source(lf_worker *worker, const lf_check_options *options, lf_sour
 	memset(src, 0, sizeof *src);
 	uint8_t *bytes = doc->original.bytes;
 	uint32_t len = doc->original.len;
-	if (!lf_prefilter_may_refer(worker->prefilter, bytes, len))
+	if (!lf_prefilter_may_refer(worker->prefilter, bytes, len) &&
+	    !lf_project_star_imports_bind(options->project, worker->prefilter, options->path, bytes, len))
 		return;
 	if (max_bracket_depth(bytes, len) > MAX_BRACKET_DEPTH) {
 		doc->error = lf_xasprintf("brackets are nested more than %d deep (Python allows 200); not checked",

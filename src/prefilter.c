@@ -61,15 +61,19 @@ static const char *const ASSIGN = "(?<![=!<>])=(?!=)[\\s\\\\(]*(" NAME ")";
  *  5. Every other loader is reached from an import of its top-level
  *     module (`import numpy as np`, `from yaml import load`, `import os,
  *     pickle`, `from sklearn.externals import joblib`), so such an import
- *     must occur; a file that names pickle only in a comment or a string
- *     is not parsed.                                          OTHER_IMPORT
+ *     must occur, and the loader's own last name (numpy's `load`, pandas'
+ *     `read_pickle`) must occur as a word too: most files that import
+ *     numpy never call np.load.  A file that names pickle only in a
+ *     comment or a string is not parsed.         OTHER_IMPORT + root words
  *  6. LF106 looks at any call: the keyword's own word.       ANY_KEYWORD
  *  7. A star import of a module that is not a loader's (`from pkg.utils
  *     import *`) may bind one from the project (loadfix/project.h): the
- *     prefilter cannot see the other file, so such a file is parsed.
- *                                                             STAR_IMPORT
+ *     prefilter cannot see the other file, so it lists the star imports
+ *     (lf_prefilter_star_imports) and the project says whether any binds a
+ *     loader.                                                 STAR_IMPORT
  */
-static const char *const STAR_IMPORT = "(?m)(?:^|[;:])[ \\t]*+from[\\s\\\\]+[\\w.]++[\\s\\\\]+import[\\s\\\\]*+\\*";
+static const char *const STAR_IMPORT =
+        "(?m)(?:^|[;:])[ \\t]*+from[\\s\\\\]+(\\.*+)[\\s\\\\]*+([\\w.]*+)[\\s\\\\]+import[\\s\\\\]*+\\*";
 enum {
 	TORCH_WORD_RE,
 	FROM_TORCH_RE,
@@ -119,6 +123,54 @@ static void add_alternative(lf_buf *alternation, const char *word, size_t len)
 	lf_buf_append(alternation, word, len);
 }
 
+/* Per top-level module of the other loaders: the last names of its rows,
+ * as one word pattern (pattern 5's second half). */
+#define MAX_ROOTS 32
+static struct {
+	char name[32];
+	pcre2_code *words;
+} root_words[MAX_ROOTS];
+static size_t root_count;
+
+static void root_word_patterns(void)
+{
+	for (size_t i = 0; i < lf_target_count; i++) {
+		const lf_target *t = &lf_targets[i];
+		if (strcmp(t->name, "*") == 0 || t->family == LF_FAMILY_TORCH_LOAD)
+			continue;
+		const char *dot = strchr(t->name, '.');
+		size_t len = dot ? (size_t)(dot - t->name) : strlen(t->name);
+		size_t r = 0;
+		while (r < root_count &&
+		       !(strlen(root_words[r].name) == len && memcmp(root_words[r].name, t->name, len) == 0))
+			r++;
+		if (r == root_count) {
+			if (root_count == MAX_ROOTS || len >= sizeof root_words[0].name)
+				abort(); /* a table larger than this is a bug in this file */
+			memcpy(root_words[r].name, t->name, len);
+			root_words[r].name[len] = '\0';
+			root_count++;
+		}
+	}
+	for (size_t r = 0; r < root_count; r++) {
+		lf_buf words;
+		lf_buf_init(&words);
+		for (size_t i = 0; i < lf_target_count; i++) {
+			const char *name = lf_targets[i].name;
+			size_t len = strlen(root_words[r].name);
+			if (strncmp(name, root_words[r].name, len) != 0 || name[len] != '.')
+				continue;
+			const char *last = strrchr(name, '.') + 1;
+			add_alternative(&words, last, strlen(last));
+		}
+		lf_buf_putc(&words, '\0');
+		char *pattern = lf_xasprintf("\\b(?:%s)\\b", words.data);
+		root_words[r].words = compile(pattern);
+		free(pattern);
+		lf_buf_finish(&words);
+	}
+}
+
 /* Patterns 4-6, built from the target table (names are plain words). */
 static void table_patterns(char **torch_other, char **other_import, char **any_keyword)
 {
@@ -148,7 +200,7 @@ static void table_patterns(char **torch_other, char **other_import, char **any_k
 	 * `:` of a compound statement (`try: import pickle`).  Text in a
 	 * string (`'import pickle'`) does not start a statement. */
 	*other_import = lf_xasprintf("(?m)(?:^|[;:])[ \\t]*+(?:from[\\s\\\\]+|import[\\s\\\\]+(?:[\\w.]+[\\s\\\\]*"
-	                             "(?:as[\\s\\\\]+\\w+[\\s\\\\]*)?,[\\s\\\\]*)*+)(?:%s)\\b",
+	                             "(?:as[\\s\\\\]+\\w+[\\s\\\\]*)?,[\\s\\\\]*)*+)(%s)\\b",
 	                             roots.data);
 	*any_keyword = lf_xasprintf("\\b(?:%s)\\b", keywords.data);
 	lf_buf_finish(&words);
@@ -164,6 +216,7 @@ static void compile_patterns(void)
 	patterns[IMPORT_AS_RE] = compile(IMPORT_AS);
 	patterns[ASSIGN_RE] = compile(ASSIGN);
 	patterns[STAR_IMPORT_RE] = compile(STAR_IMPORT);
+	root_word_patterns();
 	char *torch_other, *other_import, *any_keyword;
 	table_patterns(&torch_other, &other_import, &any_keyword);
 	patterns[TORCH_OTHER_RE] = compile(torch_other);
@@ -359,14 +412,63 @@ bool lf_prefilter_may_refer(lf_prefilter *p, const uint8_t *bytes, size_t len)
 
 static bool may_refer_torch(lf_prefilter *p, const uint8_t *bytes, size_t len);
 
+bool lf_prefilter_may_bind(lf_prefilter *p, const uint8_t *bytes, size_t len)
+{
+	size_t at = 0;
+	if (next_match(p, TORCH_WORD_RE, bytes, len, &at) != NO_MATCH)
+		return true;
+	at = 0;
+	return next_match(p, OTHER_IMPORT_RE, bytes, len, &at) != NO_MATCH;
+}
+
+bool lf_prefilter_star_imports(lf_prefilter *p, const uint8_t *bytes, size_t len,
+                               bool (*visit)(void *user, const char *module, unsigned level), void *user)
+{
+	size_t at = 0;
+	match_result r;
+	while ((r = next_match(p, STAR_IMPORT_RE, bytes, len, &at)) != NO_MATCH) {
+		if (r == MATCH_ERROR)
+			return true;
+		const uint8_t *dots, *name;
+		size_t dots_len = 0, name_len = 0;
+		if (!group(p, 1, bytes, &dots, &dots_len))
+			dots_len = 0;
+		if (!group(p, 2, bytes, &name, &name_len))
+			name_len = 0;
+		char *module = lf_xmalloc(name_len + 1);
+		if (name_len)
+			memcpy(module, name, name_len);
+		module[name_len] = '\0';
+		bool binds = visit(user, module, (unsigned)dots_len);
+		free(module);
+		if (binds)
+			return true;
+	}
+	return false;
+}
+
 static bool may_refer(lf_prefilter *p, const uint8_t *bytes, size_t len)
 {
 	/* Any error (PCRE2's match limits) answers "may refer". */
-	static const int table_patterns_in_order[] = {OTHER_IMPORT_RE, ANY_KEYWORD_RE, STAR_IMPORT_RE};
-	for (size_t i = 0; i < 3; i++) {
-		size_t at = 0;
-		if (next_match(p, table_patterns_in_order[i], bytes, len, &at) != NO_MATCH)
+	size_t at = 0;
+	if (next_match(p, ANY_KEYWORD_RE, bytes, len, &at) != NO_MATCH)
+		return true;
+	bool checked[MAX_ROOTS] = {false};
+	match_result r;
+	for (at = 0; (r = next_match(p, OTHER_IMPORT_RE, bytes, len, &at)) != NO_MATCH;) {
+		const uint8_t *root;
+		size_t root_len;
+		if (r == MATCH_ERROR || !group(p, 1, bytes, &root, &root_len))
 			return true;
+		for (size_t k = 0; k < root_count; k++) {
+			if (checked[k] || strlen(root_words[k].name) != root_len ||
+			    memcmp(root_words[k].name, root, root_len) != 0)
+				continue;
+			checked[k] = true;
+			int rc = pcre2_match(root_words[k].words, bytes, len, 0, 0, p->match, NULL);
+			if (rc >= 0 || rc != PCRE2_ERROR_NOMATCH)
+				return true;
+		}
 	}
 	return may_refer_torch(p, bytes, len);
 }

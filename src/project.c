@@ -6,6 +6,7 @@
 
 #include "loadfix/buf.h"
 #include "loadfix/parse.h"
+#include "loadfix/prefilter.h"
 #include "loadfix/resolve.h"
 #include "loadfix/source.h"
 
@@ -26,6 +27,7 @@ struct lf_project {
 	 * One lock for all: exports are computed once per module and runs
 	 * rarely have many, so waiting here costs less than a finer scheme. */
 	pthread_mutex_t lock;
+	lf_prefilter *prefilter; /* used under the lock */
 };
 
 static int compare_paths(const void *a, const void *b)
@@ -47,6 +49,7 @@ lf_project *lf_project_create(const char *const *paths, size_t count)
 	pthread_mutexattr_settype(&attr, PTHREAD_MUTEX_RECURSIVE);
 	pthread_mutex_init(&p->lock, &attr);
 	pthread_mutexattr_destroy(&attr);
+	p->prefilter = lf_prefilter_create();
 	return p;
 }
 
@@ -63,6 +66,7 @@ void lf_project_destroy(lf_project *p)
 	free(p->modules);
 	free(p->paths);
 	pthread_mutex_destroy(&p->lock);
+	lf_prefilter_destroy(p->prefilter);
 	free(p);
 }
 
@@ -173,6 +177,14 @@ static void compute_exports(lf_project *p, module_entry *m, const char *path)
 		free(error);
 		return;
 	}
+	/* A module that cannot refer to a loader itself, nor through its own
+	 * star imports, exports none: no parse. */
+	bool may = lf_prefilter_may_bind(p->prefilter, src.bytes, src.len) ||
+	           lf_project_star_imports_bind(p, p->prefilter, path, src.bytes, src.len);
+	if (!may) {
+		lf_source_finish(&src);
+		return;
+	}
 	lf_parser *parser = lf_parser_create();
 	TSTree *tree = lf_parser_parse(parser, src.bytes, src.len);
 	lf_resolve_context context = {.project = p, .path = path};
@@ -180,6 +192,26 @@ static void compute_exports(lf_project *p, module_entry *m, const char *path)
 	ts_tree_delete(tree);
 	lf_parser_destroy(parser);
 	lf_source_finish(&src);
+}
+
+typedef struct star_query {
+	lf_project *project;
+	const char *importer;
+} star_query;
+
+static bool star_binds(void *user, const char *module, unsigned level)
+{
+	const star_query *q = user;
+	return lf_project_star_exports(q->project, q->importer, module, level).count > 0;
+}
+
+bool lf_project_star_imports_bind(lf_project *project, lf_prefilter *prefilter, const char *importer,
+                                  const uint8_t *bytes, size_t len)
+{
+	if (!project || !importer || !project->count)
+		return false;
+	star_query q = {project, importer};
+	return lf_prefilter_star_imports(prefilter, bytes, len, star_binds, &q);
 }
 
 lf_exports lf_project_star_exports(lf_project *p, const char *importer, const char *module, unsigned level)

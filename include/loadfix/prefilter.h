@@ -17,4 +17,16 @@ lf_prefilter *lf_prefilter_create(void);
 void lf_prefilter_destroy(lf_prefilter *prefilter);
 bool lf_prefilter_may_refer(lf_prefilter *prefilter, const uint8_t *bytes, size_t len);
 
+/* Whether a module may bind a loader's module or function at all (what a
+ * star import of it would export): it names torch or imports another
+ * loader's module.  Weaker than lf_prefilter_may_refer, which also wants a
+ * use. */
+bool lf_prefilter_may_bind(lf_prefilter *prefilter, const uint8_t *bytes, size_t len);
+
+/* Calls `visit` for each `from MODULE import *` (MODULE without its
+ * leading dots, `level` the number of dots) until it returns true; returns
+ * whether one did (or a match limit was hit: "may"). */
+bool lf_prefilter_star_imports(lf_prefilter *prefilter, const uint8_t *bytes, size_t len,
+                               bool (*visit)(void *user, const char *module, unsigned level), void *user);
+
 #endif

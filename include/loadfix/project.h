@@ -1,6 +1,7 @@
 #ifndef LOADFIX_PROJECT_H
 #define LOADFIX_PROJECT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -47,5 +48,13 @@ void lf_project_destroy(lf_project *project);
  * the project.  Thread-safe.
  */
 lf_exports lf_project_star_exports(lf_project *project, const char *importer, const char *module, unsigned level);
+
+struct lf_prefilter;
+
+/* Whether any star import in `bytes` (the file `importer`) binds a known
+ * name: the prefilter's answer for what it cannot see.  False without a
+ * project. */
+bool lf_project_star_imports_bind(lf_project *project, struct lf_prefilter *prefilter, const char *importer,
+                                  const uint8_t *bytes, size_t len);
 
 #endif

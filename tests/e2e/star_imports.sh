@@ -21,6 +21,10 @@ arr = np.load("a.npy", allow_pickle=True)
 x = loader("m.pt")
 y = _private(blob)
 PY
+cat >pkg/sub/only.py <<'PY'
+from pkg.utils import *
+obj = loads(blob)
+PY
 cat >pkg/sub/rel.py <<'PY'
 from ..utils import *
 z = torch.load("r.pt")
@@ -48,11 +52,13 @@ pkg/sub/main.py:2:31: LF002
 pkg/sub/main.py:3:7: LF101
 pkg/sub/main.py:4:24: LF103
 pkg/sub/main.py:5:5: LF001
+pkg/sub/only.py:2:7: LF101
 pkg/sub/rel.py:2:5: LF001
 pkg/utils.py:5:10: LF004'
 got=$(printf '%s\n' "$OUT" | grep ': LF' | cut -d' ' -f1-2)
 expect "exactly the findings the star imports bind (got: $got)" test "$got" = "$want"
 expect "an underscore name is not exported" eval '! contains "$OUT" "main.py:6:"'
+expect "a file reaching a loader only through a star import is parsed" contains "$OUT" "pkg/sub/only.py:2:7: LF101"
 expect "a module outside the tree binds nothing" eval '! contains "$OUT" "plain.py"'
 expect "the cycle pkg.a <-> pkg.b ends: a's torch reaches app.py" contains "$OUT" "app.py:3:1: LF001"
 
