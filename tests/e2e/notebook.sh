@@ -114,4 +114,15 @@ else
   fail "the SARIF validator is not installed ($MULTITOOL); run scripts/bootstrap --tests"
 fi
 
+# --since: a changed notebook is one of the changed files.
+(
+  export GIT_CONFIG_NOSYSTEM=1 HOME=$WORK/home GIT_AUTHOR_NAME=t GIT_AUTHOR_EMAIL=t@t GIT_COMMITTER_NAME=t GIT_COMMITTER_EMAIL=t@t
+  mkdir -p "$HOME" repo && cd repo && git init -q . &&
+    cp ../orig/good.ipynb old.ipynb && cp ../orig/good.ipynb same.ipynb && git add -A && git commit -qm base &&
+    notebook '["import torch\n", "v = torch.load(p)"]' >old.ipynb &&
+    "$LOADFIX" --since HEAD >../since.out 2>&1
+)
+expect "--since lists the changed notebook" grep -q '^old.ipynb:cell 1:2:5: LF001' since.out
+expect "--since skips the unchanged one" eval '! grep -q same.ipynb since.out'
+
 finish
