@@ -6,6 +6,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "loadfix/notebook.h"
+
 static char *git_error_text(const char *what)
 {
 	const git_error *e = git_error_last();
@@ -15,7 +17,7 @@ static char *git_error_text(const char *what)
 static bool is_python_path(const char *path)
 {
 	size_t len = strlen(path);
-	return len > 3 && strcmp(path + len - 3, ".py") == 0;
+	return (len > 3 && strcmp(path + len - 3, ".py") == 0) || lf_notebook_path(path);
 }
 
 /* Whether the absolute path `file` lies under one of the roots. */

@@ -18,6 +18,7 @@
 #include "loadfix/check.h"
 #include "loadfix/cli.h"
 #include "loadfix/diff.h"
+#include "loadfix/notebook_check.h"
 #include "loadfix/printer.h"
 #include "loadfix/project.h"
 #include "loadfix/inspect/cli.h"
@@ -49,6 +50,25 @@ static bool machine_format(const lf_settings *s)
 
 /* ---- one file ------------------------------------------------------------ */
 
+/* The bytes of a file as read and as they are now (fixed, when changed):
+ * a .py file's are its source, a notebook's are its JSON. */
+typedef struct file_bytes {
+	const uint8_t *bytes;
+	uint32_t len;
+} file_bytes;
+
+static void file_bytes_of(const lf_doc *doc, const lf_notebook_check *nb, file_bytes *before, file_bytes *after)
+{
+	if (nb) {
+		before->bytes = lf_notebook_check_original(nb, &before->len);
+		after->bytes = lf_notebook_check_json(nb, &after->len);
+		return;
+	}
+	const lf_source *text = lf_doc_text(doc);
+	*before = (file_bytes){doc->original.bytes, doc->original.len};
+	*after = (file_bytes){text->bytes, text->len};
+}
+
 static void process(lf_worker *worker, const lf_settings *s, lf_project *project, job *j)
 {
 	bool from_stdin = strcmp(j->path, "-") == 0;
@@ -72,23 +92,42 @@ static void process(lf_worker *worker, const lf_settings *s, lf_project *project
 		free(display);
 		return;
 	}
-	lf_doc result;
-	lf_check_source(worker, &options, &src, &result);
-	const lf_source *text = lf_doc_text(&result);
-	if (result.error) {
-		lf_buf_printf(&j->report.err, "loadfix: %s: %s\n", display, result.error);
+	/* Under `--fix -` stdout carries the file itself, reports go to stderr. */
+	bool source_on_stdout = from_stdin && s->mode == LF_MODE_FIX;
+	lf_doc plain;
+	lf_notebook_check notebook;
+	lf_doc *result = &plain;
+	const lf_notebook_check *nb = NULL;
+	if (lf_notebook_path(name)) {
+		if (!lf_notebook_check_run(worker, &options, &src, &notebook, &error)) {
+			lf_buf_printf(&j->report.err, "loadfix: %s: %s\n", display, error);
+			j->report.error = true;
+			/* A filter gives back what it cannot read, unchanged. */
+			if (source_on_stdout)
+				lf_buf_append(&j->report.out, src.bytes, src.len);
+			free(error);
+			lf_source_finish(&src);
+			free(display);
+			return;
+		}
+		result = &notebook.doc;
+		nb = &notebook;
+	} else {
+		lf_check_source(worker, &options, &src, &plain);
+	}
+	if (result->error) {
+		lf_buf_printf(&j->report.err, "loadfix: %s: %s\n", display, result->error);
 		j->report.error = true;
 	}
-	j->report.fixed = result.fixed_count;
-	j->report.changed = result.changed;
+	j->report.fixed = result->fixed_count;
+	j->report.changed = result->changed;
 	j->report.checked = true;
-	j->report.parsed = result.parsed;
+	j->report.parsed = result->parsed;
 
-	/* Where reports go: under `--fix -` stdout carries the source. */
-	bool source_on_stdout = from_stdin && s->mode == LF_MODE_FIX;
-	if (s->mode == LF_MODE_FIX && result.changed && !from_stdin &&
-	    !lf_write_replace(j->path, result.original.bytes, result.original.len, result.fixed.bytes, result.fixed.len,
-	                      &error)) {
+	file_bytes before, after;
+	file_bytes_of(result, nb, &before, &after);
+	if (s->mode == LF_MODE_FIX && result->changed && !from_stdin &&
+	    !lf_write_replace(j->path, before.bytes, before.len, after.bytes, after.len, &error)) {
 		lf_buf_printf(&j->report.err, "loadfix: %s: cannot write the fixed file: %s\n", display, error);
 		free(error);
 		j->report.error = true;
@@ -96,19 +135,24 @@ static void process(lf_worker *worker, const lf_settings *s, lf_project *project
 		j->report.changed = false;
 		/* The file is as it was: report its findings as they are, which
 		 * the document kept. */
-		lf_doc_revert(&result);
-		text = lf_doc_text(&result);
+		if (nb)
+			lf_notebook_check_revert(&notebook);
+		else
+			lf_doc_revert(result);
+		file_bytes_of(result, nb, &before, &after);
 	}
 	if (source_on_stdout)
-		lf_buf_append(&j->report.out, text->bytes, text->len);
-	if (s->mode == LF_MODE_DIFF && result.changed &&
-	    !lf_diff_append(&j->report.out, name, result.original.bytes, result.original.len, result.fixed.bytes,
-	                    result.fixed.len)) {
+		lf_buf_append(&j->report.out, after.bytes, after.len);
+	if (s->mode == LF_MODE_DIFF && result->changed &&
+	    !lf_diff_append(&j->report.out, name, before.bytes, before.len, after.bytes, after.len)) {
 		lf_buf_printf(&j->report.err, "loadfix: %s: cannot compute the diff\n", display);
 		j->report.error = true;
 	}
-	lf_print_findings(s, &options, &result, name, display, source_on_stdout, &j->report);
-	lf_doc_finish(&result);
+	lf_print_findings(s, &options, result, name, display, nb ? &nb->map : NULL, source_on_stdout, &j->report);
+	if (nb)
+		lf_notebook_check_finish(&notebook);
+	else
+		lf_doc_finish(&plain);
 	free(display);
 }
 

@@ -934,6 +934,12 @@ const uint8_t *lf_notebook_json(const lf_notebook *nb, uint32_t *len)
 	return nb->json;
 }
 
+bool lf_notebook_path(const char *path)
+{
+	size_t len = strlen(path);
+	return len > 6 && strcmp(path + len - 6, ".ipynb") == 0;
+}
+
 bool lf_notebook_is_python(const lf_notebook *nb)
 {
 	return nb->python;

@@ -29,7 +29,7 @@ void lf_run_totals_finish(lf_run_totals *totals)
 }
 
 void lf_print_findings(const lf_settings *s, const lf_check_options *options, const lf_doc *doc, const char *name,
-                       const char *display, bool source_on_stdout, lf_file_report *j)
+                       const char *display, const lf_report_map *map, bool source_on_stdout, lf_file_report *j)
 {
 	const lf_source *text = lf_doc_text(doc);
 	lf_buf *lines = source_on_stdout ? &j->err : &j->out;
@@ -51,13 +51,13 @@ void lf_print_findings(const lf_settings *s, const lf_check_options *options, co
 				lf_buf_puts(&j->reports, ",\n");
 			lf_buf_puts(&j->reports, s->format == LF_FORMAT_JSON ? "  " : "        ");
 			if (s->format == LF_FORMAT_JSON)
-				lf_report_json(&j->reports, name, text, diag, options);
+				lf_report_json(&j->reports, name, text, map, diag, options);
 			else
-				lf_report_sarif_result(&j->reports, name, text, diag, rule);
+				lf_report_sarif_result(&j->reports, name, text, map, diag, rule);
 			break;
-		case LF_FORMAT_GITHUB: lf_report_github(lines, name, text, diag); break;
+		case LF_FORMAT_GITHUB: lf_report_github(lines, name, text, map, diag); break;
 		case LF_FORMAT_TEXT:
-			lf_report_text(lines, display, text, diag, fixable && s->mode == LF_MODE_REPORT);
+			lf_report_text(lines, display, text, map, diag, fixable && s->mode == LF_MODE_REPORT);
 			break;
 		}
 	}

@@ -34,10 +34,28 @@ char *lf_display_path(const char *path)
 	return lf_buf_steal(&out, NULL);
 }
 
-void lf_report_text(lf_buf *out, const char *display_path, const lf_source *src, const lf_diag *diag, bool fixable)
+/* Where `offset` of the checked source is shown: through the map when
+ * there is one, else the source's own line and column. */
+static void position(const lf_source *src, const lf_report_map *map, uint32_t offset, lf_report_position *pos)
 {
-	lf_buf_printf(out, "%s:%u:%u: %s %s%s\n", display_path, lf_source_line_of(src, diag->start) + 1,
-	              lf_source_column_of(src, diag->start), diag->rule->code, fixable ? "[*] " : "", diag->message);
+	if (map && map->locate(map->context, offset, pos))
+		return;
+	uint32_t line = lf_source_line_of(src, offset) + 1, column = lf_source_column_of(src, offset);
+	*pos = (lf_report_position){
+	        .line = line, .column = column, .file_offset = offset, .file_line = line, .file_column = column};
+}
+
+void lf_report_text(lf_buf *out, const char *display_path, const lf_source *src, const lf_report_map *map,
+                    const lf_diag *diag, bool fixable)
+{
+	lf_report_position pos;
+	position(src, map, diag->start, &pos);
+	if (pos.cell)
+		lf_buf_printf(out, "%s:cell %u:", display_path, pos.cell);
+	else
+		lf_buf_printf(out, "%s:", display_path);
+	lf_buf_printf(out, "%u:%u: %s %s%s\n", pos.line, pos.column, diag->rule->code, fixable ? "[*] " : "",
+	              diag->message);
 }
 
 /* A JSON string from bytes that may not be UTF-8. */
@@ -59,13 +77,15 @@ static json_t *lossy_string(const char *bytes, size_t len)
 	return string;
 }
 
-static json_t *location(const lf_source *src, uint32_t offset)
+static json_t *location(const lf_source *src, const lf_report_map *map, uint32_t offset)
 {
-	return json_pack("{s:i, s:i, s:i}", "line", (json_int_t)lf_source_line_of(src, offset) + 1, "column",
-	                 (json_int_t)lf_source_column_of(src, offset), "offset", (json_int_t)offset);
+	lf_report_position pos;
+	position(src, map, offset, &pos);
+	return json_pack("{s:i, s:i, s:i}", "line", (json_int_t)pos.line, "column", (json_int_t)pos.column, "offset",
+	                 (json_int_t)pos.file_offset);
 }
 
-void lf_report_json(lf_buf *out, const char *path, const lf_source *src, const lf_diag *diag,
+void lf_report_json(lf_buf *out, const char *path, const lf_source *src, const lf_report_map *map, const lf_diag *diag,
                     const lf_check_options *options)
 {
 	json_t *fix = json_null();
@@ -73,10 +93,10 @@ void lf_report_json(lf_buf *out, const char *path, const lf_source *src, const l
 		json_t *edits = json_array();
 		for (uint32_t i = 0; i < diag->fix.count; i++) {
 			const lf_edit *edit = &diag->fix.edits[i];
-			json_array_append_new(edits,
-			                      json_pack("{s:o, s:o, s:o}", "content",
-			                                lossy_string(edit->text, strlen(edit->text)), "start",
-			                                location(src, edit->start), "end", location(src, edit->end)));
+			json_array_append_new(edits, json_pack("{s:o, s:o, s:o}", "content",
+			                                       lossy_string(edit->text, strlen(edit->text)), "start",
+			                                       location(src, map, edit->start), "end",
+			                                       location(src, map, edit->end)));
 		}
 		fix = json_pack("{s:s, s:b, s:o}", "applicability",
 		                diag->fix.applicability == LF_FIX_SAFE ? "safe" : "unsafe", "applied_with_options",
@@ -85,7 +105,18 @@ void lf_report_json(lf_buf *out, const char *path, const lf_source *src, const l
 	json_t *object = json_pack("{s:o, s:s, s:s, s:o, s:o, s:o, s:o}", "path", lossy_string(path, strlen(path)),
 	                           "code", diag->rule->code, "name", diag->rule->name, "message",
 	                           lossy_string(diag->message, strlen(diag->message)), "start",
-	                           location(src, diag->start), "end", location(src, diag->end), "fix", fix);
+	                           location(src, map, diag->start), "end", location(src, map, diag->end), "fix", fix);
+	lf_report_position pos;
+	position(src, map, diag->start, &pos);
+	if (pos.cell) {
+		/* After "path": rebuild the object in that order. */
+		json_t *ordered = json_object();
+		json_object_set(ordered, "path", json_object_get(object, "path"));
+		json_object_set_new(ordered, "cell", json_integer(pos.cell));
+		json_object_update(ordered, object);
+		json_decref(object);
+		object = ordered;
+	}
 	char *text = json_dumps(object, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII);
 	lf_buf_puts(out, text);
 	free(text);
@@ -156,8 +187,25 @@ static const char *level_name(const lf_rule *rule)
 	return rule->level == LF_LEVEL_WARNING ? "warning" : "error";
 }
 
-void lf_report_sarif_result(lf_buf *out, const char *path, const lf_source *src, const lf_diag *diag, size_t rule_index)
+void lf_report_sarif_result(lf_buf *out, const char *path, const lf_source *src, const lf_report_map *map,
+                            const lf_diag *diag, size_t rule_index)
 {
+	/* Through a map, the region is the file's own: the finding's offsets
+	 * become the file's, and snippets come from the file's text. */
+	lf_diag mapped;
+	uint32_t cell = 0;
+	if (map && map->file) {
+		lf_report_position start, end;
+		position(src, map, diag->start, &start);
+		position(src, map, diag->end, &end);
+		mapped = *diag;
+		mapped.start = start.file_offset;
+		mapped.end = end.file_offset > start.file_offset ? end.file_offset : start.file_offset;
+		mapped.fix.count = 0;
+		diag = &mapped;
+		src = map->file;
+		cell = start.cell;
+	}
 	json_t *region = sarif_region(src, diag->start, diag->end);
 	json_object_set_new(region, "snippet",
 	                    json_pack("{s:o}", "text",
@@ -169,6 +217,8 @@ void lf_report_sarif_result(lf_buf *out, const char *path, const lf_source *src,
 	json_object_set_new(
 	        json_object_get(json_array_get(json_object_get(result, "locations"), 0), "physicalLocation"),
 	        "contextRegion", sarif_context_region(src, diag->start, diag->end));
+	if (cell)
+		json_object_set_new(result, "properties", json_pack("{s:i}", "cell", (json_int_t)cell));
 	if (diag->fix.count) {
 		json_t *replacements = json_array();
 		for (uint32_t i = 0; i < diag->fix.count; i++) {
@@ -275,8 +325,12 @@ static void github_escape(lf_buf *out, const char *text, bool property)
 	}
 }
 
-void lf_report_github(lf_buf *out, const char *path, const lf_source *src, const lf_diag *diag)
+void lf_report_github(lf_buf *out, const char *path, const lf_source *src, const lf_report_map *map,
+                      const lf_diag *diag)
 {
+	lf_report_position start, end;
+	position(src, map, diag->start, &start);
+	position(src, map, diag->end, &end);
 	/* GitHub matches annotations to repository-relative paths: `./a.py`
 	 * would match nothing, so name it `a.py`, as ruff does. */
 	while (path[0] == '.' && path[1] == '/')
@@ -285,9 +339,8 @@ void lf_report_github(lf_buf *out, const char *path, const lf_source *src, const
 	char *display = lf_display_path(path);
 	lf_buf_puts(out, diag->rule->level == LF_LEVEL_WARNING ? "::warning file=" : "::error file=");
 	github_escape(out, display, true);
-	lf_buf_printf(out, ",line=%u,col=%u,endLine=%u,endColumn=%u,title=", lf_source_line_of(src, diag->start) + 1,
-	              lf_source_column_of(src, diag->start), lf_source_line_of(src, diag->end) + 1,
-	              lf_source_column_of(src, diag->end));
+	lf_buf_printf(out, ",line=%u,col=%u,endLine=%u,endColumn=%u,title=", start.file_line, start.file_column,
+	              end.file_line, end.file_column);
 	char *title = lf_xasprintf("%s %s", diag->rule->code, diag->rule->name);
 	github_escape(out, title, true);
 	lf_buf_puts(out, "::");

@@ -11,6 +11,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "loadfix/notebook.h"
+
 /* Version control, caches, build output and the usual homes of installed
  * third-party code, which is not ours to rewrite.  `.*` (hidden) applies to
  * directories only. */
@@ -224,7 +226,7 @@ static bool is_virtualenv(int parent_fd, const char *name)
 static bool is_python_name(const char *name)
 {
 	size_t len = strlen(name);
-	return len > 3 && strcmp(name + len - 3, ".py") == 0;
+	return (len > 3 && strcmp(name + len - 3, ".py") == 0) || lf_notebook_path(name);
 }
 
 static char *join(const char *dir, const char *name)

@@ -50,6 +50,11 @@
  * compares with the original, and `--fix -` prints.
  */
 
+/* Whether a path names a notebook: it ends in ".ipynb" (a file is a
+ * notebook by its name, as for ruff and Jupyter; the same for
+ * --stdin-filename). */
+bool lf_notebook_path(const char *path);
+
 /* Bounds on hostile input (errors, not truncation): a code cell's decoded
  * source over LF_NOTEBOOK_MAX_CELL bytes, JSON nested deeper than
  * LF_NOTEBOOK_MAX_DEPTH (checked before jansson sees the text, so neither

@@ -9,6 +9,7 @@
 #include "loadfix/check.h"
 #include "loadfix/cli.h"
 #include "loadfix/doc.h"
+#include "loadfix/report.h"
 
 /*
  * Printing: a file's findings in the chosen format, the counts of the run,
@@ -56,9 +57,12 @@ void lf_run_totals_finish(lf_run_totals *totals);
  * settings' format: text and GitHub lines into `out` (into `err` when the
  * source itself goes to stdout, `--fix -`), JSON and SARIF objects into
  * `reports`.  `name` is the path as given, `display` its escaped form.
+ * `map` (NULL for a plain file) says where positions are shown (a
+ * notebook's cells; loadfix/report.h).
  */
 void lf_print_findings(const lf_settings *settings, const lf_check_options *options, const lf_doc *doc,
-                       const char *name, const char *display, bool source_on_stdout, lf_file_report *report);
+                       const char *name, const char *display, const lf_report_map *map, bool source_on_stdout,
+                       lf_file_report *report);
 
 /* Writes one file's buffers to the streams and adds its counts. */
 void lf_totals_add(lf_run_totals *totals, const lf_file_report *report, FILE *out, FILE *err);

@@ -2,6 +2,7 @@
 #define LOADFIX_REPORT_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "loadfix/buf.h"
 #include "loadfix/check.h"
@@ -21,15 +22,43 @@
  */
 char *lf_display_path(const char *path);
 
-/* `path:line:col: CODE [*] message` and a newline.  `fixable` adds [*]. */
-void lf_report_text(lf_buf *out, const char *display_path, const lf_source *src, const lf_diag *diag, bool fixable);
+/*
+ * Where a finding is shown when that is not where it is in the checked
+ * source.  A notebook's code cells are checked as one combined source
+ * (loadfix/notebook.h); its findings are shown as `cell N:line:col` and
+ * located in the .ipynb file for SARIF and GitHub.  Every printer takes an
+ * optional map (NULL: positions are the source's own), so the formats stay
+ * here and know nothing of notebooks.
+ */
+typedef struct lf_report_position {
+	uint32_t cell;         /* 1-based cell; 0 when the file has none */
+	uint32_t line, column; /* 1-based, inside the cell (text, JSON) */
+	uint32_t file_offset;  /* byte offset in the file itself (SARIF, JSON "offset") */
+	uint32_t file_line;    /* 1-based line of the file itself (SARIF, GitHub) */
+	uint32_t file_column;  /* 1-based column there, in characters */
+} lf_report_position;
+
+typedef struct lf_report_map {
+	/* Maps an offset of the checked source; false: show it unmapped. */
+	bool (*locate)(const void *context, uint32_t offset, lf_report_position *pos);
+	const void *context;
+	/* The file's own text (SARIF snippets and context lines), borrowed. */
+	const lf_source *file;
+} lf_report_map;
+
+/* `path:line:col: CODE [*] message` and a newline (`path:cell N:line:col`
+ * with a map that gives cells).  `fixable` adds [*]. */
+void lf_report_text(lf_buf *out, const char *display_path, const lf_source *src, const lf_report_map *map,
+                    const lf_diag *diag, bool fixable);
 
 /*
  * One finding as a JSON object (no trailing comma or newline); see the
  * README for the schema.  `path` is the raw path: strings are built with
- * jansson, invalid UTF-8 is replaced by U+FFFD.
+ * jansson, invalid UTF-8 is replaced by U+FFFD.  With a map that gives
+ * cells, the object has "cell": N, lines and columns are inside the cell
+ * and offsets are the file's own.
  */
-void lf_report_json(lf_buf *out, const char *path, const lf_source *src, const lf_diag *diag,
+void lf_report_json(lf_buf *out, const char *path, const lf_source *src, const lf_report_map *map, const lf_diag *diag,
                     const lf_check_options *options);
 
 #endif
@@ -41,10 +70,13 @@ void lf_report_json(lf_buf *out, const char *path, const lf_source *src, const l
  * level, message, the region in lines/columns (columnKind
  * unicodeCodePoints) and bytes, and any fix as fixes[].artifactChanges[]
  * .replacements[] (an insertion is an empty deletedRegion).  `rule_index`
- * is the rule's index in lf_fixers.
+ * is the rule's index in lf_fixers.  With a map, the region is the file's
+ * own (map->file), the cell goes in properties.cell, and there are no
+ * fixes (their edits are in the checked source's coordinates, not the
+ * file's).
  */
-void lf_report_sarif_result(lf_buf *out, const char *path, const lf_source *src, const lf_diag *diag,
-                            size_t rule_index);
+void lf_report_sarif_result(lf_buf *out, const char *path, const lf_source *src, const lf_report_map *map,
+                            const lf_diag *diag, size_t rule_index);
 
 /*
  * The SARIF document around `results` (comma-separated result objects):
@@ -55,8 +87,10 @@ void lf_report_sarif_result(lf_buf *out, const char *path, const lf_source *src,
 void lf_report_sarif_document(lf_buf *out, const char *results, size_t results_len);
 
 /* A GitHub Actions workflow command annotating the finding:
- * ::error file=P,line=L,col=C,endLine=L,endColumn=C,title=T::message */
-void lf_report_github(lf_buf *out, const char *path, const lf_source *src, const lf_diag *diag);
+ * ::error file=P,line=L,col=C,endLine=L,endColumn=C,title=T::message
+ * (lines and columns of the file itself, with a map). */
+void lf_report_github(lf_buf *out, const char *path, const lf_source *src, const lf_report_map *map,
+                      const lf_diag *diag);
 
 /* A relative URI reference for a path: every byte outside RFC 3986's
  * unreserved set and '/' is percent-encoded, so any file name (control

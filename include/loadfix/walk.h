@@ -10,7 +10,8 @@
 /*
  * Turns the command line's paths into the sorted list of files to check.
  * A file named on the command line is always checked, whatever its name.
- * Directories are walked for `*.py`:
+ * Directories are walked for `*.py` and `*.ipynb` (notebooks, checked
+ * through loadfix/notebook.h):
  *   - never following symbolic links, never reading FIFOs, sockets or devices;
  *   - skipping what git ignores (.gitignore files, .git/info/exclude, the
  *     global excludes file), through libgit2's own ignore rules, unless

@@ -339,14 +339,14 @@ static void check_reports(const lf_check_options *options, const lf_source *src,
 		const lf_diag *d = &diags->items[i];
 		lf_buf out;
 		lf_buf_init(&out);
-		lf_report_text(&out, display, src, d, lf_check_fix_applies(options, d));
+		lf_report_text(&out, display, src, NULL, d, lf_check_fix_applies(options, d));
 		CHECK(out.len > 0 && out.data[out.len - 1] == '\n' &&
 		              memchr(out.data, '\n', out.len) == out.data + out.len - 1,
 		      text, len, "the text report of finding %u is not exactly one line", i);
 		lf_buf_finish(&out);
 
 		lf_buf_init(&out);
-		lf_report_json(&out, path, src, d, options);
+		lf_report_json(&out, path, src, NULL, d, options);
 		json_error_t error;
 		json_t *obj = json_loadb(out.data ? out.data : "", out.len, 0, &error);
 		CHECK(obj && json_is_object(obj), text, len, "the JSON report of finding %u does not parse: %s", i,

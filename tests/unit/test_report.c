@@ -144,8 +144,8 @@ static void test_text_line(void **state)
 	make_diag(&diags, "LF001", at, at + 18, "msg one", LF_FIX_SAFE, at + 17, at + 17, ", weights_only=True");
 	lf_buf out;
 	lf_buf_init(&out);
-	lf_report_text(&out, "pkg/a.py", &src, &diags.items[0], true);
-	lf_report_text(&out, "pkg/a.py", &src, &diags.items[0], false);
+	lf_report_text(&out, "pkg/a.py", &src, NULL, &diags.items[0], true);
+	lf_report_text(&out, "pkg/a.py", &src, NULL, &diags.items[0], false);
 	char *text = steal(&out);
 	assert_string_equal(text, "pkg/a.py:2:9: LF001 [*] msg one\npkg/a.py:2:9: LF001 msg one\n");
 	free(text);
@@ -169,8 +169,8 @@ static void test_text_columns_in_characters(void **state)
 	make_diag(&diags, "LF001", second, second + 13, "m", LF_FIX_NONE, 0, 0, NULL);
 	lf_buf out;
 	lf_buf_init(&out);
-	lf_report_text(&out, "a.py", &src, &diags.items[0], false);
-	lf_report_text(&out, "a.py", &src, &diags.items[1], false);
+	lf_report_text(&out, "a.py", &src, NULL, &diags.items[0], false);
+	lf_report_text(&out, "a.py", &src, NULL, &diags.items[1], false);
 	char *text = steal(&out);
 	assert_string_equal(text, "a.py:2:7: LF001 m\na.py:3:5: LF001 m\n");
 	free(text);
@@ -193,7 +193,7 @@ static void test_json_object(void **state)
 	lf_check_options options = options_with(false);
 	lf_buf out;
 	lf_buf_init(&out);
-	lf_report_json(&out, "unsafe.py", &src, &diags.items[0], &options);
+	lf_report_json(&out, "unsafe.py", &src, NULL, &diags.items[0], &options);
 	char *text = steal(&out);
 	assert_null(strchr(text, '\n')); /* one object, no trailing newline or comma */
 	assert_int_equal(text[0], '{');
@@ -249,7 +249,7 @@ static void test_json_fix_null_and_unsafe(void **state)
 		lf_check_options options = options_with(unsafe);
 		lf_buf out;
 		lf_buf_init(&out);
-		lf_report_json(&out, "b.py", &src, &diags.items[0], &options);
+		lf_report_json(&out, "b.py", &src, NULL, &diags.items[0], &options);
 		char *text = steal(&out);
 		json_t *object = parse_json(text);
 		json_t *fix = json_object_get(object, "fix");
@@ -265,7 +265,7 @@ static void test_json_fix_null_and_unsafe(void **state)
 	lf_check_options options = options_with(true);
 	lf_buf out;
 	lf_buf_init(&out);
-	lf_report_json(&out, "b.py", &src, &diags.items[1], &options);
+	lf_report_json(&out, "b.py", &src, NULL, &diags.items[1], &options);
 	char *text = steal(&out);
 	json_t *object = parse_json(text);
 	assert_true(json_is_null(json_object_get(object, "fix")));
@@ -287,7 +287,7 @@ static void test_json_invalid_utf8_replaced(void **state)
 	lf_check_options options = options_with(false);
 	lf_buf out;
 	lf_buf_init(&out);
-	lf_report_json(&out, "caf\xE9/\xC3\xA9\n.py", &src, &diags.items[0], &options);
+	lf_report_json(&out, "caf\xE9/\xC3\xA9\n.py", &src, NULL, &diags.items[0], &options);
 	char *text = steal(&out);
 	/* ASCII-only output: the raw bytes never get through */
 	for (const unsigned char *c = (const unsigned char *)text; *c; c++)
@@ -333,7 +333,7 @@ static json_t *sarif_result(const char *path, const lf_source *src, const lf_dia
 	for (size_t i = 0; i < lf_fixer_count; i++)
 		if (lf_fixers[i]->rule == diag->rule)
 			index = i;
-	lf_report_sarif_result(&out, path, src, diag, index);
+	lf_report_sarif_result(&out, path, src, NULL, diag, index);
 	char *text = steal(&out);
 	json_t *result = parse_json(text);
 	free(text);
@@ -535,7 +535,7 @@ static char *github(const char *path, const lf_source *src, const lf_diag *diag)
 {
 	lf_buf out;
 	lf_buf_init(&out);
-	lf_report_github(&out, path, src, diag);
+	lf_report_github(&out, path, src, NULL, diag);
 	return steal(&out);
 }
 
