@@ -28,6 +28,7 @@ struct lf_project {
 	 * rarely have many, so waiting here costs less than a finer scheme. */
 	pthread_mutex_t lock;
 	lf_prefilter *prefilter; /* used under the lock */
+	uint64_t modules_parsed; /* under the lock */
 };
 
 static int compare_paths(const void *a, const void *b)
@@ -185,6 +186,7 @@ static void compute_exports(lf_project *p, module_entry *m, const char *path)
 		lf_source_finish(&src);
 		return;
 	}
+	p->modules_parsed++;
 	lf_parser *parser = lf_parser_create();
 	TSTree *tree = lf_parser_parse(parser, src.bytes, src.len);
 	lf_resolve_context context = {.project = p, .path = path};
@@ -192,6 +194,11 @@ static void compute_exports(lf_project *p, module_entry *m, const char *path)
 	ts_tree_delete(tree);
 	lf_parser_destroy(parser);
 	lf_source_finish(&src);
+}
+
+uint64_t lf_project_modules_parsed(const lf_project *project)
+{
+	return project ? project->modules_parsed : 0;
 }
 
 typedef struct star_query {

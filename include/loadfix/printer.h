@@ -45,8 +45,9 @@ typedef struct lf_run_totals {
 	uint64_t per_rule[LF_MAX_RULES], per_rule_fixable[LF_MAX_RULES];
 	lf_buf reports;
 	uint64_t objects;
-	bool error;         /* a file could not be checked, fixed or written */
-	bool output_failed; /* standard output could not be written */
+	uint64_t modules_parsed; /* parsed only for their exports (loadfix/project.h) */
+	bool error;              /* a file could not be checked, fixed or written */
+	bool output_failed;      /* standard output could not be written */
 } lf_run_totals;
 
 void lf_run_totals_init(lf_run_totals *totals);

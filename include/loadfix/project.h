@@ -49,6 +49,9 @@ void lf_project_destroy(lf_project *project);
  */
 lf_exports lf_project_star_exports(lf_project *project, const char *importer, const char *module, unsigned level);
 
+/* How many modules were parsed only to know their exports. */
+uint64_t lf_project_modules_parsed(const lf_project *project);
+
 struct lf_prefilter;
 
 /* Whether any star import in `bytes` (the file `importer`) binds a known
