@@ -29,10 +29,14 @@ static void report_call(const lf_rule *rule, const lf_load_ref *ref, const lf_ca
 	TSNode function = ts_node_child_by_field_name(ref->node, "function", 8);
 	TSNode name = attribute_name(function);
 	uint32_t start = ts_node_start_byte(ref->node), end = ts_node_end_byte(ref->node);
-	/* safe_load takes no Loader: a splat that may carry one would make the
-	 * renamed call a TypeError (and `**{"Loader": yaml.SafeLoader}` was
-	 * safe already), so a splat blocks the rename. */
-	bool splat = args->star_args || args->star_kwargs;
+	/* safe_load takes no Loader: a splat into load/load_all that may carry
+	 * one would make the renamed call a TypeError (and `**{"Loader":
+	 * yaml.SafeLoader}` was safe already), so it blocks the rename.
+	 * unsafe_load and full_load take the stream alone, as safe_load does:
+	 * whatever a splat holds fails or works the same after the rename. */
+	const char *name_text = target->name;
+	bool takes_loader = strcmp(name_text, "yaml.load") == 0 || strcmp(name_text, "yaml.load_all") == 0;
+	bool splat = takes_loader && (args->star_args || args->star_kwargs);
 	if (args->has_error || ts_node_is_null(name) || splat) {
 		lf_diags_push(out, rule, start, end,
 		              lf_xasprintf("`%s` %s, so a crafted document runs code (not fixed: %s; call `yaml.%s`)",

@@ -17,9 +17,10 @@ static bool is_none(TSNode value)
 }
 
 /*
- * A number literal is false when every digit is 0: `0`, `0x0`, `0_0`,
- * `0.0`, `.0`, `0j`.  With an exponent the value can underflow to zero
- * (`1e-400 == 0.0`), so such a float is not judged.
+ * A number literal's truth: an integer is false when every digit is 0
+ * (`0`, `0x0`, `0_0`, `0j`); a float is read as Python reads it, the
+ * correctly rounded double (`1e-400` is 0.0, false).  loadfix never calls
+ * setlocale, so strtod's decimal point is '.'.
  */
 static lf_truth number_truth(TSNode value, const uint8_t *bytes, bool is_float)
 {
@@ -29,13 +30,28 @@ static lf_truth number_truth(TSNode value, const uint8_t *bytes, bool is_float)
 	bool hex = end - start > 2 && bytes[start] == '0' && strchr("xX", bytes[start + 1]);
 	if (end - start > 2 && bytes[start] == '0' && strchr("xXoObB", bytes[start + 1]))
 		start += 2;
+	if (is_float) {
+		/* Python reads a float literal as the correctly rounded double,
+		 * as strtod does (`1e-400` is 0.0, false). */
+		char text[128];
+		size_t n = 0;
+		for (uint32_t i = start; i < end && n + 1 < sizeof text; i++)
+			if (bytes[i] != '_')
+				text[n++] = (char)bytes[i];
+		if (n + 1 >= sizeof text)
+			return LF_TRUTH_UNKNOWN;
+		text[n] = '\0';
+		char *stop;
+		double v = strtod(text, &stop);
+		if (*stop)
+			return LF_TRUTH_UNKNOWN;
+		return v != 0.0 ? LF_TRUTH_TRUE : LF_TRUTH_FALSE;
+	}
 	bool nonzero = false;
 	for (uint32_t i = start; i < end; i++) {
 		uint8_t c = bytes[i];
-		if (c == '_' || c == '0' || (c == '.' && is_float))
+		if (c == '_' || c == '0')
 			continue;
-		if (!hex && (c == 'e' || c == 'E'))
-			return LF_TRUTH_UNKNOWN;
 		if ((c >= '1' && c <= '9') || (hex && ((c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'))))
 			nonzero = true;
 		else

@@ -5,5 +5,6 @@ a = np.load("a.npy", allow_pickle=0.0)
 b = np.load("b.npy", allow_pickle=0j)
 c = np.load("c.npy", allow_pickle=False)
 d = np.load("d.npy", allow_pickle=False)
-# An exponent can underflow to zero: not judged, reported without a fix.
+# Read as Python reads it: 1e-400 is 0.0, false; 1e-300 is true.
 e = np.load("e.npy", allow_pickle=1e-400)
+f = np.load("f.npy", allow_pickle=False)
