@@ -29,6 +29,7 @@ assert got["exclude"] == toml.get("exclude", defaults), (got["exclude"], toml.ge
 assert got["extend-exclude"] == toml.get("extend-exclude", []), got["extend-exclude"]
 assert got["unsafe-fixes"] == toml.get("unsafe-fixes", False)
 assert got["per-file-ignores"] == toml.get("per-file-ignores", {}), (got["per-file-ignores"], toml.get("per-file-ignores"))
+assert got["target-torch-version"] == toml.get("target-torch-version"), got["target-torch-version"]
 assert (got["config"] is not None) == bool(sys.argv[1])
 PY
 done
