@@ -1,6 +1,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "loadfix/advisory.h"
 #include "loadfix/buf.h"
 #include "loadfix/fixer.h"
 
@@ -67,11 +68,23 @@ void lf_fixer_report_missing(const lf_rule *rule, const lf_load_ref *ref, const 
 {
 	const char *blocker = lf_fixer_insert_blocker(args);
 	const char *since = ref->target->since;
+	const lf_torch_versions *versions = args->torch;
+	bool known = versions && versions->known;
 	bool newer = since && strcmp(since, WEIGHTS_ONLY_BASELINE) != 0;
+	/* Without version facts, a target whose keyword came after the
+	 * baseline gets an unsafe fix; with them, any target whose keyword
+	 * some admitted release lacks does (torch.load's too, when the
+	 * project admits torch < 1.13), and a newer one whose keyword every
+	 * admitted release has gets a safe fix. */
+	bool lacking = since && (known ? !lf_torch_versions_at_least(versions, since) : newer);
+	/* From 2.6 torch.load's omitted weights_only means True (the hub
+	 * functions keep their own default, False): the fix only makes it
+	 * explicit, which TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD cannot undo. */
+	bool default_true = !newer && lf_torch_versions_at_least(versions, "2.6");
 	lf_fix fix;
 	lf_fix_init(&fix);
 	if (!blocker) {
-		fix.applicability = newer ? LF_FIX_UNSAFE : LF_FIX_SAFE;
+		fix.applicability = lacking ? LF_FIX_UNSAFE : LF_FIX_SAFE;
 		if (!lf_call_append_keyword(args, src, "weights_only=True", &fix)) {
 			lf_fix_finish(&fix);
 			blocker = "the call has no argument list to extend";
@@ -82,10 +95,22 @@ void lf_fixer_report_missing(const lf_rule *rule, const lf_load_ref *ref, const 
 		message = lf_xasprintf("%s without `weights_only=True` can run code from a crafted checkpoint "
 		                       "(not fixed: %s)",
 		                       what, blocker);
-	else if (newer)
+	else if (lacking && known)
+		message =
+		        lf_xasprintf("%s without `weights_only=True` can run code from a crafted checkpoint; the fix "
+		                     "is unsafe: the project's torch requirement admits releases before %s, where `%s` "
+		                     "has no `weights_only` (TypeError)",
+		                     what, since, ref->target->name);
+	else if (lacking)
 		message = lf_xasprintf("%s without `weights_only=True` can run code from a crafted checkpoint; the fix "
 		                       "is unsafe: `%s` takes `weights_only` only since PyTorch %s (TypeError before)",
 		                       what, ref->target->name, since);
+	else if (default_true)
+		message =
+		        lf_xasprintf("%s without `weights_only=True` is already weights-only by default on every torch "
+		                     "the project admits (>= 2.6); the fix makes it explicit, so that "
+		                     "TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD cannot switch it off",
+		                     what);
 	else
 		message = lf_xasprintf("%s without `weights_only=True` can run code from a crafted checkpoint", what);
 	lf_diags_push(out, rule, start, end, message, blocker ? NULL : &fix);

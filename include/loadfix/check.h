@@ -4,6 +4,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "loadfix/advisory.h"
 #include "loadfix/diag.h"
 #include "loadfix/doc.h"
 #include "loadfix/source.h"
@@ -22,6 +23,7 @@ typedef struct lf_check_options {
 	bool enabled[LF_MAX_RULES]; /* by index in lf_fixers */
 	bool fix;                   /* apply fixes */
 	bool unsafe_fixes;          /* unsafe ones too (with fix; and for [*]) */
+	lf_torch_versions torch;    /* what the project's torch admits (once per run; LF001's messages, fix safety) */
 } lf_check_options;
 
 /* What one thread needs: its own parser and prefilter match data. */
