@@ -19,6 +19,7 @@
 #include "loadfix/cli.h"
 #include "loadfix/diff.h"
 #include "loadfix/printer.h"
+#include "loadfix/project_rules.h"
 #include "loadfix/report.h"
 #include "loadfix/source.h"
 #include "loadfix/walk.h"
@@ -344,9 +345,24 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < files.count; i++)
 		paths[k++] = files.paths[i];
 
+	/* Project-level facts and findings (LF006, LF008; the torch versions
+	 * LF001 reads), once per run, printed after the files. */
+	const char *first_root = NULL;
+	for (size_t i = 0; i < root_count && !first_root; i++)
+		if (strcmp(roots[i], "-") != 0)
+			first_root = roots[i];
+	lf_project project;
+	lf_project_init(&project, &s, first_root);
+	s.check.torch = project.versions;
+
 	lf_run_totals t;
 	lf_run_totals_init(&t);
 	run_jobs(&s, paths, count, &t);
+	if (first_root && !(stdin_seen && s.mode == LF_MODE_FIX)) {
+		lf_project_check(&project, &s);
+		lf_project_emit(&project, &s, &t);
+	}
+	lf_project_finish(&project);
 	/* A path that could not be walked (`loadfix missing.py`) was not
 	 * checked either: no success line for it. */
 	if (!walk_ok)
