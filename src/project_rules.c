@@ -184,6 +184,8 @@ static void report(lf_project *project, const lf_settings *settings, const char 
 	lf_diags_push(&doc->diags, rule, start, end, message, NULL);
 }
 
+static char *join(const char *dir, const char *name);
+
 /* ---- LF008 ----------------------------------------------------------------- */
 
 /* What each vulnerability makes of weights_only=True, for the message. */
@@ -271,7 +273,16 @@ static void check_target(lf_project *project, const lf_settings *settings)
 		free(message);
 		return;
 	}
-	report(project, settings, settings->config.path, lf_rule_find("LF008"), line, column, 0, message);
+	/* Shown from the root, as the other files are, when it is the root's. */
+	char *root = realpath(project->root, NULL), *dir = realpath(settings->config.directory, NULL);
+	const char *base = strrchr(settings->config.path, '/');
+	char *path = root && dir && strcmp(root, dir) == 0
+	                     ? join(project->root, base ? base + 1 : settings->config.path)
+	                     : lf_xstrdup(settings->config.path);
+	report(project, settings, path, lf_rule_find("LF008"), line, column, 0, message);
+	free(path);
+	free(root);
+	free(dir);
 }
 
 static void check_requirements(lf_project *project, const lf_settings *settings)
