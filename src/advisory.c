@@ -139,7 +139,7 @@ bool lf_advisory_any_vulnerability(const lf_advisory_verdict *verdict)
 	return false;
 }
 
-static const char *const thresholds[LF_TORCH_THRESHOLD_COUNT] = LF_TORCH_THRESHOLDS;
+const char *const lf_torch_thresholds[LF_TORCH_THRESHOLD_COUNT] = {"1.13", "2.1", "2.6"};
 
 void lf_torch_versions_from_list(const lf_torchreq_list *list, lf_torch_versions *out)
 {
@@ -157,7 +157,7 @@ void lf_torch_versions_from_list(const lf_torchreq_list *list, lf_torch_versions
 				add_clauses(&set, &list->items[j].set);
 		for (int t = 0; t < LF_TORCH_THRESHOLD_COUNT; t++) {
 			lf_pep440_range r = {.has_upper = true};
-			lf_pep440_version_parse(thresholds[t], strlen(thresholds[t]), &r.upper);
+			lf_pep440_version_parse(lf_torch_thresholds[t], strlen(lf_torch_thresholds[t]), &r.upper);
 			out->below[t] |= lf_pep440_set_admits(&set, &r, NULL) != LF_PEP440_ADMITS_NONE;
 		}
 		lf_pep440_set_finish(&set);
@@ -173,7 +173,7 @@ bool lf_torch_versions_from_version(const char *version, lf_torch_versions *out)
 	out->known = true;
 	for (int t = 0; t < LF_TORCH_THRESHOLD_COUNT; t++) {
 		lf_pep440_version bound;
-		lf_pep440_version_parse(thresholds[t], strlen(thresholds[t]), &bound);
+		lf_pep440_version_parse(lf_torch_thresholds[t], strlen(lf_torch_thresholds[t]), &bound);
 		out->below[t] = lf_pep440_version_compare(&v, &bound) < 0;
 	}
 	return true;
@@ -184,7 +184,7 @@ bool lf_torch_versions_at_least(const lf_torch_versions *versions, const char *t
 	if (!versions || !versions->known || !threshold)
 		return false;
 	for (int t = 0; t < LF_TORCH_THRESHOLD_COUNT; t++)
-		if (strcmp(thresholds[t], threshold) == 0)
+		if (strcmp(lf_torch_thresholds[t], threshold) == 0)
 			return !versions->below[t];
 	return false;
 }
