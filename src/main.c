@@ -351,22 +351,22 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < root_count && !first_root; i++)
 		if (strcmp(roots[i], "-") != 0)
 			first_root = roots[i];
-	lf_project project;
-	lf_project_init(&project, &s, first_root);
-	s.check.torch = project.versions;
+	lf_project_rules project_rules;
+	lf_project_rules_init(&project_rules, &s, first_root);
+	s.check.torch = project_rules.versions;
 
 	lf_run_totals t;
 	lf_run_totals_init(&t);
 	run_jobs(&s, paths, count, &t);
-	if (first_root && !(stdin_seen && s.mode == LF_MODE_FIX)) {
-		lf_project_check(&project, &s);
-		lf_project_emit(&project, &s, &t);
-	}
-	lf_project_finish(&project);
 	/* A path that could not be walked (`loadfix missing.py`) was not
 	 * checked either: no success line for it. */
 	if (!walk_ok)
 		t.error = true;
+	if (first_root && !(stdin_seen && s.mode == LF_MODE_FIX)) {
+		lf_project_rules_check(&project_rules, &s);
+		lf_project_rules_emit(&project_rules, &s, &t);
+	}
+	lf_project_rules_finish(&project_rules);
 	bool stdin_fix = stdin_seen && s.mode == LF_MODE_FIX;
 	if (machine_format(&s))
 		lf_print_document(&s, &t, stdin_fix ? stderr : stdout);

@@ -80,7 +80,7 @@ static const char *shown(const char *path)
 	return path;
 }
 
-void lf_project_init(lf_project *project, const lf_settings *settings, const char *first_path)
+void lf_project_rules_init(lf_project_rules *project, const lf_settings *settings, const char *first_path)
 {
 	memset(project, 0, sizeof *project);
 	project->root = find_root(first_path ? first_path : ".");
@@ -93,7 +93,7 @@ void lf_project_init(lf_project *project, const lf_settings *settings, const cha
 	lf_torch_versions_from_list(&project->requirements, &project->versions);
 }
 
-void lf_project_finish(lf_project *project)
+void lf_project_rules_finish(lf_project_rules *project)
 {
 	for (size_t i = 0; i < project->file_count; i++) {
 		free(project->files[i].path);
@@ -109,7 +109,7 @@ void lf_project_finish(lf_project *project)
 
 /* The document for `path`, read on first use; NULL when it cannot be read
  * (discovery already read it, so this is a race we ignore). */
-static lf_doc *doc_for(lf_project *project, const char *path)
+static lf_doc *doc_for(lf_project_rules *project, const char *path)
 {
 	const char *name = shown(path);
 	for (size_t i = 0; i < project->file_count; i++)
@@ -122,7 +122,7 @@ static lf_doc *doc_for(lf_project *project, const char *path)
 		return NULL;
 	}
 	project->files = lf_xrealloc(project->files, (project->file_count + 1) * sizeof *project->files);
-	lf_project_file *f = &project->files[project->file_count++];
+	lf_project_rules_file *f = &project->files[project->file_count++];
 	f->path = lf_xstrdup(name);
 	lf_doc_init(&f->doc);
 	f->doc.original = src;
@@ -163,7 +163,7 @@ static bool suppressed(const lf_source *src, uint32_t offset, const char *code)
 
 /* Adds a finding unless the rule is off for the file or suppressed there;
  * takes `message`. */
-static void report(lf_project *project, const lf_settings *settings, const char *path, const lf_rule *rule,
+static void report(lf_project_rules *project, const lf_settings *settings, const char *path, const lf_rule *rule,
                    uint32_t line, uint32_t column, uint32_t length, char *message)
 {
 	lf_check_options options;
@@ -241,7 +241,7 @@ static char *vulnerability_message(const char *what, bool unpinned, const lf_adv
 }
 
 /* target-torch-version: reported on its own line of the config file. */
-static void check_target(lf_project *project, const lf_settings *settings)
+static void check_target(lf_project_rules *project, const lf_settings *settings)
 {
 	const char *version = settings->config.target_torch_version;
 	lf_advisory_verdict verdict;
@@ -285,7 +285,7 @@ static void check_target(lf_project *project, const lf_settings *settings)
 	free(dir);
 }
 
-static void check_requirements(lf_project *project, const lf_settings *settings)
+static void check_requirements(lf_project_rules *project, const lf_settings *settings)
 {
 	if (settings->config.target_torch_version) {
 		check_target(project, settings);
@@ -319,7 +319,7 @@ static void check_requirements(lf_project *project, const lf_settings *settings)
  * same list of true values (`true_values = ["1", "y", "yes", "true"]`).
  * Compared case-insensitively, as 1.13 does: erring towards a report.
  */
-bool lf_project_env_true(const char *value, size_t len)
+bool lf_project_rules_env_true(const char *value, size_t len)
 {
 	static const char *const true_values[] = {"1", "y", "yes", "true"};
 	for (size_t i = 0; i < sizeof true_values / sizeof true_values[0]; i++)
@@ -353,7 +353,7 @@ static void read_value(const uint8_t *p, const uint8_t *end, const uint8_t **val
 	*after = q;
 }
 
-static void report_hatch(lf_project *project, const lf_settings *settings, const char *path, const lf_source *src,
+static void report_hatch(lf_project_rules *project, const lf_settings *settings, const char *path, const lf_source *src,
                          uint32_t offset, uint32_t length, const char *how)
 {
 	char *message = lf_xasprintf("%s sets " ESCAPE_HATCH ", which makes every torch.load that does not pass "
@@ -366,8 +366,8 @@ static void report_hatch(lf_project *project, const lf_settings *settings, const
 /* `VAR=value` anywhere on a shell line (export VAR=1, VAR=1 cmd, env
  * VAR=1 cmd, declare -x VAR=1, a Dockerfile's ENV VAR=1 or RUN ...), up to
  * a comment. */
-static void scan_shell_line(lf_project *project, const lf_settings *settings, const char *path, const lf_source *src,
-                            uint32_t at, uint32_t end, const char *how)
+static void scan_shell_line(lf_project_rules *project, const lf_settings *settings, const char *path,
+                            const lf_source *src, uint32_t at, uint32_t end, const char *how)
 {
 	const uint8_t *b = src->bytes;
 	for (uint32_t i = at; i + ESCAPE_HATCH_LEN < end; i++) {
@@ -379,7 +379,7 @@ static void scan_shell_line(lf_project *project, const lf_settings *settings, co
 		const uint8_t *value, *after;
 		size_t len;
 		read_value(b + i + ESCAPE_HATCH_LEN + 1, b + end, &value, &len, &after);
-		if (lf_project_env_true((const char *)value, len))
+		if (lf_project_rules_env_true((const char *)value, len))
 			report_hatch(project, settings, path, src, i, (uint32_t)(after - (b + i)), how);
 		i += ESCAPE_HATCH_LEN;
 	}
@@ -392,7 +392,7 @@ static uint32_t skip_blanks(const lf_source *src, uint32_t at, uint32_t end)
 	return at;
 }
 
-static void scan_shell(lf_project *project, const lf_settings *settings, const char *path, const lf_source *src,
+static void scan_shell(lf_project_rules *project, const lf_settings *settings, const char *path, const lf_source *src,
                        const char *how)
 {
 	for (uint32_t l = 0; l < src->line_count; l++) {
@@ -403,7 +403,8 @@ static void scan_shell(lf_project *project, const lf_settings *settings, const c
 
 /* Dockerfiles: `ENV VAR=1 [OTHER=2]` and RUN lines are shell-like; the
  * legacy `ENV VAR 1` (the rest of the line is the value) is read here. */
-static void scan_dockerfile(lf_project *project, const lf_settings *settings, const char *path, const lf_source *src)
+static void scan_dockerfile(lf_project_rules *project, const lf_settings *settings, const char *path,
+                            const lf_source *src)
 {
 	scan_shell(project, settings, path, src, "the Dockerfile");
 	for (uint32_t l = 0; l < src->line_count; l++) {
@@ -424,7 +425,7 @@ static void scan_dockerfile(lf_project *project, const lf_settings *settings, co
 		size_t len = e - v;
 		if (len && (*value == '"' || *value == '\''))
 			read_value(value, src->bytes + e, &value, &len, &rest);
-		if (lf_project_env_true((const char *)value, len))
+		if (lf_project_rules_env_true((const char *)value, len))
 			report_hatch(project, settings, path, src, name, e - name, "the Dockerfile");
 	}
 }
@@ -439,7 +440,8 @@ static int indent_of(const lf_source *src, uint32_t at)
 
 /* GitHub workflows: `VAR: 1` directly under an `env:` key (workflow, job
  * or step level); `run:` scripts are scanned as shell lines. */
-static void scan_workflow(lf_project *project, const lf_settings *settings, const char *path, const lf_source *src)
+static void scan_workflow(lf_project_rules *project, const lf_settings *settings, const char *path,
+                          const lf_source *src)
 {
 	scan_shell(project, settings, path, src, "the workflow");
 	const uint8_t *b = src->bytes;
@@ -459,7 +461,7 @@ static void scan_workflow(lf_project *project, const lf_settings *settings, cons
 		const uint8_t *value, *after;
 		size_t len;
 		read_value(b + v, b + end, &value, &len, &after);
-		if (!lf_project_env_true((const char *)value, len))
+		if (!lf_project_rules_env_true((const char *)value, len))
 			continue;
 		/* The enclosing key: the nearest line above that is indented less. */
 		int indent = (int)(key - start);
@@ -509,7 +511,7 @@ static bool names_hatch(const lf_source *src)
 	return false;
 }
 
-static void scan_file(lf_project *project, const lf_settings *settings, const char *path, file_kind kind)
+static void scan_file(lf_project_rules *project, const lf_settings *settings, const char *path, file_kind kind)
 {
 	lf_source src;
 	char *error = NULL;
@@ -578,7 +580,7 @@ static char *join(const char *dir, const char *name)
 
 /* Directories are never followed through symbolic links; hidden ones and
  * excluded ones are skipped (the walk's rules), and so are virtualenvs. */
-static void scan_dir(lf_project *project, const lf_settings *settings, const char *dir, int depth)
+static void scan_dir(lf_project_rules *project, const lf_settings *settings, const char *dir, int depth)
 {
 	size_t count;
 	char **names = list_dir(dir, &count);
@@ -603,7 +605,7 @@ static void scan_dir(lf_project *project, const lf_settings *settings, const cha
 }
 
 /* .github/workflows/ *.yml and *.yaml at the root (hidden, so not walked). */
-static void scan_workflows(lf_project *project, const lf_settings *settings)
+static void scan_workflows(lf_project_rules *project, const lf_settings *settings)
 {
 	char *dir = join(project->root, ".github/workflows");
 	size_t count;
@@ -623,7 +625,7 @@ static void scan_workflows(lf_project *project, const lf_settings *settings)
 
 static int compare_files(const void *a, const void *b)
 {
-	return strcmp(((const lf_project_file *)a)->path, ((const lf_project_file *)b)->path);
+	return strcmp(((const lf_project_rules_file *)a)->path, ((const lf_project_rules_file *)b)->path);
 }
 
 /* Findings in file order (the scans above run one after another). */
@@ -635,7 +637,7 @@ static int compare_diags(const void *a, const void *b)
 	return strcmp(x->rule->code, y->rule->code);
 }
 
-void lf_project_check(lf_project *project, const lf_settings *settings)
+void lf_project_rules_check(lf_project_rules *project, const lf_settings *settings)
 {
 	/* Files that are not there are the common case here: keep the errno
 	 * of a failed write to stdout, which main reports. */
@@ -655,10 +657,10 @@ void lf_project_check(lf_project *project, const lf_settings *settings)
 	errno = saved_errno;
 }
 
-void lf_project_emit(const lf_project *project, const lf_settings *settings, lf_run_totals *totals)
+void lf_project_rules_emit(const lf_project_rules *project, const lf_settings *settings, lf_run_totals *totals)
 {
 	for (size_t i = 0; i < project->file_count; i++) {
-		const lf_project_file *f = &project->files[i];
+		const lf_project_rules_file *f = &project->files[i];
 		if (!f->doc.diags.count)
 			continue;
 		lf_check_options options;

@@ -29,36 +29,36 @@
  * after the Python files, in path order.
  */
 
-typedef struct lf_project_file {
+typedef struct lf_project_rules_file {
 	char *path; /* owned: as shown ("requirements.txt", "proj/Dockerfile") */
 	lf_doc doc; /* owned: the file's bytes and findings */
-} lf_project_file;
+} lf_project_rules_file;
 
-typedef struct lf_project {
+typedef struct lf_project_rules {
 	char *root; /* owned */
 	lf_torchreq_list requirements;
-	lf_torch_versions versions; /* what LF001 reads (lf_check_options.torch) */
-	lf_project_file *files;     /* owned, sorted by path */
+	lf_torch_versions versions;   /* what LF001 reads (lf_check_options.torch) */
+	lf_project_rules_file *files; /* owned, sorted by path */
 	size_t file_count;
-} lf_project;
+} lf_project_rules;
 
 /*
  * Finds the root from `first_path` (NULL: "."), discovers the torch
  * requirements and computes the version facts (from target-torch-version
  * when the settings have one).  finish: frees everything.
  */
-void lf_project_init(lf_project *project, const lf_settings *settings, const char *first_path);
-void lf_project_finish(lf_project *project);
+void lf_project_rules_init(lf_project_rules *project, const lf_settings *settings, const char *first_path);
+void lf_project_rules_finish(lf_project_rules *project);
 
 /* Runs LF006 and LF008 (as enabled in the settings and per-file-ignores,
  * minus `# noqa` comments on the finding's line) into project->files. */
-void lf_project_check(lf_project *project, const lf_settings *settings);
+void lf_project_rules_check(lf_project_rules *project, const lf_settings *settings);
 
 /* Prints the files' findings and adds them to the run's totals. */
-void lf_project_emit(const lf_project *project, const lf_settings *settings, lf_run_totals *totals);
+void lf_project_rules_emit(const lf_project_rules *project, const lf_settings *settings, lf_run_totals *totals);
 
 /* LF006's value test: does PyTorch treat this value as true (exposed for
  * tests)? */
-bool lf_project_env_true(const char *value, size_t len);
+bool lf_project_rules_env_true(const char *value, size_t len);
 
 #endif
