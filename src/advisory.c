@@ -138,3 +138,65 @@ bool lf_advisory_any_vulnerability(const lf_advisory_verdict *verdict)
 			return true;
 	return false;
 }
+
+const char *const lf_torch_thresholds[LF_TORCH_THRESHOLD_COUNT] = {"1.13", "2.1", "2.6"};
+
+void lf_torch_versions_from_list(const lf_torchreq_list *list, lf_torch_versions *out)
+{
+	memset(out, 0, sizeof *out);
+	for (size_t i = 0; i < list->count; i++) {
+		if (list->items[i].constraint)
+			continue;
+		out->known = true;
+		lf_pep440_set set;
+		lf_pep440_set_init(&set);
+		if (list->items[i].parsed)
+			add_clauses(&set, &list->items[i].set);
+		for (size_t j = 0; j < list->count; j++)
+			if (j != i && list->items[j].constraint && list->items[j].parsed)
+				add_clauses(&set, &list->items[j].set);
+		/* An unpinned torch (nothing narrows it) says nothing about old
+		 * releases: pip resolves it to the newest, and a release before
+		 * 1.13 (2022) installs on no supported Python.  Counting it as
+		 * "admits < 1.13" would make LF001's fix unsafe in most projects,
+		 * which list plain `torch`; it still admits < 2.1 and < 2.6 (so
+		 * neither torch.hub's fix nor "already the default" is claimed),
+		 * and LF008 still reports it. */
+		bool unpinned = set.count == 0;
+		for (int t = 0; t < LF_TORCH_THRESHOLD_COUNT; t++) {
+			if (unpinned) {
+				out->below[t] |= t != 0;
+				continue;
+			}
+			lf_pep440_range r = {.has_upper = true};
+			lf_pep440_version_parse(lf_torch_thresholds[t], strlen(lf_torch_thresholds[t]), &r.upper);
+			out->below[t] |= lf_pep440_set_admits(&set, &r, NULL) != LF_PEP440_ADMITS_NONE;
+		}
+		lf_pep440_set_finish(&set);
+	}
+}
+
+bool lf_torch_versions_from_version(const char *version, lf_torch_versions *out)
+{
+	memset(out, 0, sizeof *out);
+	lf_pep440_version v;
+	if (!lf_pep440_version_parse(version, strlen(version), &v))
+		return false;
+	out->known = true;
+	for (int t = 0; t < LF_TORCH_THRESHOLD_COUNT; t++) {
+		lf_pep440_version bound;
+		lf_pep440_version_parse(lf_torch_thresholds[t], strlen(lf_torch_thresholds[t]), &bound);
+		out->below[t] = lf_pep440_version_compare(&v, &bound) < 0;
+	}
+	return true;
+}
+
+bool lf_torch_versions_at_least(const lf_torch_versions *versions, const char *threshold)
+{
+	if (!versions || !versions->known || !threshold)
+		return false;
+	for (int t = 0; t < LF_TORCH_THRESHOLD_COUNT; t++)
+		if (strcmp(lf_torch_thresholds[t], threshold) == 0)
+			return !versions->below[t];
+	return false;
+}

@@ -89,6 +89,7 @@ static void lint_tree(const lf_check_options *options, const lf_source *src, TST
 		const lf_load_ref *ref = &refs.items[i];
 		lf_call_args args;
 		lf_call_args_analyze(ref, src, &args);
+		args.torch = &options->torch;
 		uint32_t first = diags->count;
 		for (size_t f = 0; f < lf_fixer_count; f++)
 			if (options->enabled[f] && lf_fixers[f]->family == ref->target->family)

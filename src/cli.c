@@ -387,6 +387,8 @@ void lf_settings_print(const lf_settings *s)
 	                  s->config.path ? json_string(s->config.path) : json_null(), "rules", rules, "exclude",
 	                  exclude, "extend-exclude", list_json(&s->extend_exclude), "unsafe-fixes",
 	                  s->check.unsafe_fixes, "respect-gitignore", s->use_gitignore, "per-file-ignores", per_file);
+	json_object_set_new(doc, "target-torch-version",
+	                    s->config.target_torch_version ? json_string(s->config.target_torch_version) : json_null());
 	char *text = json_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 	puts(text);
 	free(text);

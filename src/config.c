@@ -30,6 +30,7 @@
 #include <unistd.h>
 
 #include "loadfix/buf.h"
+#include "loadfix/pep440.h"
 #include "loadfix/source.h"
 
 #define MAX_DEPTH 32
@@ -497,6 +498,16 @@ static bool apply_setting(parser *p, lf_config *config, char **path, size_t coun
 		if (strcmp(key, "extend-exclude") == 0)
 			return (config->has_extend_exclude = true) &&
 			       take_string_list(p, v, &config->extend_exclude, key);
+		if (strcmp(key, "target-torch-version") == 0) {
+			/* Checked here, so that a typo is an error naming the
+			 * file and line; its meaning is lf_advisory_check_version's. */
+			lf_pep440_version version;
+			if (v->type != VALUE_STRING || !lf_pep440_version_parse(v->string, strlen(v->string), &version))
+				return fail(p, "'target-torch-version' must be a PEP 440 version string (\"2.6\")");
+			free(config->target_torch_version);
+			config->target_torch_version = lf_xstrdup(v->string);
+			return true;
+		}
 		if (strcmp(key, "unsafe-fixes") == 0) {
 			if (v->type != VALUE_BOOL)
 				return fail(p, "'unsafe-fixes' must be true or false");
@@ -545,6 +556,7 @@ void lf_config_finish(lf_config *config)
 		list_finish(&config->per_file_ignores[i].codes);
 	}
 	free(config->per_file_ignores);
+	free(config->target_torch_version);
 	lf_config_init(config);
 }
 

@@ -22,6 +22,7 @@
 #include "loadfix/printer.h"
 #include "loadfix/project.h"
 #include "loadfix/inspect/cli.h"
+#include "loadfix/project_rules.h"
 #include "loadfix/report.h"
 #include "loadfix/source.h"
 #include "loadfix/walk.h"
@@ -398,6 +399,16 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < files.count; i++)
 		paths[k++] = files.paths[i];
 
+	/* Project-level facts and findings (LF006, LF008; the torch versions
+	 * LF001 reads), once per run, printed after the files. */
+	const char *first_root = NULL;
+	for (size_t i = 0; i < root_count && !first_root; i++)
+		if (strcmp(roots[i], "-") != 0)
+			first_root = roots[i];
+	lf_project_rules project_rules;
+	lf_project_rules_init(&project_rules, &s, first_root);
+	s.check.torch = project_rules.versions;
+
 	lf_run_totals t;
 	lf_run_totals_init(&t);
 	/* The project index: star imports of the run's own modules. */
@@ -409,6 +420,11 @@ int main(int argc, char **argv)
 	 * checked either: no success line for it. */
 	if (!walk_ok)
 		t.error = true;
+	if (first_root && !(stdin_seen && s.mode == LF_MODE_FIX)) {
+		lf_project_rules_check(&project_rules, &s);
+		lf_project_rules_emit(&project_rules, &s, &t);
+	}
+	lf_project_rules_finish(&project_rules);
 	bool stdin_fix = stdin_seen && s.mode == LF_MODE_FIX;
 	if (machine_format(&s))
 		lf_print_document(&s, &t, stdin_fix ? stderr : stdout);

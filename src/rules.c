@@ -54,6 +54,27 @@ const lf_rule lf_rules[] = {
          .cwe = "CWE-502",
          .fix_title = "Add weights_only=True to the partial",
          .bandit = "B614"},
+        {.code = "LF006",
+         .name = "torch-force-no-weights-only-load",
+         .summary = "`TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD` switched on outside the code",
+         .help = "PyTorch's TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD escape hatch makes every torch.load that does not "
+                 "pass weights_only load with weights_only=False, so crafted checkpoints run code again "
+                 "(CWE-502). loadfix reports it where a Dockerfile (ENV), a shell script (export, VAR=1 cmd), a "
+                 ".env file or a GitHub workflow's env: block sets it to a value PyTorch treats as true. Remove "
+                 "it and allow the checkpoint's classes with torch.serialization.add_safe_globals instead.",
+         .level = LF_LEVEL_ERROR,
+         .security_severity = "8.8",
+         .cwe = "CWE-502"},
+        {.code = "LF008",
+         .name = "torch-requirement-admits-vulnerable-release",
+         .summary = "torch requirement admits a release where weights_only=True is bypassable or unsafe",
+         .help = "The project's declared torch requirement (pyproject.toml, requirements*.txt, setup.cfg, "
+                 "setup.py, environment.yml) admits a release where torch.load(weights_only=True) can still "
+                 "run code: before 2.6.0 it can be bypassed (CVE-2025-32434), before 2.10.0 the weights-only "
+                 "unpickler has memory-safety bugs (CVE-2026-24747). Require torch>=2.10.",
+         .level = LF_LEVEL_ERROR,
+         .security_severity = "8.8",
+         .cwe = "CWE-1395"},
         {.code = "LF101",
          .name = "pickle-load",
          .summary = "pickle-family load of data that may be untrusted",

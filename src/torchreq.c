@@ -1216,7 +1216,8 @@ static void requirements_in(const char *dir, bool any_txt, char ***names, size_t
 		(*names)[(*count)++] = lf_xasprintf("%s/%s", dir, e->d_name);
 	}
 	closedir(dp);
-	qsort(*names, *count, sizeof **names, compare_names);
+	if (*count > 1) /* qsort(NULL, 0, ...) is undefined */
+		qsort(*names, *count, sizeof **names, compare_names);
 }
 
 void lf_torchreq_discover(const char *root, lf_torchreq_list *list)

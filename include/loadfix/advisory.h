@@ -74,4 +74,30 @@ bool lf_advisory_admitted(const lf_advisory_verdict *verdict, lf_advisory_id id)
 /* LF008's question: does it admit any vulnerability in the table? */
 bool lf_advisory_any_vulnerability(const lf_advisory_verdict *verdict);
 
+/*
+ * The version facts LF001 needs, computed once per run (a plain value that
+ * lf_check_options carries to the fixers): for each threshold release,
+ * whether the project admits a version below it.  A threshold is one of
+ * lf_torch_thresholds; `known` is false when neither a requirement nor a
+ * target-torch-version says anything, and then nothing is assumed (the
+ * fixers behave as without version facts).
+ */
+#define LF_TORCH_THRESHOLD_COUNT 3
+/* "1.13" (weights_only), "2.1" (torch.hub's weights_only), "2.6" (default True) */
+extern const char *const lf_torch_thresholds[LF_TORCH_THRESHOLD_COUNT];
+
+typedef struct lf_torch_versions {
+	bool known;
+	bool below[LF_TORCH_THRESHOLD_COUNT]; /* some admitted version is < threshold i (or maybe is) */
+} lf_torch_versions;
+
+/* From the discovered requirements: each non-constraint requirement
+ * narrowed by the constraints, any of them admitting counts. */
+void lf_torch_versions_from_list(const lf_torchreq_list *list, lf_torch_versions *out);
+/* From one version (target-torch-version); false when it is not PEP 440. */
+bool lf_torch_versions_from_version(const char *version, lf_torch_versions *out);
+/* Known, and every admitted version is >= `threshold` (one of
+ * lf_torch_thresholds; any other string gives false). */
+bool lf_torch_versions_at_least(const lf_torch_versions *versions, const char *threshold);
+
 #endif

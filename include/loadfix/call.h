@@ -33,6 +33,9 @@ typedef struct lf_call_args {
 	TSNode blocker;          /* the blocking argument (torch.load's pickle_module,
 	                              keyword or third positional) unless it is None, or null */
 	TSNode first_argument;   /* the first positional argument (a path), or null */
+	/* Not about the call: the run's torch version facts (lf_check_options'),
+	 * set by the pipeline so that fixers see them; NULL when unknown. */
+	const struct lf_torch_versions *torch;
 } lf_call_args;
 
 /* What Python's truth test makes of a literal value, when the source says. */

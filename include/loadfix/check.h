@@ -4,6 +4,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "loadfix/advisory.h"
 #include "loadfix/diag.h"
 #include "loadfix/doc.h"
 #include "loadfix/source.h"
@@ -24,6 +25,7 @@ typedef struct lf_check_options {
 	bool unsafe_fixes;          /* unsafe ones too (with fix; and for [*]) */
 	struct lf_project *project; /* the run's project index (star imports), or NULL */
 	const char *path;           /* the file being checked, as walked, or NULL */
+	lf_torch_versions torch;    /* what the project's torch admits (once per run; LF001's messages, fix safety) */
 } lf_check_options;
 
 /* What one thread needs: its own parser and prefilter match data. */

@@ -15,6 +15,7 @@
  *     extend-exclude = ["*_pb2.py"]   # adds to them
  *     unsafe-fixes = true
  *     per-file-ignores = { "test_*.py" = ["LF001"] }
+ *     target-torch-version = "2.6"    # the torch the project runs on: no discovery
  *     # or as a table:  [tool.loadfix.per-file-ignores]  "test_*.py" = ["LF001"]
  *
  * Debian packages no C TOML library, so config.c reads the TOML subset this
@@ -40,6 +41,7 @@ typedef struct lf_config {
 	bool unsafe_fixes;
 	lf_per_file_ignore *per_file_ignores; /* owned */
 	size_t per_file_ignore_count;
+	char *target_torch_version; /* owned, a valid PEP 440 version, or NULL: discover */
 } lf_config;
 
 void lf_config_init(lf_config *config);

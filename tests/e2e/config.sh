@@ -19,7 +19,7 @@ for f in "$FIXTURES"/*.toml; do
 import json, sys, tomllib
 toml = tomllib.load(open(sys.argv[1], "rb")).get("tool", {}).get("loadfix", {})
 got = json.load(open(sys.argv[2]))
-codes = ["LF001", "LF002", "LF003", "LF004", "LF101", "LF102", "LF103", "LF104", "LF105", "LF106"]
+codes = ["LF001", "LF002", "LF003", "LF004", "LF006", "LF008", "LF101", "LF102", "LF103", "LF104", "LF105", "LF106"]
 def names(selectors):
     return {c for c in codes for s in selectors if s == "ALL" or c.startswith(s)}
 want_rules = names(toml.get("select", ["ALL"])) - names(toml.get("ignore", []))
@@ -29,6 +29,7 @@ assert got["exclude"] == toml.get("exclude", defaults), (got["exclude"], toml.ge
 assert got["extend-exclude"] == toml.get("extend-exclude", []), got["extend-exclude"]
 assert got["unsafe-fixes"] == toml.get("unsafe-fixes", False)
 assert got["per-file-ignores"] == toml.get("per-file-ignores", {}), (got["per-file-ignores"], toml.get("per-file-ignores"))
+assert got["target-torch-version"] == toml.get("target-torch-version"), got["target-torch-version"]
 assert (got["config"] is not None) == bool(sys.argv[1])
 PY
 done

@@ -37,10 +37,10 @@ run = d["runs"][0]
 drv = run["tool"]["driver"]
 assert drv["name"] == "loadfix" and drv["version"]
 ids = [r["id"] for r in drv["rules"]]
-assert ids == ["LF001", "LF002", "LF003", "LF004", "LF101", "LF102", "LF103", "LF104", "LF105", "LF106"], ids
+assert ids == ["LF001", "LF002", "LF003", "LF004", "LF006", "LF008", "LF101", "LF102", "LF103", "LF104", "LF105", "LF106"], ids
 for r in drv["rules"]:
     assert r["helpUri"].startswith("https://") and r["help"]["text"] and r["shortDescription"]["text"]
-    cwe = "CWE-829" if r["id"] == "LF106" else "CWE-502"
+    cwe = {"LF106": "CWE-829", "LF008": "CWE-1395"}.get(r["id"], "CWE-502")
     assert cwe in r["properties"]["tags"] and "external/cwe/" + cwe.lower() in r["properties"]["tags"], r
     float(r["properties"]["security-severity"])
 res = run["results"]

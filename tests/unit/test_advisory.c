@@ -193,6 +193,51 @@ static void test_constraints_narrow(void **state)
 	lf_torchreq_list_finish(&list);
 }
 
+/* The summary LF001 reads: below 1.13 / 2.1 / 2.6, from a list or a version. */
+static void test_torch_versions(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *requirement;
+		bool below_113, below_21, below_26;
+	} cases[] = {
+	        {"torch>=2.6", false, false, false},     {"torch>=1.10", true, true, true},
+	        {"torch>=2.1,<2.6", false, false, true}, {"torch", false, true, true}, /* unpinned: see advisory.c */
+	        {"torch==1.13.1", false, true, true},    {"torch>=2.6.0rc1", false, false, true},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		lf_torchreq_list list;
+		lf_torchreq_list_init(&list);
+		list.items = lf_xcalloc(1, sizeof *list.items);
+		assert_true(
+		        lf_torchreq_parse_pep508(cases[i].requirement, strlen(cases[i].requirement), &list.items[0]));
+		list.count = 1;
+		lf_torch_versions v;
+		lf_torch_versions_from_list(&list, &v);
+		assert_true(v.known);
+		if (lf_torch_versions_at_least(&v, "1.13") == cases[i].below_113 ||
+		    lf_torch_versions_at_least(&v, "2.1") == cases[i].below_21 ||
+		    lf_torch_versions_at_least(&v, "2.6") == cases[i].below_26)
+			fail_msg("%s: wrong summary", cases[i].requirement);
+		assert_false(lf_torch_versions_at_least(&v, "2.2")); /* not a threshold */
+		lf_torchreq_list_finish(&list);
+	}
+	lf_torch_versions v;
+	assert_true(lf_torch_versions_from_version("2.6", &v));
+	assert_true(lf_torch_versions_at_least(&v, "2.6"));
+	assert_true(lf_torch_versions_from_version("2.6.0rc1", &v));
+	assert_false(lf_torch_versions_at_least(&v, "2.6"));
+	assert_true(lf_torch_versions_at_least(&v, "2.1"));
+	assert_false(lf_torch_versions_from_version("latest", &v));
+	/* nothing declared: nothing known, nothing assumed */
+	lf_torchreq_list empty;
+	lf_torchreq_list_init(&empty);
+	lf_torch_versions_from_list(&empty, &v);
+	assert_false(v.known);
+	assert_false(lf_torch_versions_at_least(&v, "1.13"));
+	assert_false(lf_torch_versions_at_least(NULL, "1.13"));
+}
+
 int main(int argc, char **argv)
 {
 	source_root = argc > 1 ? argv[1] : ".";
@@ -200,6 +245,7 @@ int main(int argc, char **argv)
 	        cmocka_unit_test(test_table),          cmocka_unit_test(test_specifiers),
 	        cmocka_unit_test(test_target_version), cmocka_unit_test(test_requirement_unparsed_is_unpinned),
 	        cmocka_unit_test(test_projects),       cmocka_unit_test(test_constraints_narrow),
+	        cmocka_unit_test(test_torch_versions),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

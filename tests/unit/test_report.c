@@ -475,10 +475,11 @@ static void test_sarif_document(void **state)
 	assert_string_equal(string_at(driver, "version"), LOADFIX_VERSION);
 	json_t *rules = json_object_get(driver, "rules");
 	assert_int_equal(json_array_size(rules), lf_fixer_count);
-	/* LF001-LF004, LF101-LF106 */
-	static const char *const severities[] = {"8.8", "8.8", "7.0", "5.0", "8.8", "8.8", "8.8", "8.8", "8.8", "7.5"};
-	static const char *const levels[] = {"error", "error", "error", "warning", "error",
-	                                     "error", "error", "error", "error",   "error"};
+	/* LF001-LF004, LF006, LF008, LF101-LF106 */
+	static const char *const severities[] = {"8.8", "8.8", "7.0", "5.0", "8.8", "8.8",
+	                                         "8.8", "8.8", "8.8", "8.8", "8.8", "7.5"};
+	static const char *const levels[] = {"error", "error", "error", "warning", "error", "error",
+	                                     "error", "error", "error", "error",   "error", "error"};
 	assert_int_equal(sizeof severities / sizeof severities[0], lf_rule_count);
 	assert_int_equal(lf_fixer_count, lf_rule_count);
 	for (size_t i = 0; i < lf_fixer_count; i++) {
@@ -489,8 +490,11 @@ static void test_sarif_document(void **state)
 		assert_string_equal(string_at(json_object_get(r, "fullDescription"), "text"), want->help);
 		json_t *help = json_object_get(r, "help");
 		assert_string_equal(string_at(help, "text"), want->help);
-		/* LF106 (remote code) is CWE-829; every load is CWE-502 */
-		const char *cwe_id = strcmp(want->code, "LF106") == 0 ? "829" : "502";
+		/* LF106 (remote code) is CWE-829, LF008 (a vulnerable torch
+		 * admitted) CWE-1395; every load is CWE-502 */
+		const char *cwe_id = strcmp(want->code, "LF106") == 0   ? "829"
+		                     : strcmp(want->code, "LF008") == 0 ? "1395"
+		                                                        : "502";
 		char *cwe_name = lf_xasprintf("CWE-%s", cwe_id);
 		char *cwe_tag = lf_xasprintf("external/cwe/cwe-%s", cwe_id);
 		char *cwe_uri = lf_xasprintf("https://cwe.mitre.org/data/definitions/%s.html", cwe_id);
