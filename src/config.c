@@ -139,23 +139,6 @@ static void skip_blank(parser *p)
 	}
 }
 
-static void put_utf8(lf_buf *out, uint32_t cp)
-{
-	char bytes[4];
-	int n;
-	if (cp < 0x80)
-		bytes[0] = (char)cp, n = 1;
-	else if (cp < 0x800)
-		bytes[0] = (char)(0xC0 | (cp >> 6)), bytes[1] = (char)(0x80 | (cp & 0x3F)), n = 2;
-	else if (cp < 0x10000)
-		bytes[0] = (char)(0xE0 | (cp >> 12)), bytes[1] = (char)(0x80 | ((cp >> 6) & 0x3F)),
-		bytes[2] = (char)(0x80 | (cp & 0x3F)), n = 3;
-	else
-		bytes[0] = (char)(0xF0 | (cp >> 18)), bytes[1] = (char)(0x80 | ((cp >> 12) & 0x3F)),
-		bytes[2] = (char)(0x80 | ((cp >> 6) & 0x3F)), bytes[3] = (char)(0x80 | (cp & 0x3F)), n = 4;
-	lf_buf_append(out, bytes, (size_t)n);
-}
-
 static bool parse_escape(parser *p, lf_buf *out)
 {
 	p->pos++; /* the backslash */
@@ -185,7 +168,7 @@ static bool parse_escape(parser *p, lf_buf *out)
 		}
 		if (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
 			return fail(p, "bad unicode escape");
-		put_utf8(out, cp);
+		lf_buf_put_utf8(out, cp);
 		return true;
 	}
 	/* Line-ending backslash in multi-line strings: trim to next non-blank. */

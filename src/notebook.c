@@ -111,56 +111,19 @@ static bool depth_within(const uint8_t *p, uint32_t len, uint32_t limit)
 
 /* ---- JSON string decoding --------------------------------------------------- */
 
-static int hex_value(uint8_t c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 static bool read_hex4(const uint8_t *p, uint32_t at, uint32_t end, uint32_t *out)
 {
 	if (end < 4 || at > end - 4)
 		return false;
 	uint32_t v = 0;
 	for (int i = 0; i < 4; i++) {
-		int h = hex_value(p[at + i]);
+		int h = lf_hex_value(p[at + i]);
 		if (h < 0)
 			return false;
 		v = v << 4 | (uint32_t)h;
 	}
 	*out = v;
 	return true;
-}
-
-static void put_utf8(lf_buf *out, uint32_t cp)
-{
-	char b[4];
-	size_t n;
-	if (cp < 0x80) {
-		b[0] = (char)cp;
-		n = 1;
-	} else if (cp < 0x800) {
-		b[0] = (char)(0xc0 | cp >> 6);
-		b[1] = (char)(0x80 | (cp & 0x3f));
-		n = 2;
-	} else if (cp < 0x10000) {
-		b[0] = (char)(0xe0 | cp >> 12);
-		b[1] = (char)(0x80 | (cp >> 6 & 0x3f));
-		b[2] = (char)(0x80 | (cp & 0x3f));
-		n = 3;
-	} else {
-		b[0] = (char)(0xf0 | cp >> 18);
-		b[1] = (char)(0x80 | (cp >> 12 & 0x3f));
-		b[2] = (char)(0x80 | (cp >> 6 & 0x3f));
-		b[3] = (char)(0x80 | (cp & 0x3f));
-		n = 4;
-	}
-	lf_buf_append(out, b, n);
 }
 
 /*
@@ -222,7 +185,7 @@ static bool decode_string(const uint8_t *p, uint32_t start, uint32_t end, lf_buf
 				} else if (cp >= 0xdc00 && cp <= 0xdfff) {
 					return false; /* a lone low surrogate */
 				}
-				put_utf8(out, cp);
+				lf_buf_put_utf8(out, cp);
 				break;
 			}
 			default: return false;

@@ -21,10 +21,23 @@
 		.keyword_position = position, .blocker = NULL, .blocker_position = -1, .since = since_,     \
 		.value_references = values                                                                  \
 	}
+/* torch.load itself: pickle_module (third positional) blocks the fix, and
+ * references to it as a value are LF004's. */
+#define TORCH_LOAD(name_)                                                                                         \
+	{                                                                                                         \
+		.name = name_, .family = LF_FAMILY_TORCH_LOAD, .keyword = "weights_only", .keyword_position = -1, \
+		.blocker = "pickle_module", .blocker_position = 2, .since = "1.13", .library = "torch.load",      \
+		.value_references = true                                                                          \
+	}
 #define PICKLE(name_, library_)                                                                            \
 	{                                                                                                  \
 		.name = name_, .family = LF_FAMILY_PICKLE, .keyword_position = -1, .blocker_position = -1, \
 		.library = library_, .remedy = PICKLE_REMEDY                                               \
+	}
+#define JOBLIB(name_)                                                                                      \
+	{                                                                                                  \
+		.name = name_, .family = LF_FAMILY_JOBLIB, .keyword_position = -1, .blocker_position = -1, \
+		.library = "joblib", .remedy = JOBLIB_REMEDY                                               \
 	}
 #define YAML(name_, safe)                                                                                 \
 	{                                                                                                 \
@@ -51,24 +64,8 @@
  */
 const lf_target lf_targets[] = {
         /* torch: LF001-LF004 */
-        {.name = "torch.load",
-         .family = LF_FAMILY_TORCH_LOAD,
-         .keyword = "weights_only",
-         .keyword_position = -1,
-         .blocker = "pickle_module",
-         .blocker_position = 2,
-         .since = "1.13",
-         .library = "torch.load",
-         .value_references = true},
-        {.name = "torch.serialization.load",
-         .family = LF_FAMILY_TORCH_LOAD,
-         .keyword = "weights_only",
-         .keyword_position = -1,
-         .blocker = "pickle_module",
-         .blocker_position = 2,
-         .since = "1.13",
-         .library = "torch.load",
-         .value_references = true},
+        TORCH_LOAD("torch.load"),
+        TORCH_LOAD("torch.serialization.load"), /* the same function */
         TORCH("torch.hub.load_state_dict_from_url", 6, "2.1", false),
         TORCH("torch.utils.model_zoo.load_url", 6, "2.1", false),
         /* the pickle family: LF101 */
@@ -91,18 +88,8 @@ const lf_target lf_targets[] = {
         PICKLE("shelve.open", "shelve"),
         PICKLE("pandas.read_pickle", "pandas"),
         /* joblib: LF102 */
-        {.name = "joblib.load",
-         .family = LF_FAMILY_JOBLIB,
-         .keyword_position = -1,
-         .blocker_position = -1,
-         .library = "joblib",
-         .remedy = JOBLIB_REMEDY},
-        {.name = "sklearn.externals.joblib.load",
-         .family = LF_FAMILY_JOBLIB,
-         .keyword_position = -1,
-         .blocker_position = -1,
-         .library = "joblib",
-         .remedy = JOBLIB_REMEDY},
+        JOBLIB("joblib.load"),
+        JOBLIB("sklearn.externals.joblib.load"), /* the old vendored copy */
         /* numpy: LF103 */
         {.name = "numpy.load",
          .family = LF_FAMILY_NUMPY_LOAD,

@@ -144,14 +144,6 @@ static void set_specifier(lf_torchreq *req, char *spec)
 	req->parsed = lf_pep440_set_parse(spec, strlen(spec), &req->set, NULL);
 }
 
-static int hex_value(int c)
-{
-	return c >= '0' && c <= '9'   ? c - '0'
-	       : c >= 'a' && c <= 'f' ? c - 'a' + 10
-	       : c >= 'A' && c <= 'F' ? c - 'A' + 10
-	                              : -1;
-}
-
 /*
  * A wheel's version from its URL or path: ".../torch-2.1.0%2Bcu121-cp311-
  * cp311-linux_x86_64.whl" -> "==2.1.0+cu121".  NULL when the file is not a
@@ -172,8 +164,8 @@ static char *wheel_specifier(const char *url, size_t len)
 	lf_buf_init(&file);
 	for (size_t i = start; i < end; i++) {
 		int h1, h2;
-		if (url[i] == '%' && i + 2 < end && (h1 = hex_value(url[i + 1])) >= 0 &&
-		    (h2 = hex_value(url[i + 2])) >= 0) {
+		if (url[i] == '%' && i + 2 < end && (h1 = lf_hex_value(url[i + 1])) >= 0 &&
+		    (h2 = lf_hex_value(url[i + 2])) >= 0) {
 			lf_buf_putc(&file, (char)(h1 * 16 + h2));
 			i += 2;
 		} else {

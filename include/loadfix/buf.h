@@ -24,6 +24,12 @@ void lf_buf_reserve(lf_buf *buf, size_t extra);
 void lf_buf_append(lf_buf *buf, const void *bytes, size_t len);
 void lf_buf_puts(lf_buf *buf, const char *text);
 void lf_buf_putc(lf_buf *buf, char c);
+/* Appends code point `cp` (< 0x110000) in UTF-8.  Surrogates are encoded
+ * too (three bytes), as Python's decoders of JSON, TOML and pickle
+ * escapes produce them; libunistring's u8_uctomb refuses them. */
+void lf_buf_put_utf8(lf_buf *buf, uint32_t cp);
+/* The value of one hex digit, or -1. */
+int lf_hex_value(int c);
 __attribute__((format(printf, 2, 3))) void lf_buf_printf(lf_buf *buf, const char *fmt, ...);
 /* Hands `data` to the caller (who frees it) and leaves the buffer empty. */
 char *lf_buf_steal(lf_buf *buf, size_t *len);

@@ -101,13 +101,6 @@ static inline bool lf_values_empty(const lf_values *set)
 			return false;
 	return true;
 }
-static inline lf_values lf_values_of(uint32_t id)
-{
-	lf_values set = {{0}};
-	lf_values_add(&set, id);
-	return set;
-}
-
 /* The node; id must be < lf_name_count(). */
 const lf_name *lf_name_get(uint32_t id);
 uint32_t lf_name_count(void);

@@ -463,43 +463,6 @@ static char *arena_take(walk *w, char *s)
 	return w->arena[w->arena_count++] = s;
 }
 
-static void put_utf8(lf_buf *b, uint32_t cp)
-{
-	char out[4];
-	size_t n;
-	if (cp < 0x80) {
-		out[0] = (char)cp;
-		n = 1;
-	} else if (cp < 0x800) {
-		out[0] = (char)(0xc0 | cp >> 6);
-		out[1] = (char)(0x80 | (cp & 0x3f));
-		n = 2;
-	} else if (cp < 0x10000) {
-		out[0] = (char)(0xe0 | cp >> 12);
-		out[1] = (char)(0x80 | (cp >> 6 & 0x3f));
-		out[2] = (char)(0x80 | (cp & 0x3f));
-		n = 3;
-	} else {
-		out[0] = (char)(0xf0 | cp >> 18);
-		out[1] = (char)(0x80 | (cp >> 12 & 0x3f));
-		out[2] = (char)(0x80 | (cp >> 6 & 0x3f));
-		out[3] = (char)(0x80 | (cp & 0x3f));
-		n = 4;
-	}
-	lf_buf_append(b, out, n);
-}
-
-static int hex_value(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /*
  * UNICODE's argument is raw-unicode-escape: bytes are Latin-1 code points
  * except \uXXXX and \UXXXXXXXX.  Returns a V_STR (UTF-8 text in the arena),
@@ -519,17 +482,17 @@ static value decode_raw_unicode_escape(walk *w, const char *s, size_t n)
 			if (i + 2 + digits > n)
 				goto bad;
 			for (size_t k = 0; k < digits; k++) {
-				int h = hex_value(s[i + 2 + k]);
+				int h = lf_hex_value(s[i + 2 + k]);
 				if (h < 0)
 					goto bad;
 				cp = cp << 4 | (uint32_t)h;
 			}
 			if (cp > 0x10ffff)
 				goto bad;
-			put_utf8(&b, cp);
+			lf_buf_put_utf8(&b, cp);
 			i += 1 + digits;
 		} else {
-			put_utf8(&b, c);
+			lf_buf_put_utf8(&b, c);
 		}
 	}
 	size_t len;
