@@ -34,9 +34,7 @@ static void report_call(const lf_rule *rule, const lf_load_ref *ref, const lf_ca
 	 * yaml.SafeLoader}` was safe already), so it blocks the rename.
 	 * unsafe_load and full_load take the stream alone, as safe_load does:
 	 * whatever a splat holds fails or works the same after the rename. */
-	const char *name_text = target->name;
-	bool takes_loader = strcmp(name_text, "yaml.load") == 0 || strcmp(name_text, "yaml.load_all") == 0;
-	bool splat = takes_loader && (args->star_args || args->star_kwargs);
+	bool splat = target->keyword && (args->star_args || args->star_kwargs);
 	if (args->has_error || ts_node_is_null(name) || splat) {
 		lf_diags_push(out, rule, start, end,
 		              lf_xasprintf("`%s` %s, so a crafted document runs code (not fixed: %s; call `yaml.%s`)",
@@ -65,10 +63,8 @@ void lf_check_yaml_unsafe_load(const lf_rule *rule, const lf_load_ref *ref, cons
 	(void)src;
 	if (ref->kind != LF_REF_CALL)
 		return;
-	/* Only load and load_all take a Loader (the keyword spec's). */
-	bool takes_loader =
-	        strcmp(ref->target->name, "yaml.load") == 0 || strcmp(ref->target->name, "yaml.load_all") == 0;
-	if (!takes_loader) {
+	/* Only load and load_all take a Loader: the rows with a keyword spec. */
+	if (!ref->target->keyword) {
 		/* unsafe_load, full_load and their _all forms: unsafe by name. */
 		report_call(rule, ref, args,
 		            strncmp(ref->target->name, "yaml.full", 9) == 0

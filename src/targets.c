@@ -44,6 +44,13 @@
 		.name = name_, .family = LF_FAMILY_YAML_LOAD, .keyword = "Loader", .keyword_position = 1, \
 		.blocker_position = -1, .safe_name = safe, .library = "PyYAML"                            \
 	}
+/* unsafe_load and full_load take the stream alone: unsafe by name, with
+ * no keyword that could make them safe. */
+#define YAML_BY_NAME(name_, safe)                                                                             \
+	{                                                                                                     \
+		.name = name_, .family = LF_FAMILY_YAML_LOAD, .keyword_position = -1, .blocker_position = -1, \
+		.safe_name = safe, .library = "PyYAML"                                                        \
+	}
 #define KERAS(name_)                                                                                          \
 	{                                                                                                     \
 		.name = name_, .family = LF_FAMILY_KERAS_LOAD, .keyword = "safe_mode", .keyword_position = 3, \
@@ -100,10 +107,10 @@ const lf_target lf_targets[] = {
         /* PyYAML: LF104 */
         YAML("yaml.load", "safe_load"),
         YAML("yaml.load_all", "safe_load_all"),
-        YAML("yaml.unsafe_load", "safe_load"),
-        YAML("yaml.unsafe_load_all", "safe_load_all"),
-        YAML("yaml.full_load", "safe_load"),
-        YAML("yaml.full_load_all", "safe_load_all"),
+        YAML_BY_NAME("yaml.unsafe_load", "safe_load"),
+        YAML_BY_NAME("yaml.unsafe_load_all", "safe_load_all"),
+        YAML_BY_NAME("yaml.full_load", "safe_load"),
+        YAML_BY_NAME("yaml.full_load_all", "safe_load_all"),
         /* Keras: LF105 */
         KERAS("keras.models.load_model"),
         KERAS("keras.saving.load_model"),

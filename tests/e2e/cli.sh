@@ -149,4 +149,11 @@ printf 'import torch\ntorch.load(p)\n' >cfgdir/real.py
 expect_status "missing first path, configuration still read" 2 "$LOADFIX" cfgdir/missing.py cfgdir/real.py
 expect "select = [LF002] applied to the other path" eval '! contains "$OUT" "LF001"'
 
+# The rules beyond torch are on by default; --select LF0 keeps torch's alone.
+printf 'import pickle, torch\nx = pickle.loads(b)\ny = torch.load(p)\n' >mixed_loaders.py
+expect_status "LF101 on by default" 1 "$LOADFIX" --isolated mixed_loaders.py
+expect "pickle.loads reported" contains "$OUT" "mixed_loaders.py:2:5: LF101"
+expect_status "--select LF0" 1 "$LOADFIX" --isolated --select LF0 mixed_loaders.py
+expect "--select LF0: torch.load only" eval 'contains "$OUT" "mixed_loaders.py:3:5: LF001" && ! contains "$OUT" LF101'
+
 finish
