@@ -36,9 +36,14 @@
  * so nothing is ever given back; backtracking into it was exponential on
  * commented-out code after a '.' (PCRE2 gave up, and the file was parsed). */
 #define GAP "(?:\\s++|\\\\|#[^\\n]*+)*+"
+/* One or more of GAP's pieces, between the words of an import.  Python
+ * allows no comment there, but tree-sitter's error recovery joins
+ * `from torch` / `# c` / ` import load` into one import (the fuzzer found
+ * it), and the prefilter must never reject what the resolver binds. */
+#define BREAK "(?:\\s++|\\\\|#[^\\n]*+)++"
 static const char *const TORCH_WORD = "\\btorch\\b";
 static const char *const FROM_TORCH =
-        "\\bfrom[\\s\\\\]+torch(?:" GAP "\\." GAP "serialization)?[\\s\\\\]+import\\b[ \\t\\\\]*"
+        "\\bfrom" BREAK "torch(?:" GAP "\\." GAP "serialization)?" BREAK "import\\b[ \\t\\\\]*"
         "(?:\\*|\\([^)]*?\\b(?:load|serialization)\\b|(?:[^;(\\n\\\\]|\\\\\\r?\\n)*?\\b(?:load|serialization)\\b)";
 static const char *const DOT_LOAD = "\\." GAP "load\\b";
 /* Names are bytes: without UTF mode \\w is ASCII, and Python allows
@@ -73,7 +78,7 @@ static const char *const ASSIGN = "(?<![=!<>])=(?!=)[\\s\\\\(]*(" NAME ")";
  *     loader.                                                 STAR_IMPORT
  */
 static const char *const STAR_IMPORT =
-        "(?m)(?:^|[;:])[ \\t]*+from[\\s\\\\]+(\\.*+)[\\s\\\\]*+([\\w.]*+)[\\s\\\\]+import[\\s\\\\]*+\\*";
+        "(?m)(?:^|[;:])[ \\t]*+from" BREAK "(\\.*+)" GAP "([\\w.]*+)" BREAK "import" GAP "\\*";
 enum {
 	TORCH_WORD_RE,
 	FROM_TORCH_RE,
@@ -199,8 +204,8 @@ static void table_patterns(char **torch_other, char **other_import, char **any_k
 	 * where a statement can start: a line's start, after `;` or after the
 	 * `:` of a compound statement (`try: import pickle`).  Text in a
 	 * string (`'import pickle'`) does not start a statement. */
-	*other_import = lf_xasprintf("(?m)(?:^|[;:])[ \\t]*+(?:from[\\s\\\\]+|import[\\s\\\\]+(?:[\\w.]+[\\s\\\\]*"
-	                             "(?:as[\\s\\\\]+\\w+[\\s\\\\]*)?,[\\s\\\\]*)*+)(%s)\\b",
+	*other_import = lf_xasprintf("(?m)(?:^|[;:])[ \\t]*+(?:from" BREAK "|import" BREAK "(?:[\\w.]+" GAP
+	                             "(?:as" BREAK "\\w+" GAP ")?," GAP ")*+)(%s)\\b",
 	                             roots.data);
 	*any_keyword = lf_xasprintf("\\b(?:%s)\\b", keywords.data);
 	lf_buf_finish(&words);

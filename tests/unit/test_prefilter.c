@@ -54,6 +54,10 @@ static void test_may_refer(void **state)
 	        "import torch\nx = torch.\\\n    load(p)\n",
 	        "from \\\n  torch import load as l\n",
 	        "from\ttorch import *\n",
+	        /* not Python, but tree-sitter's error recovery binds them */
+	        "from torch\n# c\n import load as tl\n",
+	        "from torch # c\nimport *\n",
+	        "from yaml # c\nimport load\n",
 	        "import torch.serialization as ser\nser.load(p)\n",
 	        "import torch\nf = functools.partial(torch.load)\n",
 	        "\xef\xbb\xbfimport torch\r\ntorch.load(p)\r\n",

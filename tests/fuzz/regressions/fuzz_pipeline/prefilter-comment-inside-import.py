@@ -1,0 +1,7 @@
+
+
+#=====NEXT-FILE=====
+from torch
+#=====NEXT-FILE=====
+ import load as tl
+x = f'{tl(path, map_location="cpu")!r:>10}'
