@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "loadfix/color.h"
 #include "loadfix/report.h"
 #include "loadfix/rules.h"
 
@@ -57,7 +58,7 @@ void lf_print_findings(const lf_settings *s, const lf_check_options *options, co
 			break;
 		case LF_FORMAT_GITHUB: lf_report_github(lines, name, text, map, diag); break;
 		case LF_FORMAT_TEXT:
-			lf_report_text(lines, display, text, map, diag, fixable && s->mode == LF_MODE_REPORT);
+			lf_report_text(lines, display, text, map, diag, fixable && s->mode == LF_MODE_REPORT, s->color);
 			break;
 		}
 	}
@@ -117,26 +118,29 @@ void lf_print_summary(const lf_settings *s, const lf_run_totals *t, bool stdin_f
 	if (s->quiet || s->format != LF_FORMAT_TEXT)
 		return;
 	uint64_t n = t->findings;
+	/* The summary's first line is bold (green when all passed), as ruff's. */
+	const char *bold = s->color ? LF_SGR_BOLD : "", *green = s->color ? LF_SGR_BOLD_GREEN : "",
+	           *reset = s->color ? LF_SGR_RESET : "";
 	if (s->mode == LF_MODE_REPORT) {
 		if (n == 0) {
 			/* Not after an error: a file that was not checked did not pass. */
 			if (!t->error)
-				fputs("All checks passed!\n", out);
+				fprintf(out, "%sAll checks passed!%s\n", green, reset);
 			return;
 		}
-		fprintf(out, "Found %llu %s (%llu fixable with --fix).\n", (unsigned long long)n,
-		        plural(n, "finding", "findings"), (unsigned long long)t->fixable);
+		fprintf(out, "%sFound %llu %s (%llu fixable with --fix).%s\n", bold, (unsigned long long)n,
+		        plural(n, "finding", "findings"), (unsigned long long)t->fixable, reset);
 		if (t->hidden)
 			fprintf(out, "%llu more %s available with --unsafe-fixes.\n", (unsigned long long)t->hidden,
 			        plural(t->hidden, "fix is", "fixes are"));
 	} else if (s->mode == LF_MODE_FIX) {
 		uint64_t total = n + t->fixed;
 		if (total == 0 && !t->error)
-			fputs("All checks passed!\n", out);
+			fprintf(out, "%sAll checks passed!%s\n", green, reset);
 		else if (total > 0)
-			fprintf(out, "Found %llu %s (%llu fixed, %llu remaining).\n", (unsigned long long)total,
-			        plural(total, "finding", "findings"), (unsigned long long)t->fixed,
-			        (unsigned long long)n);
+			fprintf(out, "%sFound %llu %s (%llu fixed, %llu remaining).%s\n", bold,
+			        (unsigned long long)total, plural(total, "finding", "findings"),
+			        (unsigned long long)t->fixed, (unsigned long long)n, reset);
 		if (t->hidden)
 			fprintf(out, "%llu more %s available with --unsafe-fixes.\n", (unsigned long long)t->hidden,
 			        plural(t->hidden, "fix is", "fixes are"));

@@ -4,6 +4,8 @@
 #include <stdbool.h>
 #include <unistd.h>
 
+#include "loadfix/color.h"
+#include "loadfix/explain.h"
 #include "loadfix/fixer.h"
 #include <stdlib.h>
 #include <string.h>
@@ -46,16 +48,25 @@ static void position(const lf_source *src, const lf_report_map *map, uint32_t of
 }
 
 void lf_report_text(lf_buf *out, const char *display_path, const lf_source *src, const lf_report_map *map,
-                    const lf_diag *diag, bool fixable)
+                    const lf_diag *diag, bool fixable, bool color)
 {
 	lf_report_position pos;
 	position(src, map, diag->start, &pos);
+	/* Each style is reset at once, so a line never leaks colour into the
+	 * next one or into the shell. */
+	const char *bold = color ? LF_SGR_BOLD : "", *cyan = color ? LF_SGR_CYAN : "",
+	           *reset = color ? LF_SGR_RESET : "";
+	const char *code_style = !color                                  ? ""
+	                         : diag->rule->level == LF_LEVEL_WARNING ? LF_SGR_BOLD_YELLOW
+	                                                                 : LF_SGR_BOLD_RED;
+	lf_buf_printf(out, "%s%s%s%s:%s", bold, display_path, reset, cyan, reset);
 	if (pos.cell)
-		lf_buf_printf(out, "%s:cell %u:", display_path, pos.cell);
-	else
-		lf_buf_printf(out, "%s:", display_path);
-	lf_buf_printf(out, "%u:%u: %s %s%s\n", pos.line, pos.column, diag->rule->code, fixable ? "[*] " : "",
-	              diag->message);
+		lf_buf_printf(out, "cell %u%s:%s", pos.cell, cyan, reset);
+	lf_buf_printf(out, "%u%s:%s%u%s:%s %s%s%s ", pos.line, cyan, reset, pos.column, cyan, reset, code_style,
+	              diag->rule->code, reset);
+	if (fixable)
+		lf_buf_printf(out, "%s[*]%s ", cyan, reset);
+	lf_buf_printf(out, "%s\n", diag->message);
 }
 
 /* A JSON string from bytes that may not be UTF-8. */
@@ -254,7 +265,10 @@ void lf_report_sarif_document(lf_buf *out, const char *results, size_t results_l
 		const char *cwe_number = rule->cwe + 4;
 		char *cwe_uri = lf_xasprintf("https://cwe.mitre.org/data/definitions/%s.html", cwe_number);
 		char *cwe_tag = lf_xasprintf("external/cwe/cwe-%s", cwe_number);
-		char *markdown = lf_xasprintf("%s\n\nSee [%s](%s).", rule->help, rule->cwe, cwe_uri);
+		lf_buf markdown_buf;
+		lf_buf_init(&markdown_buf);
+		lf_explain_markdown(&markdown_buf, rule, cwe_uri);
+		char *markdown = lf_buf_steal(&markdown_buf, NULL);
 		/* SARIF viewers expect a PascalCase friendly name. */
 		lf_buf pascal;
 		lf_buf_init(&pascal);

@@ -47,9 +47,10 @@ typedef struct lf_report_map {
 } lf_report_map;
 
 /* `path:line:col: CODE [*] message` and a newline (`path:cell N:line:col`
- * with a map that gives cells).  `fixable` adds [*]. */
+ * with a map that gives cells).  `fixable` adds [*]; `color` styles the
+ * path, separators, code and [*] with ANSI escapes (loadfix/color.h). */
 void lf_report_text(lf_buf *out, const char *display_path, const lf_source *src, const lf_report_map *map,
-                    const lf_diag *diag, bool fixable);
+                    const lf_diag *diag, bool fixable, bool color);
 
 /*
  * One finding as a JSON object (no trailing comma or newline); see the

@@ -144,8 +144,8 @@ static void test_text_line(void **state)
 	make_diag(&diags, "LF001", at, at + 18, "msg one", LF_FIX_SAFE, at + 17, at + 17, ", weights_only=True");
 	lf_buf out;
 	lf_buf_init(&out);
-	lf_report_text(&out, "pkg/a.py", &src, NULL, &diags.items[0], true);
-	lf_report_text(&out, "pkg/a.py", &src, NULL, &diags.items[0], false);
+	lf_report_text(&out, "pkg/a.py", &src, NULL, &diags.items[0], true, false);
+	lf_report_text(&out, "pkg/a.py", &src, NULL, &diags.items[0], false, false);
 	char *text = steal(&out);
 	assert_string_equal(text, "pkg/a.py:2:9: LF001 [*] msg one\npkg/a.py:2:9: LF001 msg one\n");
 	free(text);
@@ -169,8 +169,8 @@ static void test_text_columns_in_characters(void **state)
 	make_diag(&diags, "LF001", second, second + 13, "m", LF_FIX_NONE, 0, 0, NULL);
 	lf_buf out;
 	lf_buf_init(&out);
-	lf_report_text(&out, "a.py", &src, NULL, &diags.items[0], false);
-	lf_report_text(&out, "a.py", &src, NULL, &diags.items[1], false);
+	lf_report_text(&out, "a.py", &src, NULL, &diags.items[0], false, false);
+	lf_report_text(&out, "a.py", &src, NULL, &diags.items[1], false, false);
 	char *text = steal(&out);
 	assert_string_equal(text, "a.py:2:7: LF001 m\na.py:3:5: LF001 m\n");
 	free(text);
