@@ -29,11 +29,31 @@ void lf_run_totals_finish(lf_run_totals *totals)
 	lf_buf_finish(&totals->reports);
 }
 
+/* How many findings before diags[i] have its rule and normalised text. */
+static uint32_t occurrence(const lf_doc *doc, const uint64_t *text_hashes, uint32_t i)
+{
+	uint32_t n = 0;
+	const lf_diag *diag = &doc->diags.items[i];
+	for (uint32_t k = 0; k < i; k++) {
+		const lf_diag *other = &doc->diags.items[k];
+		n += other->rule == diag->rule && text_hashes[k] == text_hashes[i];
+	}
+	return n;
+}
+
 void lf_print_findings(const lf_settings *s, const lf_check_options *options, const lf_doc *doc, const char *name,
                        const char *display, const lf_report_map *map, bool source_on_stdout, lf_file_report *j)
 {
 	const lf_source *text = lf_doc_text(doc);
 	lf_buf *lines = source_on_stdout ? &j->err : &j->out;
+	/* SARIF fingerprints number identical findings of a file in order;
+	 * the normalised texts' hashes make counting the earlier ones cheap. */
+	uint64_t *text_hashes = NULL;
+	if (s->format == LF_FORMAT_SARIF && doc->diags.count) {
+		text_hashes = lf_xcalloc(doc->diags.count, sizeof *text_hashes);
+		for (uint32_t i = 0; i < doc->diags.count; i++)
+			text_hashes[i] = lf_report_text_hash(text, &doc->diags.items[i]);
+	}
 	for (uint32_t i = 0; i < doc->diags.count; i++) {
 		const lf_diag *diag = &doc->diags.items[i];
 		bool fixable = lf_check_fix_applies(options, diag);
@@ -54,7 +74,8 @@ void lf_print_findings(const lf_settings *s, const lf_check_options *options, co
 			if (s->format == LF_FORMAT_JSON)
 				lf_report_json(&j->reports, name, text, map, diag, options);
 			else
-				lf_report_sarif_result(&j->reports, name, text, map, diag, rule);
+				lf_report_sarif_result(&j->reports, name, text, map, diag, rule,
+				                       occurrence(doc, text_hashes, i));
 			break;
 		case LF_FORMAT_GITHUB: lf_report_github(lines, name, text, map, diag); break;
 		case LF_FORMAT_TEXT:
@@ -62,6 +83,7 @@ void lf_print_findings(const lf_settings *s, const lf_check_options *options, co
 			break;
 		}
 	}
+	free(text_hashes);
 }
 
 void lf_totals_add(lf_run_totals *t, const lf_file_report *j, FILE *out, FILE *err)
@@ -165,7 +187,21 @@ void lf_print_document(const lf_settings *s, const lf_run_totals *t, FILE *out)
 	} else if (s->format == LF_FORMAT_SARIF) {
 		lf_buf doc;
 		lf_buf_init(&doc);
-		lf_report_sarif_document(&doc, t->reports.data ? t->reports.data : "", t->reports.len);
+		size_t len = t->reports.len;
+		if (t->objects > LF_SARIF_MAX_RESULTS) {
+			/* Objects are compact JSON (no raw newline inside), joined
+			 * by ",\n": cut at the separator that ends the last one
+			 * GitHub accepts. */
+			const char *p = t->reports.data;
+			for (uint64_t n = 0; n < LF_SARIF_MAX_RESULTS; n++)
+				p = strstr(p, ",\n") + (n + 1 < LF_SARIF_MAX_RESULTS ? 2 : 0);
+			len = (size_t)(p - t->reports.data);
+			fprintf(stderr,
+			        "loadfix: warning: the SARIF report holds the first %d of %llu results (GitHub code "
+			        "scanning rejects a run of more); narrow the run with --select or paths\n",
+			        LF_SARIF_MAX_RESULTS, (unsigned long long)t->objects);
+		}
+		lf_report_sarif_document(&doc, t->reports.data ? t->reports.data : "", len);
 		fwrite(doc.data, 1, doc.len, out);
 		lf_buf_finish(&doc);
 	}

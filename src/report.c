@@ -2,6 +2,7 @@
 
 #include <jansson.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <unistd.h>
 
 #include "loadfix/color.h"
@@ -198,9 +199,61 @@ static const char *level_name(const lf_rule *rule)
 	return rule->level == LF_LEVEL_WARNING ? "warning" : "error";
 }
 
-void lf_report_sarif_result(lf_buf *out, const char *path, const lf_source *src, const lf_report_map *map,
-                            const lf_diag *diag, size_t rule_index)
+/* FNV-1a, 64 bits: small, fixed and easy to re-implement from the README
+ * (a fingerprint needs stability, not secrecy). */
+#define FNV_OFFSET 0xcbf29ce484222325ull
+#define FNV_PRIME 0x100000001b3ull
+
+static uint64_t fnv1a(uint64_t hash, const void *bytes, size_t len)
 {
+	const unsigned char *p = bytes;
+	for (size_t i = 0; i < len; i++)
+		hash = (hash ^ p[i]) * FNV_PRIME;
+	return hash;
+}
+
+static bool is_python_space(unsigned char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
+
+/* The finding's text with every whitespace byte dropped: re-indenting or
+ * re-wrapping a call does not move its alert. */
+static uint64_t normalised_text_hash(uint64_t hash, const lf_source *src, const lf_diag *diag)
+{
+	for (uint32_t i = diag->start; i < diag->end && i < src->len; i++)
+		if (!is_python_space(src->bytes[i]))
+			hash = fnv1a(hash, &src->bytes[i], 1);
+	return hash;
+}
+
+uint64_t lf_report_text_hash(const lf_source *src, const lf_diag *diag)
+{
+	return normalised_text_hash(FNV_OFFSET, src, diag);
+}
+
+void lf_report_fingerprint(char out[17], const char *path, const lf_source *src, const lf_diag *diag,
+                           uint32_t occurrence)
+{
+	char *uri = lf_path_to_uri(path);
+	char index[16];
+	snprintf(index, sizeof index, "%u", occurrence);
+	uint64_t hash = fnv1a(FNV_OFFSET, diag->rule->code, strlen(diag->rule->code) + 1);
+	hash = fnv1a(hash, uri, strlen(uri) + 1);
+	hash = normalised_text_hash(hash, src, diag);
+	hash = fnv1a(hash, "", 1);
+	hash = fnv1a(hash, index, strlen(index));
+	snprintf(out, 17, "%016llx", (unsigned long long)hash);
+	free(uri);
+}
+
+void lf_report_sarif_result(lf_buf *out, const char *path, const lf_source *src, const lf_report_map *map,
+                            const lf_diag *diag, size_t rule_index, uint32_t occurrence)
+{
+	/* From the checked source, before any map: a notebook's fingerprint
+	 * does not change when a cell's JSON is re-indented. */
+	char fingerprint[17];
+	lf_report_fingerprint(fingerprint, path, src, diag, occurrence);
 	/* Through a map, the region is the file's own: the finding's offsets
 	 * become the file's, and snippets come from the file's text. */
 	lf_diag mapped;
@@ -228,6 +281,7 @@ void lf_report_sarif_result(lf_buf *out, const char *path, const lf_source *src,
 	json_object_set_new(
 	        json_object_get(json_array_get(json_object_get(result, "locations"), 0), "physicalLocation"),
 	        "contextRegion", sarif_context_region(src, diag->start, diag->end));
+	json_object_set_new(result, "partialFingerprints", json_pack("{s:s}", LF_SARIF_FINGERPRINT_KEY, fingerprint));
 	if (cell)
 		json_object_set_new(result, "properties", json_pack("{s:i}", "cell", (json_int_t)cell));
 	if (diag->fix.count) {
@@ -300,6 +354,11 @@ void lf_report_sarif_document(lf_buf *out, const char *results, size_t results_l
 	        "2.1.0", "runs", "tool", "driver", "name", "loadfix", "version", LOADFIX_VERSION, "semanticVersion",
 	        LOADFIX_VERSION, "informationUri", "https://cwe.mitre.org/data/definitions/502.html", "rules", rules,
 	        "originalUriBaseIds", "%SRCROOT%", "uri", root, "columnKind", "unicodeCodePoints", "results");
+	/* One run, in one category (GitHub rejects two runs of one tool and
+	 * category in an upload); "loadfix/" names the category only, the run
+	 * id is GitHub's to give. */
+	json_object_set_new(json_array_get(json_object_get(document, "runs"), 0), "automationDetails",
+	                    json_pack("{s:s}", "id", "loadfix/"));
 	free(root);
 	free(cwd_uri);
 	free(cwd);

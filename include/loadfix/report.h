@@ -77,7 +77,29 @@ void lf_report_json(lf_buf *out, const char *path, const lf_source *src, const l
  * file's).
  */
 void lf_report_sarif_result(lf_buf *out, const char *path, const lf_source *src, const lf_report_map *map,
-                            const lf_diag *diag, size_t rule_index);
+                            const lf_diag *diag, size_t rule_index, uint32_t occurrence);
+
+/*
+ * SARIF partialFingerprints, so code scanning tracks an alert across
+ * commits without line numbers: under the key LF_SARIF_FINGERPRINT_KEY,
+ * 16 lowercase hex digits of FNV-1a 64 over
+ *   rule code, NUL, the file's URI (lf_path_to_uri), NUL,
+ *   the finding's source text with every whitespace byte removed, NUL,
+ *   `occurrence` in decimal
+ * where `occurrence` counts the earlier findings in the same file with the
+ * same rule and the same normalised text (0 for the first), so two
+ * identical calls differ and inserting lines above changes nothing.
+ * lf_report_text_hash is the normalised text's hash alone (to count
+ * occurrences).  `out` gets 16 digits and a NUL.
+ */
+#define LF_SARIF_FINGERPRINT_KEY "loadfix/v1"
+void lf_report_fingerprint(char out[17], const char *path, const lf_source *src, const lf_diag *diag,
+                           uint32_t occurrence);
+uint64_t lf_report_text_hash(const lf_source *src, const lf_diag *diag);
+
+/* GitHub code scanning rejects a run of more than 25,000 results; loadfix
+ * writes the first LF_SARIF_MAX_RESULTS (in path order) and warns. */
+#define LF_SARIF_MAX_RESULTS 25000
 
 /*
  * The SARIF document around `results` (comma-separated result objects):

@@ -333,7 +333,7 @@ static json_t *sarif_result(const char *path, const lf_source *src, const lf_dia
 	for (size_t i = 0; i < lf_fixer_count; i++)
 		if (lf_fixers[i]->rule == diag->rule)
 			index = i;
-	lf_report_sarif_result(&out, path, src, NULL, diag, index);
+	lf_report_sarif_result(&out, path, src, NULL, diag, index, 0);
 	char *text = steal(&out);
 	json_t *result = parse_json(text);
 	free(text);
