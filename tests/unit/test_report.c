@@ -588,6 +588,58 @@ static void test_github_escaping(void **state)
 	lf_source_finish(&src);
 }
 
+/* ---- SARIF fingerprints and colour (README, "GitHub code scanning") ------- */
+
+static void fingerprint_of(char out[17], const char *code, uint32_t start, uint32_t end, uint32_t occurrence)
+{
+	lf_source src;
+	source_from(&src, code);
+	lf_diags diags;
+	lf_diags_init(&diags);
+	make_diag(&diags, "LF001", start, end, "m", LF_FIX_NONE, 0, 0, NULL);
+	lf_report_fingerprint(out, "pkg/a.py", &src, &diags.items[0], occurrence);
+	lf_diags_finish(&diags);
+	lf_source_finish(&src);
+}
+
+static void test_fingerprint_ignores_lines_above_and_whitespace(void **state)
+{
+	(void)state;
+	char plain[17], moved[17], wrapped[17], second[17];
+	fingerprint_of(plain, "import torch\nx = torch.load(p)\n", 17, 30, 0);
+	fingerprint_of(moved, "import torch\n\n\n# new\nx = torch.load(p)\n", 25, 38, 0);
+	fingerprint_of(wrapped, "import torch\nx = torch.load(\n    p\n)\n", 17, 36, 0);
+	fingerprint_of(second, "import torch\nx = torch.load(p)\n", 17, 30, 1);
+	assert_int_equal(strlen(plain), 16);
+	assert_string_equal(plain, moved);
+	assert_string_equal(plain, wrapped);
+	/* the second identical call of the file */
+	assert_string_not_equal(plain, second);
+}
+
+static void test_text_line_in_colour(void **state)
+{
+	(void)state;
+	lf_source src;
+	source_from(&src, "import torch\nx = torch.load(p)\nf = torch.load\n");
+	lf_diags diags;
+	lf_diags_init(&diags);
+	make_diag(&diags, "LF001", 17, 30, "msg", LF_FIX_SAFE, 29, 29, ", weights_only=True");
+	make_diag(&diags, "LF004", 35, 45, "ref", LF_FIX_NONE, 0, 0, NULL);
+	lf_buf out;
+	lf_buf_init(&out);
+	lf_report_text(&out, "a.py", &src, NULL, &diags.items[0], true, true);
+	lf_report_text(&out, "a.py", &src, NULL, &diags.items[1], false, true);
+	char *text = steal(&out);
+	assert_string_equal(text, "\033[1ma.py\033[0m\033[36m:\033[0m2\033[36m:\033[0m5\033[36m:\033[0m "
+	                          "\033[1;31mLF001\033[0m \033[36m[*]\033[0m msg\n"
+	                          "\033[1ma.py\033[0m\033[36m:\033[0m3\033[36m:\033[0m5\033[36m:\033[0m "
+	                          "\033[1;33mLF004\033[0m ref\n");
+	free(text);
+	lf_diags_finish(&diags);
+	lf_source_finish(&src);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -605,6 +657,8 @@ int main(void)
 	        cmocka_unit_test(test_sarif_document),
 	        cmocka_unit_test(test_github_annotation),
 	        cmocka_unit_test(test_github_escaping),
+	        cmocka_unit_test(test_fingerprint_ignores_lines_above_and_whitespace),
+	        cmocka_unit_test(test_text_line_in_colour),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
