@@ -20,14 +20,14 @@ static void indented(lf_buf *out, const char *code, const char *indent)
 }
 
 /*
- * scdoc treats `*`, `_` and a leading `\` as markup and a line starting with
- * a `.`-command oddly; escape `*` and `_` with a backslash (scdoc(5)), so
+ * scdoc treats `*`, `_` and `\` as markup and a backquote at the start of
+ * a line as a literal block: escape them with a backslash (scdoc(5)), so
  * `**kwargs` and `weights_only` print as written.
  */
 static void scdoc_text(lf_buf *out, const char *text)
 {
 	for (const char *c = text; *c; c++) {
-		if (*c == '*' || *c == '_' || *c == '\\')
+		if (*c == '*' || *c == '_' || *c == '\\' || *c == '`')
 			lf_buf_putc(out, '\\');
 		lf_buf_putc(out, *c);
 	}
