@@ -25,6 +25,7 @@ _loadfix()
         --select|--ignore) COMPREPLY=($(compgen -W "$rules" -- "$cur")); return ;;
         --explain) COMPREPLY=($(compgen -W "${rules/ LF / }" -- "$cur")); return ;;
         --output-format) COMPREPLY=($(compgen -W "text json sarif github" -- "$cur")); return ;;
+        --sarif-category) return ;;
         --explain-format) COMPREPLY=($(compgen -W "text scdoc" -- "$cur")); return ;;
         --color) COMPREPLY=($(compgen -W "auto always never" -- "$cur")); return ;;
         --config|--stdin-filename) COMPREPLY=($(compgen -f -- "$cur")); return ;;
@@ -33,7 +34,7 @@ _loadfix()
     if [[ $cur == -* ]]; then
         COMPREPLY=($(compgen -W "--fix --unsafe-fixes --diff --select --ignore --since --no-default-path
             --exclude --extend-exclude --no-ignore --max-file-size --config --isolated --show-settings
-            --output-format --statistics --stdin-filename --exit-zero --color --quiet -q --threads -j
+            --output-format --sarif-category --statistics --stdin-filename --exit-zero --color --quiet -q --threads -j
             --explain --explain-format --version --help -h" -- "$cur"))
     elif [[ $COMP_CWORD == 1 ]]; then
         COMPREPLY=($(compgen -W "inspect" -- "$cur") $(compgen -f -- "$cur"))

@@ -20,6 +20,7 @@ complete -c loadfix -n $main -l config -r -F -d 'read [tool.loadfix] from FILE'
 complete -c loadfix -n $main -l isolated -d 'ignore all configuration files'
 complete -c loadfix -n $main -l show-settings -d 'print the resolved settings as JSON'
 complete -c loadfix -n $main -l output-format -x -a 'text json sarif github' -d 'report format'
+complete -c loadfix -n $main -l sarif-category -x -d "the SARIF run's code scanning category"
 complete -c loadfix -n $main -l statistics -d 'print counts per rule'
 complete -c loadfix -n $main -l stdin-filename -r -F -d 'name standard input in reports'
 complete -c loadfix -n $main -l exit-zero -d 'exit 0 even when findings remain'

@@ -51,6 +51,7 @@ static const char USAGE[] =
         "\n"
         "Output:\n"
         "      --output-format FMT    text (default), json, sarif or github\n"
+        "      --sarif-category NAME  the SARIF run's code scanning category (default loadfix)\n"
         "      --statistics           print counts per rule instead of each finding\n"
         "      --stdin-filename NAME  name standard input in reports\n"
         "      --exit-zero            exit 0 even when findings remain\n"
@@ -232,6 +233,7 @@ void lf_cli_parse(int argc, char **argv, lf_settings *s)
 		OPT_EXPLAIN,
 		OPT_EXPLAIN_FORMAT,
 		OPT_NO_DEFAULT_PATH,
+		OPT_SARIF_CATEGORY,
 	};
 	static const struct option long_options[] = {
 	        {"fix", no_argument, NULL, OPT_FIX},
@@ -255,6 +257,7 @@ void lf_cli_parse(int argc, char **argv, lf_settings *s)
 	        {"explain", required_argument, NULL, OPT_EXPLAIN},
 	        {"explain-format", required_argument, NULL, OPT_EXPLAIN_FORMAT},
 	        {"no-default-path", no_argument, NULL, OPT_NO_DEFAULT_PATH},
+	        {"sarif-category", required_argument, NULL, OPT_SARIF_CATEGORY},
 	        {"threads", required_argument, NULL, 'j'},
 	        {"quiet", no_argument, NULL, 'q'},
 	        {"version", no_argument, NULL, OPT_VERSION},
@@ -266,6 +269,7 @@ void lf_cli_parse(int argc, char **argv, lf_settings *s)
 	s->threads = default_threads();
 	s->max_file_size = DEFAULT_MAX_FILE_SIZE;
 	s->use_gitignore = true;
+	s->sarif_category = "loadfix";
 	const char *select = NULL, *config_path = NULL, *exclude = NULL, *explain = NULL;
 	lf_explain_format explain_format = LF_EXPLAIN_TEXT;
 	lf_color_choice color = LF_COLOR_AUTO;
@@ -331,6 +335,11 @@ void lf_cli_parse(int argc, char **argv, lf_settings *s)
 				usage_error("unknown --explain-format '%s' (expected text or scdoc)", optarg);
 			break;
 		case OPT_NO_DEFAULT_PATH: s->no_default_path = true; break;
+		case OPT_SARIF_CATEGORY:
+			if (!optarg[0])
+				usage_error("empty --sarif-category");
+			s->sarif_category = optarg;
+			break;
 		case 'j':
 			errno = 0;
 			/* range-checked before narrowing: 4294967297 must not wrap to 1 */

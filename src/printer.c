@@ -201,7 +201,7 @@ void lf_print_document(const lf_settings *s, const lf_run_totals *t, FILE *out)
 			        "scanning rejects a run of more); narrow the run with --select or paths\n",
 			        LF_SARIF_MAX_RESULTS, (unsigned long long)t->objects);
 		}
-		lf_report_sarif_document(&doc, t->reports.data ? t->reports.data : "", len);
+		lf_report_sarif_document(&doc, t->reports.data ? t->reports.data : "", len, s->sarif_category);
 		fwrite(doc.data, 1, doc.len, out);
 		lf_buf_finish(&doc);
 	}

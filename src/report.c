@@ -307,7 +307,7 @@ void lf_report_sarif_result(lf_buf *out, const char *path, const lf_source *src,
 	json_decref(result);
 }
 
-void lf_report_sarif_document(lf_buf *out, const char *results, size_t results_len)
+void lf_report_sarif_document(lf_buf *out, const char *results, size_t results_len, const char *category)
 {
 	json_t *rules = json_array();
 	for (size_t i = 0; i < lf_rule_count; i++) {
@@ -355,10 +355,15 @@ void lf_report_sarif_document(lf_buf *out, const char *results, size_t results_l
 	        LOADFIX_VERSION, "informationUri", "https://cwe.mitre.org/data/definitions/502.html", "rules", rules,
 	        "originalUriBaseIds", "%SRCROOT%", "uri", root, "columnKind", "unicodeCodePoints", "results");
 	/* One run, in one category (GitHub rejects two runs of one tool and
-	 * category in an upload); "loadfix/" names the category only, the run
-	 * id is GitHub's to give. */
+	 * category in an upload).  The id ends in "/": it names the category
+	 * only, the run id is GitHub's to give.  upload-sarif keeps an id the
+	 * report has, so the category is ours to set (--sarif-category). */
+	size_t category_len = strlen(category);
+	char *automation_id =
+	        lf_xasprintf("%s%s", category, category_len && category[category_len - 1] == '/' ? "" : "/");
 	json_object_set_new(json_array_get(json_object_get(document, "runs"), 0), "automationDetails",
-	                    json_pack("{s:s}", "id", "loadfix/"));
+	                    json_pack("{s:s}", "id", automation_id));
+	free(automation_id);
 	free(root);
 	free(cwd_uri);
 	free(cwd);

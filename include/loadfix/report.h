@@ -105,9 +105,10 @@ uint64_t lf_report_text_hash(const lf_source *src, const lf_diag *diag);
  * The SARIF document around `results` (comma-separated result objects):
  * tool.driver with version and every rule's metadata (help text, help URI,
  * CWE-502 tag, security-severity), originalUriBaseIds for the current
- * directory.  Appends to `out`.
+ * directory, and automationDetails.id `category/` (the code scanning
+ * category; a trailing '/' is not doubled).  Appends to `out`.
  */
-void lf_report_sarif_document(lf_buf *out, const char *results, size_t results_len);
+void lf_report_sarif_document(lf_buf *out, const char *results, size_t results_len, const char *category);
 
 /* A GitHub Actions workflow command annotating the finding:
  * ::error file=P,line=L,col=C,endLine=L,endColumn=C,title=T::message

@@ -43,12 +43,13 @@ uris = sorted({x["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] 
 assert uris == ["new.py"], uris
 assert all("loadfix/v1" in x["partialFingerprints"] for x in r["results"])' "$WORK/r.sarif"
 : >"$WORK/output"
-expect_status "the scan step, push (no base)" 0 run_scan SINCE=
+expect_status "the scan step, push (no base)" 0 run_scan SINCE= CATEGORY=py/backend
 expect "the whole tree is in the report" /usr/bin/python3 -c '
 import json, sys
 r = json.load(open(sys.argv[1]))["runs"][0]
 uris = sorted({x["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for x in r["results"]})
-assert uris == ["new.py", "old.py"], uris' "$WORK/r.sarif"
+assert uris == ["new.py", "old.py"], uris
+assert r["automationDetails"]["id"] == "py/backend/", r["automationDetails"]' "$WORK/r.sarif"
 : >"$WORK/output"
 expect_status "the scan step, a base that cannot be fetched" 0 run_scan SINCE=0123456789abcdef0123456789abcdef01234567
 expect "status=2 recorded (the job then fails)" grep -qx "status=2" "$WORK/output"

@@ -52,6 +52,11 @@ for r in run["results"]:
 assert len(seen) == 1 and seen[("LF001", b"torch.load(p)")] == 2, seen
 PY
 
+# The category: loadfix/ unless --sarif-category names another (one '/').
+expect_status "--sarif-category" 1 "$LOADFIX" --output-format sarif --sarif-category py/ m.py
+expect "the run's automationDetails.id" contains "$OUT" '"id": "py/"'
+expect_status "empty --sarif-category" 2 "$LOADFIX" --output-format sarif --sarif-category "" m.py
+
 # GitHub rejects a run of more than 25,000 results: the first 25,000 are
 # written, with a warning, and the document stays valid JSON.
 /usr/bin/python3 -c '

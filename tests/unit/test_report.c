@@ -447,7 +447,7 @@ static void test_sarif_document(void **state)
 	const char *results = "{\"ruleId\": \"LF001\"},{\"ruleId\": \"LF004\"}";
 	lf_buf out;
 	lf_buf_init(&out);
-	lf_report_sarif_document(&out, results, strlen(results));
+	lf_report_sarif_document(&out, results, strlen(results), "loadfix");
 	char *text = steal(&out);
 	assert_int_equal(text[strlen(text) - 1], '\n');
 	json_t *doc = parse_json(text);
@@ -524,10 +524,14 @@ static void test_sarif_document(void **state)
 
 	/* no results: an empty array */
 	lf_buf_init(&out);
-	lf_report_sarif_document(&out, "", 0);
+	lf_report_sarif_document(&out, "", 0, "py/");
 	text = steal(&out);
 	doc = parse_json(text);
 	free(text);
+	/* the category's trailing '/' is not doubled */
+	assert_string_equal(
+	        string_at(json_object_get(json_array_get(json_object_get(doc, "runs"), 0), "automationDetails"), "id"),
+	        "py/");
 	assert_int_equal(json_array_size(json_object_get(json_array_get(json_object_get(doc, "runs"), 0), "results")),
 	                 0);
 	json_decref(doc);
