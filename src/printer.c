@@ -6,6 +6,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <zlib.h>
 
 #include "loadfix/color.h"
 #include "loadfix/report.h"
@@ -172,6 +173,35 @@ void lf_print_summary(const lf_settings *s, const lf_run_totals *t, bool stdin_f
 	}
 }
 
+/* The size of `bytes` gzip-compressed (as upload-sarif sends it), at
+ * zlib's default level; 0 when zlib fails. */
+static size_t gzip_size(const char *bytes, size_t len)
+{
+	z_stream z = {0};
+	if (deflateInit2(&z, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+		return 0;
+	unsigned char chunk[65536];
+	size_t total = 0;
+	z.next_in = (unsigned char *)bytes;
+	int status = Z_OK;
+	/* avail_in is 32 bits: feed the document in slices */
+	size_t left = len;
+	while (status != Z_STREAM_END) {
+		if (z.avail_in == 0 && left) {
+			z.avail_in = left > (1u << 30) ? (1u << 30) : (uInt)left;
+			left -= z.avail_in;
+		}
+		z.next_out = chunk;
+		z.avail_out = sizeof chunk;
+		status = deflate(&z, left || z.avail_in ? Z_NO_FLUSH : Z_FINISH);
+		if (status == Z_STREAM_ERROR)
+			break;
+		total += sizeof chunk - z.avail_out;
+	}
+	deflateEnd(&z);
+	return status == Z_STREAM_END ? total : 0;
+}
+
 /* Machine formats are whole documents, printed once at the end. */
 void lf_print_document(const lf_settings *s, const lf_run_totals *t, FILE *out)
 {
@@ -202,6 +232,15 @@ void lf_print_document(const lf_settings *s, const lf_run_totals *t, FILE *out)
 			        LF_SARIF_MAX_RESULTS, (unsigned long long)t->objects);
 		}
 		lf_report_sarif_document(&doc, t->reports.data ? t->reports.data : "", len, s->sarif_category);
+		/* gzip never makes a document much larger: only one over the
+		 * limit uncompressed can be over it compressed. */
+		size_t compressed = doc.len > LF_SARIF_MAX_UPLOAD ? gzip_size(doc.data, doc.len) : 0;
+		if (compressed > LF_SARIF_MAX_UPLOAD)
+			fprintf(stderr,
+			        "loadfix: warning: the SARIF report is %zu bytes gzip-compressed, over GitHub code "
+			        "scanning's limit of %d; upload-sarif will reject it: narrow the run with --select, "
+			        "--exclude or paths\n",
+			        compressed, LF_SARIF_MAX_UPLOAD);
 		fwrite(doc.data, 1, doc.len, out);
 		lf_buf_finish(&doc);
 	}

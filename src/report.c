@@ -181,12 +181,15 @@ static json_t *artifact_location(const char *path)
 	return location;
 }
 
-/* The whole lines [first line of start, end of the line of end). */
+/* The whole lines [first line of start, end of the line of end), or NULL
+ * when they are longer than a snippet may be. */
 static json_t *sarif_context_region(const lf_source *src, uint32_t start, uint32_t end)
 {
 	uint32_t first = lf_source_line_start(src, start);
 	uint32_t last_line = lf_source_line_of(src, end > start ? end - 1 : end);
 	uint32_t stop = last_line + 1 < src->line_count ? src->line_starts[last_line + 1] : src->len;
+	if (stop - first > LF_SARIF_MAX_SNIPPET)
+		return NULL;
 	json_t *region = json_pack("{s:i, s:i}", "startLine", (json_int_t)lf_source_line_of(src, first) + 1, "endLine",
 	                           (json_int_t)last_line + 1);
 	json_object_set_new(region, "snippet",
@@ -271,16 +274,23 @@ void lf_report_sarif_result(lf_buf *out, const char *path, const lf_source *src,
 		cell = start.cell;
 	}
 	json_t *region = sarif_region(src, diag->start, diag->end);
-	json_object_set_new(region, "snippet",
-	                    json_pack("{s:o}", "text",
-	                              lossy_string((const char *)src->bytes + diag->start, diag->end - diag->start)));
+	/* Snippets are optional: past LF_SARIF_MAX_SNIPPET they are left out,
+	 * or a minified one-line file would repeat its whole line in every
+	 * result (and blow GitHub's 10 MB limit and our memory). */
+	if (diag->end - diag->start <= LF_SARIF_MAX_SNIPPET)
+		json_object_set_new(
+		        region, "snippet",
+		        json_pack("{s:o}", "text",
+		                  lossy_string((const char *)src->bytes + diag->start, diag->end - diag->start)));
 	json_t *result = json_pack("{s:s, s:i, s:s, s:{s:o}, s:[{s:{s:o, s:o}}]}", "ruleId", diag->rule->code,
 	                           "ruleIndex", (json_int_t)rule_index, "level", level_name(diag->rule), "message",
 	                           "text", lossy_string(diag->message, strlen(diag->message)), "locations",
 	                           "physicalLocation", "artifactLocation", artifact_location(path), "region", region);
-	json_object_set_new(
-	        json_object_get(json_array_get(json_object_get(result, "locations"), 0), "physicalLocation"),
-	        "contextRegion", sarif_context_region(src, diag->start, diag->end));
+	json_t *context = sarif_context_region(src, diag->start, diag->end);
+	if (context)
+		json_object_set_new(
+		        json_object_get(json_array_get(json_object_get(result, "locations"), 0), "physicalLocation"),
+		        "contextRegion", context);
 	json_object_set_new(result, "partialFingerprints", json_pack("{s:s}", LF_SARIF_FINGERPRINT_KEY, fingerprint));
 	if (cell)
 		json_object_set_new(result, "properties", json_pack("{s:i}", "cell", (json_int_t)cell));

@@ -100,6 +100,11 @@ uint64_t lf_report_text_hash(const lf_source *src, const lf_diag *diag);
 /* GitHub code scanning rejects a run of more than 25,000 results; loadfix
  * writes the first LF_SARIF_MAX_RESULTS (in path order) and warns. */
 #define LF_SARIF_MAX_RESULTS 25000
+/* A region's snippet, and the context region, are written only up to this
+ * many bytes (README, "GitHub code scanning"). */
+#define LF_SARIF_MAX_SNIPPET 4096
+/* GitHub's limit on an upload, gzip-compressed; loadfix warns past it. */
+#define LF_SARIF_MAX_UPLOAD 10000000
 
 /*
  * The SARIF document around `results` (comma-separated result objects):

@@ -77,4 +77,41 @@ head -n 25001 many.py >exact.py
 expect "at the limit: exit 1" test $? = 1
 expect "no warning at exactly 25,000" test ! -s exact.err
 
+# Snippets are bounded (4096 bytes): a longer call or line gets none, the
+# region stays.
+/usr/bin/python3 -c '
+print("import torch")
+print("a = torch.load(%r)" % ("x" * 5000))
+print("b = torch.load(%r); c = 1  # %s" % ("y" * 4000, "z" * 200))
+print("d = torch.load(%r)" % ("w" * 4000))' >long.py
+expect_status "sarif of long lines" 1 "$LOADFIX" --output-format sarif long.py
+printf '%s\n' "$OUT" >long.sarif
+expect "snippets over 4096 bytes are left out" /usr/bin/python3 -c '
+import json
+rs = json.load(open("long.sarif"))["runs"][0]["results"]
+loc = [r["locations"][0]["physicalLocation"] for r in rs]
+assert [("snippet" in l["region"], "contextRegion" in l) for l in loc] == [(False, False), (True, False), (True, True)], loc
+assert loc[0]["region"]["startLine"] == 2 and loc[0]["region"]["byteLength"] == 5014
+'
+
+# Over GitHub's 10 MB (compressed) upload limit: a warning, the report
+# still written. 4000 findings with 4 KB of random text each, in two files
+# (each under --max-file-size).
+/usr/bin/python3 -c '
+import base64, random
+random.seed(1)
+for name in ("big1.py", "big2.py"):
+    with open(name, "w") as f:
+        f.write("import torch\n")
+        for i in range(2000):
+            f.write("x = torch.load(%r)\n" % base64.b64encode(random.randbytes(3000)).decode())'
+"$LOADFIX" --output-format sarif big1.py big2.py >big.sarif 2>big.err
+expect "over the upload limit: exit 1" test $? = 1
+expect "warned that upload-sarif will reject it" grep -q "gzip-compressed, over GitHub code scanning's limit of 10000000" big.err
+expect "the report is still complete" /usr/bin/python3 -c '
+import json
+assert len(json.load(open("big.sarif"))["runs"][0]["results"]) == 4000'
+"$LOADFIX" --output-format sarif m.py >small.sarif 2>small.err
+expect "a small report has no such warning" test ! -s small.err
+
 finish
