@@ -222,12 +222,9 @@ static const resolve_case resolve_cases[] = {
 
         /* ---- LF007: torch's load replaced at run time ---------------------- */
         {"replace_by_assignment", "import torch as t\nt.load = f\n", "REPLACE@2:t.load = f"},
-        {"replace_serialization_load", "from torch import serialization as s\ns.load = f\n",
-         "REPLACE@2:s.load = f"},
-        {"replace_by_setattr", "import torch\nsetattr(torch, 'load', f)\n",
-         "REPLACE@2:setattr(torch, 'load', f)"},
-        {"setattr_shadowed_is_not_the_builtin", "import torch\ndef setattr(*a): pass\nsetattr(torch, 'load', f)\n",
-         ""},
+        {"replace_serialization_load", "from torch import serialization as s\ns.load = f\n", "REPLACE@2:s.load = f"},
+        {"replace_by_setattr", "import torch\nsetattr(torch, 'load', f)\n", "REPLACE@2:setattr(torch, 'load', f)"},
+        {"setattr_shadowed_is_not_the_builtin", "import torch\ndef setattr(*a): pass\nsetattr(torch, 'load', f)\n", ""},
         {"replace_by_monkeypatch_string", "def test(monkeypatch):\n    monkeypatch.setattr('torch.load', f)\n",
          "REPLACE@2:monkeypatch.setattr('torch.load', f)"},
         {"mock_patch_without_replacement_loads_nothing", "from unittest import mock\nmock.patch('torch.load')\n", ""},
