@@ -82,12 +82,12 @@ static const char *const ASSIGN = "(?<![=!<>])=(?!=)[\\s\\\\(]*(" NAME ")";
  *     itself must occur (most files import os; few set this).  ENV_WORD
  *  9. LF007's `setattr(torch, "load", f)` (and monkeypatch's, mock's
  *     patch.object) spell `load` in a string, not after a dot: in a file
- *     that mentions torch, the word setattr or patch.          REPLACE_WORD
+ *     that mentions torch, the word setattr or `patch.object`. REPLACE_WORD
  *     (`torch.load = f`, `torch.load.__kwdefaults__` and the "torch.load"
  *     strings of monkeypatch and mock.patch are pattern 3's `.load`.)
  */
 static const char *const ENV_WORD = "\\bTORCH_FORCE_NO_WEIGHTS_ONLY_LOAD\\b";
-static const char *const REPLACE_WORD = "\\b(?:setattr|patch)\\b";
+static const char *const REPLACE_WORD = "\\b(?:setattr\\b|patch" GAP "\\." GAP "object\\b)";
 static const char *const STAR_IMPORT =
         "(?m)(?:^|[;:])[ \\t]*+from" BREAK "(\\.*+)" GAP "([\\w.]*+)" BREAK "import" GAP "\\*";
 enum {
