@@ -72,16 +72,32 @@ const lf_rule lf_rules[] = {
                           "...)) are reported only."},
         {.code = "LF006",
          .name = "torch-force-no-weights-only-load",
-         .summary = "`TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD` switched on outside the code",
+         .summary = "`TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD` switched on",
          .help = "PyTorch's TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD escape hatch makes every torch.load that does not "
                  "pass weights_only load with weights_only=False, so crafted checkpoints run code again "
-                 "(CWE-502). loadfix reports it where a Dockerfile (ENV), a shell script (export, VAR=1 cmd), a "
-                 ".env file or a GitHub workflow's env: block sets it to a value PyTorch treats as true. Remove "
-                 "it and allow the checkpoint's classes with torch.serialization.add_safe_globals instead.",
+                 "(CWE-502). loadfix reports it where Python code (os.environ[...] =, setdefault, update, "
+                 "os.putenv), a Dockerfile (ENV), a shell script (export, VAR=1 cmd), a .env file or a GitHub "
+                 "workflow's env: block sets it to a value PyTorch treats as true. Remove it and allow the "
+                 "checkpoint's classes with torch.serialization.add_safe_globals instead.",
          .level = LF_LEVEL_ERROR,
          .security_severity = "8.8",
          .cwe = "CWE-502",
          .example = "ENV TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD=1\n",
+         .example_fixed = NULL,
+         .applicability = "never fixed (report only)."},
+        {.code = "LF007",
+         .name = "torch-load-replaced",
+         .summary = "torch's `load` replaced at run time",
+         .help = "Assigning torch.load or torch.serialization.load (torch.load = ..., setattr, pytest's "
+                 "monkeypatch.setattr, mock.patch with a replacement) or writing its __kwdefaults__ / "
+                 "__defaults__ changes what every later call does: a replacement can drop or override "
+                 "weights_only=True, and a default of weights_only=False makes every call without the keyword "
+                 "unpickle anything (CWE-502). Tests count: they run in CI, often with secrets. Call the "
+                 "original function with weights_only=True instead.",
+         .level = LF_LEVEL_ERROR,
+         .security_severity = "8.8",
+         .cwe = "CWE-502",
+         .example = "import functools\nimport torch\n\ntorch.load = functools.partial(torch.load, weights_only=False)\n",
          .example_fixed = NULL,
          .applicability = "never fixed (report only)."},
         {.code = "LF008",
