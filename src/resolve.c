@@ -30,7 +30,8 @@ typedef struct binding {
 	enum binding_kind kind;
 	uint32_t value; /* a name id; for BINDING_GLOBAL, 1 for `global`, 0 for `nonlocal` */
 	TSNode alias_of;
-	uint32_t next; /* next binding with the same name hash, or NONE */
+	TSNode statement; /* the node that made it (an import, a def, ...), for lf_resolve_call_sites */
+	uint32_t next;    /* next binding with the same name hash, or NONE */
 } binding;
 
 enum scope_kind { SCOPE_MODULE, SCOPE_FUNCTION, SCOPE_CLASS, SCOPE_COMPREHENSION };
@@ -54,6 +55,7 @@ typedef struct resolver {
 	lf_refs *refs;
 	uint32_t partial, inspect, inspect_member; /* ids of known names the walk asks about */
 	const lf_resolve_context *context;         /* may be NULL */
+	TSNode statement;                          /* phase 1: the node whose bindings are collected */
 } resolver;
 
 /* ---- small helpers ---------------------------------------------------- */
@@ -136,6 +138,7 @@ static void bind(resolver *r, uint32_t scope_id, TSNode name, enum binding_kind 
 	        .kind = kind,
 	        .value = value,
 	        .alias_of = alias_of,
+	        .statement = r->statement,
 	        .next = NONE,
 	};
 }
@@ -243,11 +246,12 @@ static void bind_star(resolver *r, uint32_t scope_id, uint32_t module)
  * project: binds what that module binds (loadfix/project.h).  The module
  * is spelled from its parts, so spacing and continuations do not matter.
  */
-static void bind_project_star(resolver *r, uint32_t scope_id, TSNode module_name)
+/* Spells an import's module (a dotted_name, or a relative_import: dots and
+ * an optional dotted_name) from its parts into `out`, so that spacing and
+ * continuations do not matter; `*level` is the number of leading dots. */
+static void spell_module(const resolver *r, TSNode module_name, lf_buf *out, unsigned *level)
 {
-	if (!r->context || !r->context->project || ts_node_is_null(module_name))
-		return;
-	unsigned level = 0;
+	*level = 0;
 	TSNode dotted = module_name;
 	if (!is(module_name, LF_KIND_DOTTED_NAME)) { /* relative_import: import_prefix [dotted_name] */
 		dotted = (TSNode){0};
@@ -259,21 +263,33 @@ static void bind_project_star(resolver *r, uint32_t scope_id, TSNode module_name
 				continue;
 			}
 			for (uint32_t b = ts_node_start_byte(part); b < ts_node_end_byte(part); b++)
-				level += r->src->bytes[b] == '.';
+				*level += r->src->bytes[b] == '.';
 		}
 	}
-	lf_buf module;
-	lf_buf_init(&module);
 	uint32_t n = ts_node_is_null(dotted) ? 0 : ts_node_named_child_count(dotted);
 	for (uint32_t i = 0; i < n; i++) {
 		TSNode part = ts_node_named_child(dotted, i);
 		if (is_extra(part))
 			continue;
-		if (module.len)
-			lf_buf_putc(&module, '.');
-		lf_buf_append(&module, (const char *)r->src->bytes + ts_node_start_byte(part),
+		if (out->len)
+			lf_buf_putc(out, '.');
+		lf_buf_append(out, (const char *)r->src->bytes + ts_node_start_byte(part),
 		              ts_node_end_byte(part) - ts_node_start_byte(part));
 	}
+}
+
+/*
+ * `from pkg.utils import *` / `from .utils import *` of a module of the
+ * project: binds what that module binds (loadfix/project.h).
+ */
+static void bind_project_star(resolver *r, uint32_t scope_id, TSNode module_name)
+{
+	if (!r->context || !r->context->project || ts_node_is_null(module_name))
+		return;
+	unsigned level = 0;
+	lf_buf module;
+	lf_buf_init(&module);
+	spell_module(r, module_name, &module, &level);
 	lf_buf_putc(&module, '\0');
 	lf_exports exports = lf_project_star_exports(r->context->project, r->context->path, module.data, level);
 	lf_buf_finish(&module);
@@ -369,6 +385,7 @@ static bool is_alias_source(TSNode value)
 static void collect_bindings(resolver *r, TSNode node, uint32_t scope_id, uint32_t own_scope, TSNode chain_value)
 {
 	lf_kind type = lf_kind_of(node);
+	r->statement = node;
 	if (type == LF_KIND_IMPORT_STATEMENT) {
 		collect_import(r, scope_id, node);
 	} else if (type == LF_KIND_IMPORT_FROM_STATEMENT) {
@@ -500,16 +517,16 @@ static void index_bindings(resolver *r)
 static lf_values classify(resolver *r, TSNode node, uint32_t scope_id, int depth);
 
 /*
- * What `name` may stand for when looked up from scope_id.  Returns the
- * empty set when no scope binds it.
+ * The scope whose bindings of `name` Python uses when it looks the name up
+ * from scope_id (following `global` and `nonlocal`, skipping class bodies
+ * from the functions inside them), or NONE when no scope binds it.
  */
-static lf_values lookup(resolver *r, const uint8_t *name, uint32_t len, uint32_t scope_id, int depth)
+static uint32_t defining_scope(const resolver *r, const uint8_t *name, uint32_t len, uint32_t scope_id)
 {
 	uint32_t start = scope_id;
 	uint32_t head = r->heads[hash_bytes(name, len) & r->head_mask];
 	for (;;) {
-		bool found = false, global = false, module_global = false, other = false, aliased_other = false;
-		lf_values imported = {{0}}, aliased = {{0}}, star = {{0}};
+		bool found = false, global = false, module_global = false;
 		for (uint32_t i = head; i != NONE; i = r->bindings[i].next) {
 			const binding *b = &r->bindings[i];
 			if (b->scope != scope_id || !binding_named(r, b, name, len))
@@ -517,22 +534,8 @@ static lf_values lookup(resolver *r, const uint8_t *name, uint32_t len, uint32_t
 			if (b->kind == BINDING_GLOBAL) {
 				global = true;
 				module_global = module_global || b->value;
-				continue;
-			}
-			found = true;
-			if (b->kind == BINDING_STAR) {
-				lf_values_add(&star, b->value);
-			} else if (b->kind == BINDING_ALIAS) {
-				lf_values value = depth < MAX_ALIAS_DEPTH
-				                          ? classify(r, b->alias_of, b->scope, depth + 1)
-				                          : (lf_values){{0}};
-				if (lf_values_empty(&value) || lf_values_has(&value, OTHER))
-					aliased_other = true;
-				lf_values_union(&aliased, &value);
-			} else if (b->value == OTHER) {
-				other = true;
 			} else {
-				lf_values_add(&imported, b->value);
+				found = true;
 			}
 		}
 		if (global && scope_id != 0) {
@@ -541,34 +544,66 @@ static lf_values lookup(resolver *r, const uint8_t *name, uint32_t len, uint32_t
 			scope_id = module_global ? 0 : r->scopes[scope_id].parent;
 			continue;
 		}
-		if (found) {
-			/* Aliases agree only when they name one thing: `fn = torch.load`
-			 * and `fn = pickle.load` leave fn unknown, so no torch fix is
-			 * ever applied to what may be pickle's load. */
-			uint32_t distinct = 0;
-			for (uint32_t w = 0; w < LF_NAME_MAX / 64; w++)
-				distinct += (uint32_t)__builtin_popcountll(aliased.bits[w]);
-			if (distinct > 1)
-				aliased_other = true;
-			lf_values result = imported;
-			/* An alias only counts while nothing else rebinds the name. */
-			if (!other && !aliased_other)
-				lf_values_union(&result, &aliased);
-			if (other || aliased_other)
-				lf_values_add(&result, OTHER);
-			/* A star import names nothing explicitly: `def load` after
-			 * `from torch import *` is the user's own load. */
-			if (lf_values_empty(&result))
-				result = star;
-			return result;
-		}
+		if (found)
+			return scope_id;
 		if (scope_id == 0)
-			return (lf_values){{0}};
+			return NONE;
 		scope_id = r->scopes[scope_id].parent;
 		/* Class bodies are not enclosing scopes for the functions in them. */
 		while (scope_id != 0 && r->scopes[scope_id].kind == SCOPE_CLASS && scope_id != start)
 			scope_id = r->scopes[scope_id].parent;
 	}
+}
+
+/*
+ * What `name` may stand for when looked up from scope_id.  Returns the
+ * empty set when no scope binds it.
+ */
+static lf_values lookup(resolver *r, const uint8_t *name, uint32_t len, uint32_t scope_id, int depth)
+{
+	scope_id = defining_scope(r, name, len, scope_id);
+	if (scope_id == NONE)
+		return (lf_values){{0}};
+	uint32_t head = r->heads[hash_bytes(name, len) & r->head_mask];
+	bool other = false, aliased_other = false;
+	lf_values imported = {{0}}, aliased = {{0}}, star = {{0}};
+	for (uint32_t i = head; i != NONE; i = r->bindings[i].next) {
+		const binding *b = &r->bindings[i];
+		if (b->scope != scope_id || !binding_named(r, b, name, len) || b->kind == BINDING_GLOBAL)
+			continue;
+		if (b->kind == BINDING_STAR) {
+			lf_values_add(&star, b->value);
+		} else if (b->kind == BINDING_ALIAS) {
+			lf_values value =
+			        depth < MAX_ALIAS_DEPTH ? classify(r, b->alias_of, b->scope, depth + 1) : (lf_values){{0}};
+			if (lf_values_empty(&value) || lf_values_has(&value, OTHER))
+				aliased_other = true;
+			lf_values_union(&aliased, &value);
+		} else if (b->value == OTHER) {
+			other = true;
+		} else {
+			lf_values_add(&imported, b->value);
+		}
+	}
+	/* Aliases agree only when they name one thing: `fn = torch.load`
+	 * and `fn = pickle.load` leave fn unknown, so no torch fix is
+	 * ever applied to what may be pickle's load. */
+	uint32_t distinct = 0;
+	for (uint32_t w = 0; w < LF_NAME_MAX / 64; w++)
+		distinct += (uint32_t)__builtin_popcountll(aliased.bits[w]);
+	if (distinct > 1)
+		aliased_other = true;
+	lf_values result = imported;
+	/* An alias only counts while nothing else rebinds the name. */
+	if (!other && !aliased_other)
+		lf_values_union(&result, &aliased);
+	if (other || aliased_other)
+		lf_values_add(&result, OTHER);
+	/* A star import names nothing explicitly: `def load` after
+	 * `from torch import *` is the user's own load. */
+	if (lf_values_empty(&result))
+		result = star;
+	return result;
 }
 
 /* What an expression may stand for: a name, a dotted attribute chain. */
