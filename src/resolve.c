@@ -56,6 +56,10 @@ typedef struct resolver {
 	uint32_t partial, inspect, inspect_member; /* ids of known names the walk asks about */
 	const lf_resolve_context *context;         /* may be NULL */
 	TSNode statement;                          /* phase 1: the node whose bindings are collected */
+	/* lf_resolve_call_sites: the caller's filter and visit */
+	bool (*wants_site)(void *user, TSNode arguments);
+	void (*visit_site)(void *user, const lf_call_site *site);
+	void *site_user;
 } resolver;
 
 /* ---- small helpers ---------------------------------------------------- */
@@ -574,8 +578,8 @@ static lf_values lookup(resolver *r, const uint8_t *name, uint32_t len, uint32_t
 		if (b->kind == BINDING_STAR) {
 			lf_values_add(&star, b->value);
 		} else if (b->kind == BINDING_ALIAS) {
-			lf_values value =
-			        depth < MAX_ALIAS_DEPTH ? classify(r, b->alias_of, b->scope, depth + 1) : (lf_values){{0}};
+			lf_values value = depth < MAX_ALIAS_DEPTH ? classify(r, b->alias_of, b->scope, depth + 1)
+			                                          : (lf_values){{0}};
 			if (lf_values_empty(&value) || lf_values_has(&value, OTHER))
 				aliased_other = true;
 			lf_values_union(&aliased, &value);
@@ -1088,6 +1092,196 @@ void lf_resolve_load_refs_in(TSTree *tree, const lf_source *src, const lf_resolv
 	resolver r;
 	resolver_open(&r, tree, src, context, refs);
 	walk(&r, ts_tree_root_node(tree), visit_references, false);
+	resolver_close(&r);
+}
+
+/* The only binding of `name` where a lookup from scope_id finds it, or
+ * NULL (unbound, several bindings, a star import). */
+static const binding *only_binding(const resolver *r, TSNode name, uint32_t scope_id)
+{
+	if (!is(name, LF_KIND_IDENTIFIER))
+		return NULL;
+	uint32_t start = ts_node_start_byte(name), len = ts_node_end_byte(name) - start;
+	size_t normal_len;
+	uint8_t *normal = lf_name_normalize(r->src->bytes + start, len, &normal_len);
+	const uint8_t *text = normal ? normal : r->src->bytes + start;
+	if (normal)
+		len = (uint32_t)normal_len;
+	uint32_t defining = defining_scope(r, text, len, scope_id);
+	const binding *only = NULL;
+	uint32_t count = 0;
+	if (defining != NONE)
+		for (uint32_t i = r->heads[hash_bytes(text, len) & r->head_mask]; i != NONE; i = r->bindings[i].next) {
+			const binding *b = &r->bindings[i];
+			if (b->scope == defining && b->kind != BINDING_GLOBAL && binding_named(r, b, text, len)) {
+				only = b;
+				count++;
+			}
+		}
+	free(normal);
+	return count == 1 && only->kind == BINDING_VALUE ? only : NULL;
+}
+
+/* The import that made binding `b` in an import statement: its dotted_name
+ * or aliased_import child, or a null node. */
+static TSNode import_clause_of(const binding *b)
+{
+	uint32_t n = ts_node_named_child_count(b->statement);
+	for (uint32_t i = 0; i < n; i++) {
+		TSNode child = ts_node_named_child(b->statement, i);
+		TSNode bound = child;
+		if (is(child, LF_KIND_ALIASED_IMPORT))
+			bound = ts_node_child_by_field_id(child, lf_field_id(LF_FIELD_ALIAS));
+		else if (is(child, LF_KIND_DOTTED_NAME))
+			bound = ts_node_named_child(child, 0);
+		else
+			continue;
+		if (!ts_node_is_null(bound) && ts_node_start_byte(bound) == b->name_start)
+			return child;
+	}
+	return (TSNode){0};
+}
+
+/* Appends the name an import clause imports (`x` of `from m import x as
+ * y`, `a.b` of `import a.b`) to `out`, parts joined by dots. */
+static void spell_imported(const resolver *r, TSNode clause, lf_buf *out)
+{
+	TSNode name = is(clause, LF_KIND_ALIASED_IMPORT) ? ts_node_child_by_field_id(clause, lf_field_id(LF_FIELD_NAME))
+	                                                 : clause;
+	unsigned level;
+	spell_module(r, name, out, &level);
+}
+
+/* Appends an attribute chain's parts (`a.b.c`) to `out`; false when the
+ * chain is not made of names alone.  `root` gets its first name. */
+static bool spell_chain(const resolver *r, TSNode node, lf_buf *out, TSNode *root)
+{
+	node = lf_node_unparenthesize(node);
+	if (is(node, LF_KIND_IDENTIFIER)) {
+		*root = node;
+		return true;
+	}
+	if (!is(node, LF_KIND_ATTRIBUTE))
+		return false;
+	TSNode attr = ts_node_child_by_field_id(node, lf_field_id(LF_FIELD_ATTRIBUTE));
+	if (ts_node_is_null(attr) ||
+	    !spell_chain(r, ts_node_child_by_field_id(node, lf_field_id(LF_FIELD_OBJECT)), out, root))
+		return false;
+	lf_buf_putc(out, '.');
+	lf_buf_append(out, (const char *)r->src->bytes + ts_node_start_byte(attr),
+	              ts_node_end_byte(attr) - ts_node_start_byte(attr));
+	return true;
+}
+
+/* Joins a module spelled so far (`out`, may be empty) and more parts. */
+static void append_part(lf_buf *out, const char *part, size_t len)
+{
+	if (out->len && len)
+		lf_buf_putc(out, '.');
+	lf_buf_append(out, part, len);
+}
+
+static void visit_call_site(resolver *r, frame *frames, uint32_t depth)
+{
+	frame *self = &frames[depth];
+	if (self->type != LF_KIND_CALL)
+		return;
+	TSNode arguments = ts_node_child_by_field_id(self->node, lf_field_id(LF_FIELD_ARGUMENTS));
+	if (!is(arguments, LF_KIND_ARGUMENT_LIST) || !r->wants_site(r->site_user, arguments))
+		return;
+	TSNode function = lf_node_unparenthesize(ts_node_child_by_field_id(self->node, lf_field_id(LF_FIELD_FUNCTION)));
+	lf_call_site site = {.call = self->node, .arguments = arguments, .in_error = self->in_error};
+	lf_buf module, name;
+	lf_buf_init(&module);
+	lf_buf_init(&name);
+	bool known = false;
+	if (is(function, LF_KIND_IDENTIFIER)) {
+		const binding *b = only_binding(r, function, self->scope);
+		if (b && is(b->statement, LF_KIND_FUNCTION_DEFINITION) && b->scope == 0) {
+			TSNode def_name = ts_node_child_by_field_id(b->statement, lf_field_id(LF_FIELD_NAME));
+			if (!ts_node_is_null(def_name) && ts_node_start_byte(def_name) == b->name_start) {
+				site.origin = LF_CALLEE_DEF;
+				site.function = b->statement;
+				lf_buf_append(&name, (const char *)r->src->bytes + ts_node_start_byte(def_name),
+				              ts_node_end_byte(def_name) - ts_node_start_byte(def_name));
+				known = true;
+			}
+		} else if (b && is(b->statement, LF_KIND_IMPORT_FROM_STATEMENT)) {
+			TSNode clause = import_clause_of(b);
+			if (!ts_node_is_null(clause)) {
+				site.origin = LF_CALLEE_IMPORT_FROM;
+				spell_module(r,
+				             ts_node_child_by_field_id(b->statement, lf_field_id(LF_FIELD_MODULE_NAME)),
+				             &module, &site.level);
+				spell_imported(r, clause, &name);
+				known = true;
+			}
+		}
+	} else if (is(function, LF_KIND_ATTRIBUTE)) {
+		/* `m.f(...)` / `pkg.utils.f(...)`: the module is the chain before
+		 * the attribute, rooted at an import. */
+		TSNode attr = ts_node_child_by_field_id(function, lf_field_id(LF_FIELD_ATTRIBUTE));
+		lf_buf chain;
+		lf_buf_init(&chain);
+		TSNode root = {0};
+		if (!ts_node_is_null(attr) &&
+		    spell_chain(r, ts_node_child_by_field_id(function, lf_field_id(LF_FIELD_OBJECT)), &chain, &root)) {
+			const binding *b = only_binding(r, root, self->scope);
+			TSNode clause = b && (is(b->statement, LF_KIND_IMPORT_STATEMENT) ||
+			                      is(b->statement, LF_KIND_IMPORT_FROM_STATEMENT))
+			                        ? import_clause_of(b)
+			                        : (TSNode){0};
+			if (!ts_node_is_null(clause)) {
+				site.origin = LF_CALLEE_MODULE_ATTRIBUTE;
+				if (is(b->statement, LF_KIND_IMPORT_FROM_STATEMENT))
+					spell_module(r,
+					             ts_node_child_by_field_id(b->statement,
+					                                       lf_field_id(LF_FIELD_MODULE_NAME)),
+					             &module, &site.level);
+				/* `import a.b` binds `a`: the chain spells the module
+				 * from the root on; an alias stands for the module it
+				 * names, and the chain goes on from there. */
+				const char *rest = chain.data ? chain.data : "";
+				if (is(clause, LF_KIND_ALIASED_IMPORT) ||
+				    is(b->statement, LF_KIND_IMPORT_FROM_STATEMENT)) {
+					lf_buf imported;
+					lf_buf_init(&imported);
+					spell_imported(r, clause, &imported);
+					append_part(&module, imported.data ? imported.data : "", imported.len);
+					lf_buf_finish(&imported);
+				} else {
+					append_part(&module, (const char *)r->src->bytes + ts_node_start_byte(root),
+					            ts_node_end_byte(root) - ts_node_start_byte(root));
+				}
+				append_part(&module, rest + (rest[0] == '.'), chain.len - (rest[0] == '.'));
+				lf_buf_append(&name, (const char *)r->src->bytes + ts_node_start_byte(attr),
+				              ts_node_end_byte(attr) - ts_node_start_byte(attr));
+				known = true;
+			}
+		}
+		lf_buf_finish(&chain);
+	}
+	if (known) {
+		lf_buf_putc(&module, '\0');
+		lf_buf_putc(&name, '\0');
+		site.module = module.data;
+		site.name = name.data;
+		r->visit_site(r->site_user, &site);
+	}
+	lf_buf_finish(&module);
+	lf_buf_finish(&name);
+}
+
+void lf_resolve_call_sites(TSTree *tree, const lf_source *src, const lf_resolve_context *context,
+                           bool (*wants)(void *user, TSNode arguments),
+                           void (*visit)(void *user, const lf_call_site *site), void *user)
+{
+	resolver r;
+	resolver_open(&r, tree, src, context, NULL);
+	r.wants_site = wants;
+	r.visit_site = visit;
+	r.site_user = user;
+	walk(&r, ts_tree_root_node(tree), visit_call_site, false);
 	resolver_close(&r);
 }
 
