@@ -388,8 +388,11 @@ static void add_call(void *user, const lf_call_site *s)
 	const lf_wrapper *w = callee_wrapper(search->context, search->own, s->origin, s->module, s->level, s->name);
 	if (!w)
 		return;
+	/* a call the resolver already ties to torch's load is checked as that
+	 * (trust_remote_code's rows may share the node: they do not count) */
 	for (uint32_t i = 0; i < search->known; i++)
-		if (ts_node_eq(search->refs->items[i].node, s->call))
+		if (search->refs->items[i].target->family == LF_FAMILY_TORCH_LOAD &&
+		    ts_node_eq(search->refs->items[i].node, s->call))
 			return;
 	lf_refs *refs = search->refs;
 	if (refs->count == refs->cap) {

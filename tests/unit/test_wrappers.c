@@ -159,6 +159,8 @@ static const caller_case callers[] = {
         {"from pkg.unrelated import load\nload('a', weights_only=False)\n", 0},
         {"from nowhere import load\nload('a', weights_only=False)\n", 0},
         {"from pkg.io import load\nload('a', False)\n", 0}, /* positional: not followed (README) */
+        /* LF106's any-callee row ties the call to a target too: still a wrapper call */
+        {"from pkg.io import load\nload('a', weights_only=False, trust_remote_code=True)\n", 1},
         {"from pkg.io import load\nload('a', ｗｅｉｇｈｔｓ_only=False)\n", 1},
 };
 
