@@ -172,7 +172,8 @@ static const char *forwarding_blocker(const lf_load_ref *ref, const lf_source *s
 	return NULL;
 }
 
-/* "utils" for utils.py, "pkg" for pkg/__init__.py; caller frees. */
+/* "utils" for utils.py (or utils.ipynb), "pkg" for pkg/__init__.py, NULL for
+ * standard input without a name; caller frees. */
 static char *module_stem(const char *path)
 {
 	if (!path || strcmp(path, "-") == 0)
@@ -182,6 +183,8 @@ static char *module_stem(const char *path)
 	size_t len = strlen(base);
 	if (len > 3 && strcmp(base + len - 3, ".py") == 0)
 		len -= 3;
+	else if (len > 6 && strcmp(base + len - 6, ".ipynb") == 0)
+		len -= 6;
 	if (len == 8 && strncmp(base, "__init__", 8) == 0 && base != path) {
 		const char *end = base - 1, *start = end;
 		while (start > path && start[-1] != '/')

@@ -110,6 +110,22 @@ expect "the non-literal value is left alone" grep -q 'weights_only=flag)$' pkg/s
 expect "the unrelated module's caller is untouched" grep -q '^j = load("j.pt", weights_only=False)$' other.py
 expect "the ignoring wrapper's caller is untouched" grep -q '^c = load_ignoring("c.pt", weights_only=False)$' pkg/sub/by_name.py
 
+# ---- a notebook: a wrapper defined in one cell, called in another -----------
+cd "$WORK" && mkdir nb && cd nb
+cat >train.ipynb <<'NB'
+{"nbformat": 4, "nbformat_minor": 5, "metadata": {"kernelspec": {"name": "python3", "language": "python"}},
+ "cells": [
+  {"cell_type": "code", "metadata": {}, "execution_count": null, "outputs": [],
+   "source": ["import torch\n", "def load(p, weights_only=True):\n", "    return torch.load(p, weights_only=weights_only)\n"]},
+  {"cell_type": "code", "metadata": {}, "execution_count": null, "outputs": [],
+   "source": ["x = load('a.pt', weights_only=False)\n"]}]}
+NB
+expect_status "a notebook's wrapper call is reported" 1 "$LOADFIX" train.ipynb
+expect "in the cell that calls it, naming the wrapper" \
+  contains "$OUT" 'train.ipynb:cell 2:1:18: LF002 `weights_only=False` lets a crafted checkpoint run code; `train.load` forwards'
+expect_status "and fixed with --unsafe-fixes" 1 "$LOADFIX" --fix --unsafe-fixes train.ipynb
+expect "the cell now passes True" grep -q "x = load('a.pt', weights_only=True)" train.ipynb
+
 # ---- the proof with real PyTorch --------------------------------------------
 cd "$WORK" && mkdir app && cd app
 PY=/usr/bin/python3
