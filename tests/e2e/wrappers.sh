@@ -94,6 +94,9 @@ one=$OUT
 expect_status "and with two" 1 "$LOADFIX" -j 2 .
 expect "output does not depend on -j" test "$one" = "$OUT"
 
+expect_status "--statistics" 1 "$LOADFIX" --statistics .
+expect "counts the modules parsed for their wrappers" contains "$OUT" "modules parsed for star imports or wrappers"
+
 expect_status "a file checked alone does not see the other modules" 0 "$LOADFIX" pkg/sub/by_name.py
 expect_status "JSON carries the wrapper finding" 1 "$LOADFIX" --output-format json pkg/sub/by_name.py pkg/io.py
 expect "the JSON message names the wrapper" contains "$OUT" 'io.load` forwards `weights_only`'
