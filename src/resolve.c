@@ -245,11 +245,6 @@ static void bind_star(resolver *r, uint32_t scope_id, uint32_t module)
 	}
 }
 
-/*
- * `from pkg.utils import *` / `from .utils import *` of a module of the
- * project: binds what that module binds (loadfix/project.h).  The module
- * is spelled from its parts, so spacing and continuations do not matter.
- */
 /* Spells an import's module (a dotted_name, or a relative_import: dots and
  * an optional dotted_name) from its parts into `out`, so that spacing and
  * continuations do not matter; `*level` is the number of leading dots. */
@@ -1152,24 +1147,32 @@ static void spell_imported(const resolver *r, TSNode clause, lf_buf *out)
 	spell_module(r, name, out, &level);
 }
 
-/* Appends an attribute chain's parts (`a.b.c`) to `out`; false when the
- * chain is not made of names alone.  `root` gets its first name. */
+/* A module path is a few names long; a longer chain is no module's. */
+#define MAX_MODULE_CHAIN 32
+
+/* Appends an attribute chain's parts after its first name (`.b.c` of
+ * `a.b.c`) to `out`; false when the chain is not made of names alone or
+ * is longer than any module path.  `root` gets its first name. */
 static bool spell_chain(const resolver *r, TSNode node, lf_buf *out, TSNode *root)
 {
+	TSNode parts[MAX_MODULE_CHAIN];
+	uint32_t count = 0;
 	node = lf_node_unparenthesize(node);
-	if (is(node, LF_KIND_IDENTIFIER)) {
-		*root = node;
-		return true;
+	while (is(node, LF_KIND_ATTRIBUTE)) {
+		TSNode attr = ts_node_child_by_field_id(node, lf_field_id(LF_FIELD_ATTRIBUTE));
+		if (ts_node_is_null(attr) || count == MAX_MODULE_CHAIN)
+			return false;
+		parts[count++] = attr;
+		node = lf_node_unparenthesize(ts_node_child_by_field_id(node, lf_field_id(LF_FIELD_OBJECT)));
 	}
-	if (!is(node, LF_KIND_ATTRIBUTE))
+	if (!is(node, LF_KIND_IDENTIFIER))
 		return false;
-	TSNode attr = ts_node_child_by_field_id(node, lf_field_id(LF_FIELD_ATTRIBUTE));
-	if (ts_node_is_null(attr) ||
-	    !spell_chain(r, ts_node_child_by_field_id(node, lf_field_id(LF_FIELD_OBJECT)), out, root))
-		return false;
-	lf_buf_putc(out, '.');
-	lf_buf_append(out, (const char *)r->src->bytes + ts_node_start_byte(attr),
-	              ts_node_end_byte(attr) - ts_node_start_byte(attr));
+	*root = node;
+	while (count-- > 0) {
+		lf_buf_putc(out, '.');
+		lf_buf_append(out, (const char *)r->src->bytes + ts_node_start_byte(parts[count]),
+		              ts_node_end_byte(parts[count]) - ts_node_start_byte(parts[count]));
+	}
 	return true;
 }
 

@@ -86,21 +86,33 @@ static const lf_target *torch_load_target(void)
 	return lf_name_get(lf_name_find("torch.load"))->target;
 }
 
-/* The module-level function whose own body holds `node` (not a method, not
- * a nested function, not inside a lambda), or a null node. */
-static TSNode module_level_def(TSNode node)
+/*
+ * The module-level function whose own body holds `node` (not a method, not
+ * a nested function, not inside a lambda), or a null node.  Found from the
+ * root down: ts_node_parent costs time proportional to the depth, and a
+ * call 100,000 attribute accesses deep must not cost that squared.
+ */
+static TSNode module_level_def(TSNode root, TSNode node)
 {
-	for (TSNode n = ts_node_parent(node); !ts_node_is_null(n); n = ts_node_parent(n)) {
-		if (is(n, "lambda") || is(n, "class_definition"))
+	uint32_t start = ts_node_start_byte(node);
+	TSNode def = ts_node_first_named_child_for_byte(root, start);
+	if (is(def, "decorated_definition"))
+		def = ts_node_child_by_field_name(def, "definition", 10);
+	if (!is(def, "function_definition") || ts_node_start_byte(def) > start ||
+	    ts_node_end_byte(def) < ts_node_end_byte(node))
+		return (TSNode){0};
+	/* Siblings do not overlap: the first named child ending after `start`
+	 * is the one that holds the node. */
+	for (TSNode at = def; !ts_node_eq(at, node);) {
+		TSNode next = ts_node_first_named_child_for_byte(at, start);
+		if (ts_node_is_null(next) || ts_node_start_byte(next) > start)
 			return (TSNode){0};
-		if (!is(n, "function_definition"))
-			continue;
-		TSNode parent = ts_node_parent(n);
-		if (is(parent, "decorated_definition"))
-			parent = ts_node_parent(parent);
-		return is(parent, "module") ? n : (TSNode){0};
+		if (!ts_node_eq(next, node) &&
+		    (is(next, "lambda") || is(next, "class_definition") || is(next, "function_definition")))
+			return (TSNode){0};
+		at = next;
 	}
-	return (TSNode){0};
+	return def;
 }
 
 /* What a function's parameters offer to forward. */
@@ -217,10 +229,10 @@ static lf_wrapper *add_wrapper(lf_wrappers *out, TSNode def, const lf_source *sr
 
 /* The function a call forwards from, with what it forwards, when it is a
  * module-level function not yet known as a wrapper. */
-static forwarding forwarding_function(TSNode call, TSNode arguments, const lf_source *src, const lf_wrappers *known,
-                                      TSNode *def)
+static forwarding forwarding_function(TSNode root, TSNode call, TSNode arguments, const lf_source *src,
+                                      const lf_wrappers *known, TSNode *def)
 {
-	*def = module_level_def(call);
+	*def = module_level_def(root, call);
 	if (ts_node_is_null(*def))
 		return FORWARD_NONE;
 	char *name = text_of(ts_node_child_by_field_name(*def, "name", 4), src);
@@ -243,6 +255,7 @@ typedef struct site {
 } site;
 
 typedef struct sites {
+	TSNode root;
 	site *items;
 	size_t count, cap;
 } sites;
@@ -262,7 +275,7 @@ static bool wants_forwarding(void *user, TSNode arguments)
 static void collect_site(void *user, const lf_call_site *s)
 {
 	sites *all = user;
-	if (ts_node_is_null(module_level_def(s->call)))
+	if (ts_node_is_null(module_level_def(all->root, s->call)))
 		return;
 	if (all->count == all->cap) {
 		all->cap = all->cap ? all->cap * 2 : 8;
@@ -300,6 +313,7 @@ void lf_wrappers_discover(TSTree *tree, const lf_source *src, const lf_resolve_c
                           lf_wrappers *out)
 {
 	const char *path = context ? context->path : NULL;
+	TSNode root = ts_tree_root_node(tree);
 	/* Direct wrappers: a torch.load call in a module-level function that
 	 * hands on the function's weights_only or **kwargs. */
 	for (uint32_t i = 0; i < refs->count; i++) {
@@ -309,7 +323,7 @@ void lf_wrappers_discover(TSTree *tree, const lf_source *src, const lf_resolve_c
 		    !is(ref->arguments, "argument_list"))
 			continue;
 		TSNode def;
-		forwarding how = forwarding_function(ref->node, ref->arguments, src, out, &def);
+		forwarding how = forwarding_function(root, ref->node, ref->arguments, src, out, &def);
 		if (how == FORWARD_NONE)
 			continue;
 		lf_wrapper *w = add_wrapper(out, def, src, path);
@@ -321,14 +335,14 @@ void lf_wrappers_discover(TSTree *tree, const lf_source *src, const lf_resolve_c
 	 * such call spells `weights_only` or `**`. */
 	if (!memmem(src->bytes, src->len, "**", 2) && !memmem(src->bytes, src->len, KEYWORD, strlen(KEYWORD)))
 		return;
-	sites all = {0};
+	sites all = {.root = root};
 	lf_resolve_call_sites(tree, src, context, wants_forwarding, collect_site, &all);
 	for (int pass = 0; pass < MAX_CHAIN_PASSES; pass++) {
 		bool added = false;
 		for (size_t i = 0; i < all.count; i++) {
 			const site *s = &all.items[i];
 			TSNode def;
-			forwarding how = forwarding_function(s->call, s->arguments, src, out, &def);
+			forwarding how = forwarding_function(root, s->call, s->arguments, src, out, &def);
 			if (how == FORWARD_NONE)
 				continue;
 			const lf_wrapper *inner = callee_wrapper(context, out, s->origin, s->module, s->level, s->name);
