@@ -209,6 +209,38 @@ static void test_calls_across_a_project_and_the_prefilter(void **state)
 	assert_int_equal(failures, 0);
 }
 
+/* Hostile depth: a wrapper call 100,000 attribute accesses deep, a callee
+ * chain as long, and a wrapper whose torch.load call is as deep, in linear
+ * time and without deep recursion (the hostile e2e suite has a time limit). */
+static void test_deep_nesting_is_linear(void **state)
+{
+	(void)state;
+	enum { N = 100000 };
+	const char *head = "import torch\n"
+	                   "def load(p, weights_only=True):\n"
+	                   "    return torch.load(p, weights_only=weights_only)";
+	size_t cap = strlen(head) + 8 * (size_t)N + 256;
+	char *code = malloc(cap);
+	assert_non_null(code);
+	strcpy(code, head);
+	size_t len = strlen(code);
+	for (int i = 0; i < N; i++, len += 2)
+		memcpy(code + len, ".a", 2);
+	len += (size_t)sprintf(code + len, "\nx = load(p, weights_only=False)");
+	for (int i = 0; i < N; i++, len += 2)
+		memcpy(code + len, ".a", 2);
+	len += (size_t)sprintf(code + len, "\ny = ");
+	for (int i = 0; i < N; i++, len += 2)
+		memcpy(code + len, "q.", 2);
+	sprintf(code + len, "load(p, weights_only=False)\n");
+	char *names = discover(code, "deep.py", NULL);
+	assert_string_equal(names, "load");
+	free(names);
+	/* the call on x is a wrapper call; y's callee is no module's */
+	assert_int_equal(wrapper_calls(code, "deep.py", NULL), 1);
+	free(code);
+}
+
 static void test_prefilter_word(void **state)
 {
 	(void)state;
@@ -226,6 +258,7 @@ int main(int argc, char **argv)
 	        cmocka_unit_test(test_discovers_forwarding_functions_only),
 	        cmocka_unit_test(test_describe_names_module_and_place),
 	        cmocka_unit_test(test_calls_across_a_project_and_the_prefilter),
+	        cmocka_unit_test(test_deep_nesting_is_linear),
 	        cmocka_unit_test(test_prefilter_word),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
