@@ -1,8 +1,10 @@
 /* LF003: weights_only=<a value other than a literal True or False>. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "loadfix/buf.h"
 #include "loadfix/fixer.h"
+#include "loadfix/wrappers.h"
 
 void lf_check_weights_only_dynamic(const lf_rule *rule, const lf_load_ref *ref, const lf_call_args *args,
                                    const lf_source *src, lf_diags *out)
@@ -34,17 +36,23 @@ void lf_check_weights_only_dynamic(const lf_rule *rule, const lf_load_ref *ref, 
 			fix.applicability = LF_FIX_SAFE;
 			lf_fix_replace(&fix, ts_node_start_byte(value), ts_node_end_byte(value), "True");
 		}
+		char *via = ref->wrapper ? lf_wrapper_describe(ref->wrapper) : NULL;
 		char *message =
 		        lf_xasprintf("`weights_only` is a non-empty string, which is true: the call runs weights-only "
-		                     "whatever the text says; write `True`%s%s%s",
-		                     blocker ? " (not fixed: " : "", blocker ? blocker : "", blocker ? ")" : "");
+		                     "whatever the text says; write `True`%s%s%s%s%s",
+		                     via ? "; " : "", via ? via : "", blocker ? " (not fixed: " : "",
+		                     blocker ? blocker : "", blocker ? ")" : "");
+		free(via);
 		lf_diags_push(out, rule, start, end, message, blocker ? NULL : &fix);
 		return;
 	}
 	/* Anything else, None included (its meaning changed in PyTorch 2.6 and
 	 * environment variables can flip it), cannot be proven safe from the
 	 * source. */
+	char *via = ref->wrapper ? lf_wrapper_describe(ref->wrapper) : NULL;
 	lf_diags_push(out, rule, start, end,
-	              lf_xstrdup("`weights_only` is not a literal `True`; its value cannot be checked statically"),
+	              lf_xasprintf("`weights_only` is not a literal `True`; its value cannot be checked statically%s%s",
+	                           via ? "; " : "", via ? via : ""),
 	              NULL);
+	free(via);
 }

@@ -186,6 +186,11 @@ void lf_call_args_analyze(const lf_load_ref *ref, const lf_source *src, lf_call_
 			args->star_kwargs = true;
 		} else if (strcmp(type, "keyword_argument") == 0) {
 			note_keyword(args, target, child, src);
+		} else if (ref->wrapper) {
+			/* a wrapper's positional parameters are its own, not
+			 * torch.load's: only keywords reach torch.load unchanged */
+			if (args->positional++ == 0)
+				args->first_argument = child;
 		} else if (positional_seen++ >= ref->positional_offset) {
 			uint32_t index = args->positional++;
 			if (index == 0)

@@ -13,6 +13,7 @@
 #include "loadfix/resolve.h"
 #include "loadfix/suppress.h"
 #include "loadfix/verify.h"
+#include "loadfix/wrappers.h"
 
 /*
  * CPython refuses more than 200 nested brackets; tree-sitter 0.20.7 frees
@@ -85,6 +86,15 @@ static void lint_tree(const lf_check_options *options, const lf_source *src, TST
 	lf_refs_init(&refs);
 	lf_resolve_context context = {.project = options->project, .path = options->path};
 	lf_resolve_load_refs_in(tree, src, &context, &refs);
+	/* Calls of the project's wrappers of torch.load (this file's and other
+	 * modules'), checked as torch.load's keyword is.  Only a file that
+	 * spells weights_only can hold one (loadfix/wrappers.h). */
+	lf_wrappers own;
+	lf_wrappers_init(&own);
+	if (lf_prefilter_names_weights_only(src->bytes, src->len)) {
+		lf_wrappers_discover(tree, src, &context, &refs, &own);
+		lf_wrappers_add_calls(tree, src, &context, &own, &refs);
+	}
 	for (uint32_t i = 0; i < refs.count; i++) {
 		const lf_load_ref *ref = &refs.items[i];
 		lf_call_args args;
@@ -103,6 +113,7 @@ static void lint_tree(const lf_check_options *options, const lf_source *src, TST
 		}
 	}
 	lf_refs_finish(&refs);
+	lf_wrappers_finish(&own);
 	TSNode root = ts_tree_root_node(tree);
 	for (uint32_t i = diags->count; i-- > 0;) {
 		const lf_diag *diag = &diags->items[i];
@@ -146,7 +157,8 @@ void lf_check_source(lf_worker *worker, const lf_check_options *options, lf_sour
 	uint8_t *bytes = doc->original.bytes;
 	uint32_t len = doc->original.len;
 	if (!lf_prefilter_may_refer(worker->prefilter, bytes, len) &&
-	    !lf_project_star_imports_bind(options->project, worker->prefilter, options->path, bytes, len))
+	    !lf_project_star_imports_bind(options->project, worker->prefilter, options->path, bytes, len) &&
+	    !(options->project && lf_prefilter_names_weights_only(bytes, len)))
 		return;
 	if (max_bracket_depth(bytes, len) > MAX_BRACKET_DEPTH) {
 		doc->error = lf_xasprintf("brackets are nested more than %d deep (Python allows 200); not checked",

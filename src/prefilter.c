@@ -434,6 +434,26 @@ bool lf_prefilter_may_refer(lf_prefilter *p, const uint8_t *bytes, size_t len)
 
 static bool may_refer_torch(lf_prefilter *p, const uint8_t *bytes, size_t len);
 
+bool lf_prefilter_names_weights_only(const uint8_t *bytes, size_t len)
+{
+	static const char word[] = "weights_only";
+	if (memmem(bytes, len, word, sizeof word - 1))
+		return true;
+	bool ascii = true;
+	for (size_t i = 0; i < len && ascii; i++)
+		ascii = bytes[i] < 0x80;
+	if (ascii)
+		return false;
+	/* `ｗｅｉｇｈｔｓ_only=False` is the same keyword to Python */
+	size_t normal_len = 0;
+	uint8_t *normal = u8_normalize(UNINORM_NFKC, bytes, len, NULL, &normal_len);
+	if (!normal)
+		return false;
+	bool found = memmem(normal, normal_len, word, sizeof word - 1) != NULL;
+	free(normal);
+	return found;
+}
+
 bool lf_prefilter_may_bind(lf_prefilter *p, const uint8_t *bytes, size_t len)
 {
 	size_t at = 0;

@@ -9,6 +9,7 @@
 #include "loadfix/prefilter.h"
 #include "loadfix/resolve.h"
 #include "loadfix/source.h"
+#include "loadfix/wrappers.h"
 
 /* The exports of one module file, computed once. */
 typedef struct module_entry {
@@ -16,6 +17,9 @@ typedef struct module_entry {
 	enum { MODULE_NEW, MODULE_IN_PROGRESS, MODULE_DONE } state;
 	lf_export *exports;
 	size_t count, cap;
+	/* its wrappers of torch.load, found on demand apart from the exports */
+	enum { WRAPPERS_NEW, WRAPPERS_IN_PROGRESS, WRAPPERS_DONE } wrappers_state;
+	lf_wrappers wrappers;
 } module_entry;
 
 struct lf_project {
@@ -62,6 +66,7 @@ void lf_project_destroy(lf_project *p)
 		for (size_t k = 0; k < p->modules[i].count; k++)
 			free((char *)p->modules[i].exports[k].name);
 		free(p->modules[i].exports);
+		lf_wrappers_finish(&p->modules[i].wrappers);
 		free(p->paths[i]);
 	}
 	free(p->modules);
@@ -240,4 +245,51 @@ lf_exports lf_project_star_exports(lf_project *p, const char *importer, const ch
 	lf_exports result = m->state == MODULE_DONE ? (lf_exports){m->exports, m->count} : none;
 	pthread_mutex_unlock(&p->lock);
 	return result;
+}
+
+static void compute_wrappers(lf_project *p, module_entry *m, const char *path)
+{
+	lf_source src;
+	char *error = NULL;
+	/* the default --max-file-size, as for the exports */
+	if (!lf_source_read(&src, path, (uint64_t)10 << 20, &error)) {
+		free(error);
+		return;
+	}
+	/* Only asked for when a call of one of its names passes weights_only:
+	 * rare enough that the module is parsed without a prefilter (a
+	 * wrapper of a wrapper need not name torch). */
+	p->modules_parsed++;
+	lf_parser *parser = lf_parser_create();
+	TSTree *tree = lf_parser_parse(parser, src.bytes, src.len);
+	lf_resolve_context context = {.project = p, .path = path};
+	lf_refs refs;
+	lf_refs_init(&refs);
+	lf_resolve_load_refs_in(tree, &src, &context, &refs);
+	lf_wrappers_discover(tree, &src, &context, &refs, &m->wrappers);
+	lf_refs_finish(&refs);
+	ts_tree_delete(tree);
+	lf_parser_destroy(parser);
+	lf_source_finish(&src);
+}
+
+const lf_wrapper *lf_project_wrapper(lf_project *p, const char *importer, const char *module, unsigned level,
+                                     const char *name)
+{
+	if (!p || !importer)
+		return NULL;
+	long index = locate(p, importer, module, level);
+	if (index < 0)
+		return NULL;
+	pthread_mutex_lock(&p->lock);
+	module_entry *m = &p->modules[index];
+	if (m->wrappers_state == WRAPPERS_NEW) {
+		m->wrappers_state = WRAPPERS_IN_PROGRESS;
+		compute_wrappers(p, m, p->paths[index]);
+		m->wrappers_state = WRAPPERS_DONE;
+	}
+	/* WRAPPERS_IN_PROGRESS here: a cycle of wrappers closes; none. */
+	const lf_wrapper *found = m->wrappers_state == WRAPPERS_DONE ? lf_wrappers_find(&m->wrappers, name) : NULL;
+	pthread_mutex_unlock(&p->lock);
+	return found;
 }

@@ -31,7 +31,8 @@ typedef struct binding {
 	enum binding_kind kind;
 	uint32_t value; /* a name id; for BINDING_GLOBAL, 1 for `global`, 0 for `nonlocal` */
 	TSNode alias_of;
-	uint32_t next; /* next binding with the same name hash, or NONE */
+	TSNode statement; /* the node that made it (an import, a def, ...), for lf_resolve_call_sites */
+	uint32_t next;    /* next binding with the same name hash, or NONE */
 } binding;
 
 enum scope_kind { SCOPE_MODULE, SCOPE_FUNCTION, SCOPE_CLASS, SCOPE_COMPREHENSION };
@@ -55,6 +56,11 @@ typedef struct resolver {
 	lf_refs *refs;
 	uint32_t partial, inspect, inspect_member; /* ids of known names the walk asks about */
 	const lf_resolve_context *context;         /* may be NULL */
+	TSNode statement;                          /* phase 1: the node whose bindings are collected */
+	/* lf_resolve_call_sites: the caller's filter and visit */
+	bool (*wants_site)(void *user, TSNode arguments);
+	void (*visit_site)(void *user, const lf_call_site *site);
+	void *site_user;
 } resolver;
 
 /* ---- small helpers ---------------------------------------------------- */
@@ -137,6 +143,7 @@ static void bind(resolver *r, uint32_t scope_id, TSNode name, enum binding_kind 
 	        .kind = kind,
 	        .value = value,
 	        .alias_of = alias_of,
+	        .statement = r->statement,
 	        .next = NONE,
 	};
 }
@@ -239,16 +246,12 @@ static void bind_star(resolver *r, uint32_t scope_id, uint32_t module)
 	}
 }
 
-/*
- * `from pkg.utils import *` / `from .utils import *` of a module of the
- * project: binds what that module binds (loadfix/project.h).  The module
- * is spelled from its parts, so spacing and continuations do not matter.
- */
-static void bind_project_star(resolver *r, uint32_t scope_id, TSNode module_name)
+/* Spells an import's module (a dotted_name, or a relative_import: dots and
+ * an optional dotted_name) from its parts into `out`, so that spacing and
+ * continuations do not matter; `*level` is the number of leading dots. */
+static void spell_module(const resolver *r, TSNode module_name, lf_buf *out, unsigned *level)
 {
-	if (!r->context || !r->context->project || ts_node_is_null(module_name))
-		return;
-	unsigned level = 0;
+	*level = 0;
 	TSNode dotted = module_name;
 	if (!is(module_name, LF_KIND_DOTTED_NAME)) { /* relative_import: import_prefix [dotted_name] */
 		dotted = (TSNode){0};
@@ -260,21 +263,33 @@ static void bind_project_star(resolver *r, uint32_t scope_id, TSNode module_name
 				continue;
 			}
 			for (uint32_t b = ts_node_start_byte(part); b < ts_node_end_byte(part); b++)
-				level += r->src->bytes[b] == '.';
+				*level += r->src->bytes[b] == '.';
 		}
 	}
-	lf_buf module;
-	lf_buf_init(&module);
 	uint32_t n = ts_node_is_null(dotted) ? 0 : ts_node_named_child_count(dotted);
 	for (uint32_t i = 0; i < n; i++) {
 		TSNode part = ts_node_named_child(dotted, i);
 		if (is_extra(part))
 			continue;
-		if (module.len)
-			lf_buf_putc(&module, '.');
-		lf_buf_append(&module, (const char *)r->src->bytes + ts_node_start_byte(part),
+		if (out->len)
+			lf_buf_putc(out, '.');
+		lf_buf_append(out, (const char *)r->src->bytes + ts_node_start_byte(part),
 		              ts_node_end_byte(part) - ts_node_start_byte(part));
 	}
+}
+
+/*
+ * `from pkg.utils import *` / `from .utils import *` of a module of the
+ * project: binds what that module binds (loadfix/project.h).
+ */
+static void bind_project_star(resolver *r, uint32_t scope_id, TSNode module_name)
+{
+	if (!r->context || !r->context->project || ts_node_is_null(module_name))
+		return;
+	unsigned level = 0;
+	lf_buf module;
+	lf_buf_init(&module);
+	spell_module(r, module_name, &module, &level);
 	lf_buf_putc(&module, '\0');
 	lf_exports exports = lf_project_star_exports(r->context->project, r->context->path, module.data, level);
 	lf_buf_finish(&module);
@@ -370,6 +385,7 @@ static bool is_alias_source(TSNode value)
 static void collect_bindings(resolver *r, TSNode node, uint32_t scope_id, uint32_t own_scope, TSNode chain_value)
 {
 	lf_kind type = lf_kind_of(node);
+	r->statement = node;
 	if (type == LF_KIND_IMPORT_STATEMENT) {
 		collect_import(r, scope_id, node);
 	} else if (type == LF_KIND_IMPORT_FROM_STATEMENT) {
@@ -501,16 +517,16 @@ static void index_bindings(resolver *r)
 static lf_values classify(resolver *r, TSNode node, uint32_t scope_id, int depth);
 
 /*
- * What `name` may stand for when looked up from scope_id.  Returns the
- * empty set when no scope binds it.
+ * The scope whose bindings of `name` Python uses when it looks the name up
+ * from scope_id (following `global` and `nonlocal`, skipping class bodies
+ * from the functions inside them), or NONE when no scope binds it.
  */
-static lf_values lookup(resolver *r, const uint8_t *name, uint32_t len, uint32_t scope_id, int depth)
+static uint32_t defining_scope(const resolver *r, const uint8_t *name, uint32_t len, uint32_t scope_id)
 {
 	uint32_t start = scope_id;
 	uint32_t head = r->heads[hash_bytes(name, len) & r->head_mask];
 	for (;;) {
-		bool found = false, global = false, module_global = false, other = false, aliased_other = false;
-		lf_values imported = {{0}}, aliased = {{0}}, star = {{0}};
+		bool found = false, global = false, module_global = false;
 		for (uint32_t i = head; i != NONE; i = r->bindings[i].next) {
 			const binding *b = &r->bindings[i];
 			if (b->scope != scope_id || !binding_named(r, b, name, len))
@@ -518,22 +534,8 @@ static lf_values lookup(resolver *r, const uint8_t *name, uint32_t len, uint32_t
 			if (b->kind == BINDING_GLOBAL) {
 				global = true;
 				module_global = module_global || b->value;
-				continue;
-			}
-			found = true;
-			if (b->kind == BINDING_STAR) {
-				lf_values_add(&star, b->value);
-			} else if (b->kind == BINDING_ALIAS) {
-				lf_values value = depth < MAX_ALIAS_DEPTH
-				                          ? classify(r, b->alias_of, b->scope, depth + 1)
-				                          : (lf_values){{0}};
-				if (lf_values_empty(&value) || lf_values_has(&value, OTHER))
-					aliased_other = true;
-				lf_values_union(&aliased, &value);
-			} else if (b->value == OTHER) {
-				other = true;
 			} else {
-				lf_values_add(&imported, b->value);
+				found = true;
 			}
 		}
 		if (global && scope_id != 0) {
@@ -542,34 +544,66 @@ static lf_values lookup(resolver *r, const uint8_t *name, uint32_t len, uint32_t
 			scope_id = module_global ? 0 : r->scopes[scope_id].parent;
 			continue;
 		}
-		if (found) {
-			/* Aliases agree only when they name one thing: `fn = torch.load`
-			 * and `fn = pickle.load` leave fn unknown, so no torch fix is
-			 * ever applied to what may be pickle's load. */
-			uint32_t distinct = 0;
-			for (uint32_t w = 0; w < LF_NAME_MAX / 64; w++)
-				distinct += (uint32_t)__builtin_popcountll(aliased.bits[w]);
-			if (distinct > 1)
-				aliased_other = true;
-			lf_values result = imported;
-			/* An alias only counts while nothing else rebinds the name. */
-			if (!other && !aliased_other)
-				lf_values_union(&result, &aliased);
-			if (other || aliased_other)
-				lf_values_add(&result, OTHER);
-			/* A star import names nothing explicitly: `def load` after
-			 * `from torch import *` is the user's own load. */
-			if (lf_values_empty(&result))
-				result = star;
-			return result;
-		}
+		if (found)
+			return scope_id;
 		if (scope_id == 0)
-			return (lf_values){{0}};
+			return NONE;
 		scope_id = r->scopes[scope_id].parent;
 		/* Class bodies are not enclosing scopes for the functions in them. */
 		while (scope_id != 0 && r->scopes[scope_id].kind == SCOPE_CLASS && scope_id != start)
 			scope_id = r->scopes[scope_id].parent;
 	}
+}
+
+/*
+ * What `name` may stand for when looked up from scope_id.  Returns the
+ * empty set when no scope binds it.
+ */
+static lf_values lookup(resolver *r, const uint8_t *name, uint32_t len, uint32_t scope_id, int depth)
+{
+	scope_id = defining_scope(r, name, len, scope_id);
+	if (scope_id == NONE)
+		return (lf_values){{0}};
+	uint32_t head = r->heads[hash_bytes(name, len) & r->head_mask];
+	bool other = false, aliased_other = false;
+	lf_values imported = {{0}}, aliased = {{0}}, star = {{0}};
+	for (uint32_t i = head; i != NONE; i = r->bindings[i].next) {
+		const binding *b = &r->bindings[i];
+		if (b->scope != scope_id || !binding_named(r, b, name, len) || b->kind == BINDING_GLOBAL)
+			continue;
+		if (b->kind == BINDING_STAR) {
+			lf_values_add(&star, b->value);
+		} else if (b->kind == BINDING_ALIAS) {
+			lf_values value = depth < MAX_ALIAS_DEPTH ? classify(r, b->alias_of, b->scope, depth + 1)
+			                                          : (lf_values){{0}};
+			if (lf_values_empty(&value) || lf_values_has(&value, OTHER))
+				aliased_other = true;
+			lf_values_union(&aliased, &value);
+		} else if (b->value == OTHER) {
+			other = true;
+		} else {
+			lf_values_add(&imported, b->value);
+		}
+	}
+	/* Aliases agree only when they name one thing: `fn = torch.load`
+	 * and `fn = pickle.load` leave fn unknown, so no torch fix is
+	 * ever applied to what may be pickle's load. */
+	uint32_t distinct = 0;
+	for (uint32_t w = 0; w < LF_NAME_MAX / 64; w++)
+		distinct += (uint32_t)__builtin_popcountll(aliased.bits[w]);
+	if (distinct > 1)
+		aliased_other = true;
+	lf_values result = imported;
+	/* An alias only counts while nothing else rebinds the name. */
+	if (!other && !aliased_other)
+		lf_values_union(&result, &aliased);
+	if (other || aliased_other)
+		lf_values_add(&result, OTHER);
+	/* A star import names nothing explicitly: `def load` after
+	 * `from torch import *` is the user's own load. */
+	if (lf_values_empty(&result))
+		result = star;
+	return result;
 }
 
 /* What an expression may stand for: a name, a dotted attribute chain. */
@@ -1264,6 +1298,204 @@ void lf_resolve_load_refs_in(TSTree *tree, const lf_source *src, const lf_resolv
 	resolver r;
 	resolver_open(&r, tree, src, context, refs);
 	walk(&r, ts_tree_root_node(tree), visit_references, false);
+	resolver_close(&r);
+}
+
+/* The only binding of `name` where a lookup from scope_id finds it, or
+ * NULL (unbound, several bindings, a star import). */
+static const binding *only_binding(const resolver *r, TSNode name, uint32_t scope_id)
+{
+	if (!is(name, LF_KIND_IDENTIFIER))
+		return NULL;
+	uint32_t start = ts_node_start_byte(name), len = ts_node_end_byte(name) - start;
+	size_t normal_len;
+	uint8_t *normal = lf_name_normalize(r->src->bytes + start, len, &normal_len);
+	const uint8_t *text = normal ? normal : r->src->bytes + start;
+	if (normal)
+		len = (uint32_t)normal_len;
+	uint32_t defining = defining_scope(r, text, len, scope_id);
+	const binding *only = NULL;
+	uint32_t count = 0;
+	if (defining != NONE)
+		for (uint32_t i = r->heads[hash_bytes(text, len) & r->head_mask]; i != NONE; i = r->bindings[i].next) {
+			const binding *b = &r->bindings[i];
+			if (b->scope == defining && b->kind != BINDING_GLOBAL && binding_named(r, b, text, len)) {
+				only = b;
+				count++;
+			}
+		}
+	free(normal);
+	return count == 1 && only->kind == BINDING_VALUE ? only : NULL;
+}
+
+/* The import that made binding `b` in an import statement: its dotted_name
+ * or aliased_import child, or a null node. */
+static TSNode import_clause_of(const binding *b)
+{
+	uint32_t n = ts_node_named_child_count(b->statement);
+	for (uint32_t i = 0; i < n; i++) {
+		TSNode child = ts_node_named_child(b->statement, i);
+		TSNode bound = child;
+		if (is(child, LF_KIND_ALIASED_IMPORT))
+			bound = ts_node_child_by_field_id(child, lf_field_id(LF_FIELD_ALIAS));
+		else if (is(child, LF_KIND_DOTTED_NAME))
+			bound = ts_node_named_child(child, 0);
+		else
+			continue;
+		if (!ts_node_is_null(bound) && ts_node_start_byte(bound) == b->name_start)
+			return child;
+	}
+	return (TSNode){0};
+}
+
+/* Appends the name an import clause imports (`x` of `from m import x as
+ * y`, `a.b` of `import a.b`) to `out`, parts joined by dots. */
+static void spell_imported(const resolver *r, TSNode clause, lf_buf *out)
+{
+	TSNode name = is(clause, LF_KIND_ALIASED_IMPORT) ? ts_node_child_by_field_id(clause, lf_field_id(LF_FIELD_NAME))
+	                                                 : clause;
+	unsigned level;
+	spell_module(r, name, out, &level);
+}
+
+/* A module path is a few names long; a longer chain is no module's. */
+#define MAX_MODULE_CHAIN 32
+
+/* Appends an attribute chain's parts after its first name (`.b.c` of
+ * `a.b.c`) to `out`; false when the chain is not made of names alone or
+ * is longer than any module path.  `root` gets its first name. */
+static bool spell_chain(const resolver *r, TSNode node, lf_buf *out, TSNode *root)
+{
+	TSNode parts[MAX_MODULE_CHAIN];
+	uint32_t count = 0;
+	node = lf_node_unparenthesize(node);
+	while (is(node, LF_KIND_ATTRIBUTE)) {
+		TSNode attr = ts_node_child_by_field_id(node, lf_field_id(LF_FIELD_ATTRIBUTE));
+		if (ts_node_is_null(attr) || count == MAX_MODULE_CHAIN)
+			return false;
+		parts[count++] = attr;
+		node = lf_node_unparenthesize(ts_node_child_by_field_id(node, lf_field_id(LF_FIELD_OBJECT)));
+	}
+	if (!is(node, LF_KIND_IDENTIFIER))
+		return false;
+	*root = node;
+	while (count-- > 0) {
+		lf_buf_putc(out, '.');
+		lf_buf_append(out, (const char *)r->src->bytes + ts_node_start_byte(parts[count]),
+		              ts_node_end_byte(parts[count]) - ts_node_start_byte(parts[count]));
+	}
+	return true;
+}
+
+/* Joins a module spelled so far (`out`, may be empty) and more parts. */
+static void append_part(lf_buf *out, const char *part, size_t len)
+{
+	if (out->len && len)
+		lf_buf_putc(out, '.');
+	lf_buf_append(out, part, len);
+}
+
+static void visit_call_site(resolver *r, frame *frames, uint32_t depth)
+{
+	frame *self = &frames[depth];
+	if (self->type != LF_KIND_CALL)
+		return;
+	TSNode arguments = ts_node_child_by_field_id(self->node, lf_field_id(LF_FIELD_ARGUMENTS));
+	if (!is(arguments, LF_KIND_ARGUMENT_LIST) || !r->wants_site(r->site_user, arguments))
+		return;
+	TSNode function = lf_node_unparenthesize(ts_node_child_by_field_id(self->node, lf_field_id(LF_FIELD_FUNCTION)));
+	lf_call_site site = {.call = self->node, .arguments = arguments, .in_error = self->in_error};
+	lf_buf module, name;
+	lf_buf_init(&module);
+	lf_buf_init(&name);
+	bool known = false;
+	if (is(function, LF_KIND_IDENTIFIER)) {
+		const binding *b = only_binding(r, function, self->scope);
+		if (b && is(b->statement, LF_KIND_FUNCTION_DEFINITION) && b->scope == 0) {
+			TSNode def_name = ts_node_child_by_field_id(b->statement, lf_field_id(LF_FIELD_NAME));
+			if (!ts_node_is_null(def_name) && ts_node_start_byte(def_name) == b->name_start) {
+				site.origin = LF_CALLEE_DEF;
+				site.function = b->statement;
+				lf_buf_append(&name, (const char *)r->src->bytes + ts_node_start_byte(def_name),
+				              ts_node_end_byte(def_name) - ts_node_start_byte(def_name));
+				known = true;
+			}
+		} else if (b && is(b->statement, LF_KIND_IMPORT_FROM_STATEMENT)) {
+			TSNode clause = import_clause_of(b);
+			if (!ts_node_is_null(clause)) {
+				site.origin = LF_CALLEE_IMPORT_FROM;
+				spell_module(r,
+				             ts_node_child_by_field_id(b->statement, lf_field_id(LF_FIELD_MODULE_NAME)),
+				             &module, &site.level);
+				spell_imported(r, clause, &name);
+				known = true;
+			}
+		}
+	} else if (is(function, LF_KIND_ATTRIBUTE)) {
+		/* `m.f(...)` / `pkg.utils.f(...)`: the module is the chain before
+		 * the attribute, rooted at an import. */
+		TSNode attr = ts_node_child_by_field_id(function, lf_field_id(LF_FIELD_ATTRIBUTE));
+		lf_buf chain;
+		lf_buf_init(&chain);
+		TSNode root = {0};
+		if (!ts_node_is_null(attr) &&
+		    spell_chain(r, ts_node_child_by_field_id(function, lf_field_id(LF_FIELD_OBJECT)), &chain, &root)) {
+			const binding *b = only_binding(r, root, self->scope);
+			TSNode clause = b && (is(b->statement, LF_KIND_IMPORT_STATEMENT) ||
+			                      is(b->statement, LF_KIND_IMPORT_FROM_STATEMENT))
+			                        ? import_clause_of(b)
+			                        : (TSNode){0};
+			if (!ts_node_is_null(clause)) {
+				site.origin = LF_CALLEE_MODULE_ATTRIBUTE;
+				if (is(b->statement, LF_KIND_IMPORT_FROM_STATEMENT))
+					spell_module(r,
+					             ts_node_child_by_field_id(b->statement,
+					                                       lf_field_id(LF_FIELD_MODULE_NAME)),
+					             &module, &site.level);
+				/* `import a.b` binds `a`: the chain spells the module
+				 * from the root on; an alias stands for the module it
+				 * names, and the chain goes on from there. */
+				const char *rest = chain.data ? chain.data : "";
+				if (is(clause, LF_KIND_ALIASED_IMPORT) ||
+				    is(b->statement, LF_KIND_IMPORT_FROM_STATEMENT)) {
+					lf_buf imported;
+					lf_buf_init(&imported);
+					spell_imported(r, clause, &imported);
+					append_part(&module, imported.data ? imported.data : "", imported.len);
+					lf_buf_finish(&imported);
+				} else {
+					append_part(&module, (const char *)r->src->bytes + ts_node_start_byte(root),
+					            ts_node_end_byte(root) - ts_node_start_byte(root));
+				}
+				append_part(&module, rest + (rest[0] == '.'), chain.len - (rest[0] == '.'));
+				lf_buf_append(&name, (const char *)r->src->bytes + ts_node_start_byte(attr),
+				              ts_node_end_byte(attr) - ts_node_start_byte(attr));
+				known = true;
+			}
+		}
+		lf_buf_finish(&chain);
+	}
+	if (known) {
+		lf_buf_putc(&module, '\0');
+		lf_buf_putc(&name, '\0');
+		site.module = module.data;
+		site.name = name.data;
+		r->visit_site(r->site_user, &site);
+	}
+	lf_buf_finish(&module);
+	lf_buf_finish(&name);
+}
+
+void lf_resolve_call_sites(TSTree *tree, const lf_source *src, const lf_resolve_context *context,
+                           bool (*wants)(void *user, TSNode arguments),
+                           void (*visit)(void *user, const lf_call_site *site), void *user)
+{
+	resolver r;
+	resolver_open(&r, tree, src, context, NULL);
+	r.wants_site = wants;
+	r.visit_site = visit;
+	r.site_user = user;
+	walk(&r, ts_tree_root_node(tree), visit_call_site, false);
 	resolver_close(&r);
 }
 

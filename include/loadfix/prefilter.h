@@ -23,6 +23,12 @@ bool lf_prefilter_may_refer(lf_prefilter *prefilter, const uint8_t *bytes, size_
  * use. */
 bool lf_prefilter_may_bind(lf_prefilter *prefilter, const uint8_t *bytes, size_t len);
 
+/* Whether the bytes spell `weights_only` (also in NFKC form, as Python
+ * compares names): every call of a project wrapper of torch.load that
+ * loadfix checks passes it by keyword (loadfix/wrappers.h), so a file
+ * without it holds none.  Needs no prefilter state. */
+bool lf_prefilter_names_weights_only(const uint8_t *bytes, size_t len);
+
 /* Calls `visit` for each `from MODULE import *` (MODULE without its
  * leading dots, `level` the number of dots) until it returns true; returns
  * whether one did (or a match limit was hit: "may"). */

@@ -49,7 +49,18 @@ void lf_project_destroy(lf_project *project);
  */
 lf_exports lf_project_star_exports(lf_project *project, const char *importer, const char *module, unsigned level);
 
-/* How many modules were parsed only to know their exports. */
+struct lf_wrapper;
+
+/*
+ * The wrapper of torch.load called `name` that the module `module` (as for
+ * lf_project_star_exports) defines (loadfix/wrappers.h), or NULL.  A
+ * module's wrappers are found the first time one is asked for (parsing it
+ * once) and kept for the project's lifetime.  Thread-safe.
+ */
+const struct lf_wrapper *lf_project_wrapper(lf_project *project, const char *importer, const char *module,
+                                            unsigned level, const char *name);
+
+/* How many modules were parsed only to know their exports or wrappers. */
 uint64_t lf_project_modules_parsed(const lf_project *project);
 
 struct lf_prefilter;

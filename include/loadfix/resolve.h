@@ -46,16 +46,19 @@ typedef enum lf_replacement {
 
 typedef struct lf_load_ref {
 	lf_ref_kind kind;
-	TSNode node;                /* the call (CALL, PARTIAL) or the reference (VALUE) */
-	TSNode arguments;           /* the call's argument list (CALL, PARTIAL); may be a
+	TSNode node;                      /* the call (CALL, PARTIAL) or the reference (VALUE) */
+	TSNode arguments;                 /* the call's argument list (CALL, PARTIAL); may be a
 	                     generator_expression for `torch.load(x for x in y)` */
-	uint32_t positional_offset; /* positional arguments that precede load's
+	uint32_t positional_offset;       /* positional arguments that precede load's
 	                               own: 1 for partial's function argument */
-	bool in_error;              /* inside an ERROR node of the parse */
-	const lf_target *target;    /* the loader (loadfix/targets.h) */
-	lf_replacement replacement; /* LF_REF_REPLACE: how */
-	uint32_t keyword_name;      /* the known name the deciding argument's value resolves to
+	bool in_error;                    /* inside an ERROR node of the parse */
+	const lf_target *target;          /* the loader (loadfix/targets.h) */
+	lf_replacement replacement;       /* LF_REF_REPLACE: how */
+	uint32_t keyword_name;            /* the known name the deciding argument's value resolves to
 	                               (`Loader=yaml.FullLoader`), or LF_NAME_OTHER */
+	const struct lf_wrapper *wrapper; /* a call of a project function that forwards weights_only
+	                                     to torch.load (loadfix/wrappers.h), or NULL; its arguments
+	                                     are the wrapper's, so only keywords count */
 } lf_load_ref;
 
 typedef struct lf_refs {
@@ -87,6 +90,35 @@ void lf_resolve_load_refs_in(TSTree *tree, const lf_source *src, const lf_resolv
  * (loadfix/targets.h), once per name id. */
 void lf_resolve_module_exports(TSTree *tree, const lf_source *src, const lf_resolve_context *context,
                                void (*visit)(void *user, const uint8_t *name, size_t len, uint32_t id), void *user);
+
+/* Where the callee of a call comes from, for the calls of a project's own
+ * functions, which the tree of known names cannot know (loadfix/wrappers.h). */
+typedef enum lf_callee_origin {
+	LF_CALLEE_DEF,              /* `def name` at module level of this file */
+	LF_CALLEE_IMPORT_FROM,      /* `from module import name [as alias]`, called as `alias(...)` */
+	LF_CALLEE_MODULE_ATTRIBUTE, /* `import module [as m]` or `from package import m`, called as `m.name(...)` */
+} lf_callee_origin;
+
+typedef struct lf_call_site {
+	TSNode call, arguments;
+	bool in_error; /* inside an ERROR node of the parse */
+	lf_callee_origin origin;
+	const char *module; /* IMPORT_FROM, MODULE_ATTRIBUTE: the module, dotted, without leading dots */
+	unsigned level;     /* its leading dots (0: absolute) */
+	const char *name;   /* the function's name in its module */
+	TSNode function;    /* DEF: the module-level function_definition of this file */
+} lf_call_site;
+
+/*
+ * Calls `visit` for every call for which `wants(user, arguments)` is true
+ * and whose callee, looked up where Python looks it up, has exactly one
+ * binding, of one of the kinds above.  Any other binding (a parameter, an
+ * assignment, two defs of one name, a star import) makes the callee
+ * unknown: no visit.  The site's strings are valid during the visit only.
+ */
+void lf_resolve_call_sites(TSTree *tree, const lf_source *src, const lf_resolve_context *context,
+                           bool (*wants)(void *user, TSNode arguments),
+                           void (*visit)(void *user, const lf_call_site *site), void *user);
 
 /* Text helpers shared by the fixers. */
 bool lf_node_text_is(TSNode node, const lf_source *src, const char *text);

@@ -33,7 +33,9 @@
  *     code, offsets, lines, columns and edits agree with the finding.
  *  P9 the prefilter has no false negatives: when it rejects a file that
  *     parses without errors, the resolver finds no reference to torch.load
- *     in it either (LOADFIX_FUZZ_STRICT_PREFILTER=1: files with errors too).
+ *     in it either, and when the file does not spell weights_only either,
+ *     no call of a wrapper of torch.load (loadfix/wrappers.h)
+ *     (LOADFIX_FUZZ_STRICT_PREFILTER=1: files with errors too).
  *  P10 the findings do not depend on what the worker checked before: a
  *     worker that first checked a primer (the part of the input before a
  *     "\n#=====NEXT-FILE=====\n" line, else the input itself) finds the
@@ -54,6 +56,7 @@
 #include "loadfix/fixer.h"
 #include "loadfix/parse.h"
 #include "loadfix/prefilter.h"
+#include "loadfix/wrappers.h"
 #include "loadfix/report.h"
 #include "loadfix/resolve.h"
 #include "loadfix/source.h"
@@ -410,6 +413,20 @@ static void check_prefilter(const uint8_t *data, uint32_t len)
 		        "the prefilter rejected a file in which the resolver finds %u reference(s) to torch.load "
 		        "(first at byte %u)",
 		        refs.count, ts_node_start_byte(refs.items[0].node));
+	/* Wrapper calls (loadfix/wrappers.h): the pipeline also parses a file
+	 * that spells weights_only; one that does not must hold none. */
+	if (!lf_prefilter_names_weights_only(data, len)) {
+		lf_resolve_context context = {.path = "fuzz.py"};
+		lf_wrappers own;
+		lf_wrappers_init(&own);
+		lf_wrappers_discover(tree, &src, &context, &refs, &own);
+		uint32_t before = refs.count;
+		lf_wrappers_add_calls(tree, &src, &context, &own, &refs);
+		if (refs.count > before && (strict || lf_count_parse_errors(ts_tree_root_node(tree)) == 0))
+			fail_on(data, len, "the prefilter rejected a file with a wrapper call (at byte %u)",
+			        ts_node_start_byte(refs.items[before].node));
+		lf_wrappers_finish(&own);
+	}
 	lf_refs_finish(&refs);
 	ts_tree_delete(tree);
 	lf_source_finish(&src);
