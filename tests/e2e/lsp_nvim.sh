@@ -49,4 +49,28 @@ cp "$T/many.py" "$T/many_cli.py"
 "$LOADFIX" --isolated --fix -q "$T/many_cli.py" >/dev/null || true
 run_nvim "$T/many.py" "Fix all safe" &&
 	expect "nvim: fixAll applied and written, equal to loadfix --fix" cmp "$T/many.py" "$T/many_cli.py"
+
+# The conform.nvim-style formatter: `loadfix --fix - --exit-zero
+# --stdin-filename NAME` prints the whole buffer (fixed) and exits 0 even
+# when unfixable findings remain, which a formatter plugin requires.
+cat >"$T/fmt.py" <<'PY'
+import pickle, torch
+a = torch.load("a.pt")
+b = pickle.loads(blob)
+PY
+cat >"$T/fmt.expected" <<'PY'
+import pickle, torch
+a = torch.load("a.pt", weights_only=True)
+b = pickle.loads(blob)
+PY
+expect_status "formatter: exit 0 with an unfixable finding left" 0 \
+	sh -c "\"\$1\" --fix - --exit-zero --stdin-filename src/fmt.py <\"\$2\"" sh "$LOADFIX" "$T/fmt.py"
+expect "formatter: the whole buffer, fixed, on stdout" cmp "$WORK/.out" "$T/fmt.expected"
+expect "formatter: the report names --stdin-filename, on stderr" contains "$ERR" "src/fmt.py:3:5: LF101"
+# ... and as Neovim runs a formatter: the buffer filtered through it.
+cp "$T/fmt.py" "$T/fmt_nvim.py"
+timeout 60 nvim --headless --clean -u NONE -i NONE -n "$T/fmt_nvim.py" \
+	-c "%!$LOADFIX --fix - --exit-zero --stdin-filename fmt_nvim.py 2>/dev/null" -c "write" -c "qall!" \
+	>"$T/nvim.out" 2>&1 || cat "$T/nvim.out"
+expect "formatter: Neovim's buffer filtered through loadfix --fix -" cmp "$T/fmt_nvim.py" "$T/fmt.expected"
 finish
