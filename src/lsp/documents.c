@@ -77,6 +77,22 @@ bool lf_lsp_documents_close(lf_lsp_documents *store, const char *uri)
 	return false;
 }
 
+/* tree-sitter's point: rows end where lf_source ends lines (the parser
+ * reads a lone \r as \n, see parse.c), columns count bytes. */
+static TSPoint point_of(const lf_source *text, uint32_t offset)
+{
+	uint32_t line = lf_source_line_of(text, offset);
+	return (TSPoint){line, offset - text->line_starts[line]};
+}
+
+/* The previous parse cannot be reused after a whole-text change. */
+static void forget_tree(lf_lsp_document *doc)
+{
+	if (doc->findings.tree)
+		ts_tree_delete(doc->findings.tree);
+	doc->findings.tree = NULL;
+}
+
 static bool read_position(const json_t *object, lf_lsp_position *out)
 {
 	json_t *line = json_object_get(object, "line"), *character = json_object_get(object, "character");
@@ -105,6 +121,7 @@ bool lf_lsp_document_apply_change(lf_lsp_document *doc, const json_t *change, lf
 			return false;
 		}
 		set_text(doc, new_text, new_len);
+		forget_tree(doc);
 		return true;
 	}
 	lf_lsp_position start, end;
@@ -128,8 +145,20 @@ bool lf_lsp_document_apply_change(lf_lsp_document *doc, const json_t *change, lf
 	memcpy(bytes, doc->text.bytes, from);
 	memcpy(bytes + from, new_text, new_len);
 	memcpy(bytes + from + new_len, doc->text.bytes + to, doc->text.len - to);
+	/* The parser reads a lone \r as \n (parse.c): text inserted right
+	 * after a \r can turn it into half of a \r\n, a change one byte
+	 * before the range, so tree-sitter is told the edit starts there. */
+	uint32_t edit_start = from > 0 && doc->text.bytes[from - 1] == '\r' ? from - 1 : from;
+	TSInputEdit tree_edit = {.start_byte = edit_start,
+	                         .old_end_byte = to,
+	                         .start_point = point_of(&doc->text, edit_start),
+	                         .old_end_point = point_of(&doc->text, to)};
 	lf_source_finish(&doc->text);
 	lf_source_init(&doc->text, bytes, (uint32_t)len);
+	tree_edit.new_end_byte = from + (uint32_t)new_len;
+	tree_edit.new_end_point = point_of(&doc->text, tree_edit.new_end_byte);
+	if (doc->findings.tree)
+		ts_tree_edit(doc->findings.tree, &tree_edit);
 	return true;
 }
 

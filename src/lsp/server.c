@@ -172,6 +172,8 @@ static lf_check_options options_for(const server *s, const lf_lsp_document *doc,
 	options.unsafe_fixes = unsafe;
 	options.project = NULL;
 	options.path = name;
+	options.previous_tree = NULL;
+	options.keep_tree = false;
 	return options;
 }
 
@@ -218,13 +220,20 @@ static void publish(server *s, const lf_lsp_document *doc)
 
 static void check_and_publish(server *s, lf_lsp_document *doc)
 {
+	/* The last parse, already told about the changes since. */
+	TSTree *previous = doc->findings.tree;
+	doc->findings.tree = NULL;
 	lf_doc_finish(&doc->findings);
 	if (doc->python) {
 		lf_check_options options = options_for(s, doc, false, false);
+		options.previous_tree = previous;
+		options.keep_tree = true;
 		run_check(s, doc, &options, &doc->findings);
 		if (doc->findings.error)
 			log_message(s, LOG_WARNING, "%s: %s", doc->uri, doc->findings.error);
 	}
+	if (previous)
+		ts_tree_delete(previous);
 	publish(s, doc);
 }
 

@@ -183,6 +183,21 @@ def open_doc(server, uri, text, version=1, language="python"):
                   {"textDocument": {"uri": uri, "languageId": language, "version": version, "text": text}})
 
 
+FRESH = [0]
+
+
+def fresh_diagnostics(server, text):
+    """The diagnostics of `text` opened anew (a full parse), to compare with
+    those the server computed incrementally."""
+    FRESH[0] += 1
+    uri = "file://%s/fresh%d.py" % (TMP, FRESH[0])
+    open_doc(server, uri, text)
+    diags = server.diagnostics(uri, 1)
+    server.notify("textDocument/didClose", {"textDocument": {"uri": uri}})
+    server.diagnostics(uri)
+    return diags
+
+
 def code_actions(server, uri, rng, only=None):
     context = {"diagnostics": []}
     if only:
@@ -334,6 +349,8 @@ def test_encoding(encoding):
     call = text3.index("weights_only=False")
     check(diags[0]["range"]["start"] == position_of(text3, call, encoding),
           encoding + ": two incremental changes in one notification, across a line break")
+    check(diags == fresh_diagnostics(server, text3),
+          encoding + ": the incrementally re-parsed document's findings equal a fresh parse's")
     actions = code_actions(server, URI, whole, only=["source.fixAll"])
     check(actions == [] or apply_edits(text3, actions[0]["edit"]["changes"][URI], encoding) == cli_fix(text3),
           encoding + ": the server's text matches the client's after incremental edits")
@@ -452,6 +469,91 @@ def test_robustness():
     check(server.proc.wait(timeout=TIMEOUT) == 1, "EOF inside a message ends the server")
 
 
+def test_incremental_differential():
+    """Seeded random edits of Python-ish snippets (brackets, indentation,
+    strings, f-strings, lone CRs, non-ASCII) at random places: after every
+    edit the findings from the incremental re-parse equal a fresh parse's."""
+    import random
+    rng = random.Random(13)
+    snippets = ["import torch\n", "import pickle as p\n", "torch.load(x)", "p.loads(b)", "(", ")", "\n", "    ",
+                "def f(torch):\n", "class C:\n", '"""', "'", 'f"{', "}", "\r", "\r\n", "é😀", "#", ",",
+                "weights_only=False", "from torch import load\n", "load(y)", "\\\n", "try:\n", "except:\n"]
+    server = Server()
+    server.initialize()
+    uri = "file://%s/random.py" % TMP
+    text = TEXT
+    open_doc(server, uri, text)
+    server.diagnostics(uri, 1)
+    mismatches = 0
+    for version in range(2, 402):
+        start = rng.randrange(len(text) + 1)
+        end = min(len(text), start + rng.choice([0, 0, 1, 3, 10]))
+        # No position lies between the \r and \n of a line break (LSP
+        # positions cannot name it; the server clamps it to the line end).
+        inside = lambda i: 0 < i < len(text) and text[i - 1] == "\r" and text[i] == "\n"
+        start -= inside(start)
+        end -= inside(end)
+        new = rng.choice(snippets) if rng.random() < 0.8 else ""
+        change = {"range": {"start": position_of(text, start, "utf-16"), "end": position_of(text, end, "utf-16")},
+                  "text": new}
+        text = text[:start] + new + text[end:]
+        server.notify("textDocument/didChange", {"textDocument": {"uri": uri, "version": version},
+                                                 "contentChanges": [change]})
+        incremental = server.diagnostics(uri, version)
+        if incremental != fresh_diagnostics(server, text):
+            mismatches += 1
+            print("# mismatch after edit %d: %r" % (version, text[-200:]))
+    check(mismatches == 0, "incremental re-parsing: 400 random edits, findings equal a fresh parse's every time")
+    # The same on code that stays valid, where the incremental parse is
+    # used (a text with syntax errors is parsed from scratch): whole
+    # statements inserted and deleted, with every kind of line ending.
+    units = ["import torch", "import pickle as p", "x = torch.load(a)", "y = torch.load(b, weights_only=False)",
+             "s = 'é😀'; z = torch.load(c)", "def f(torch):\n    return torch.load(d)",
+             "if x:\n    w = p.loads(e)", "from torch import load", "v = load(g)", "t = f\"{torch.load(h)}\"",
+             "class C:\n    q = torch.load(i)\n    def m(self):\n        return torch.load(j)"]
+    lines = ["import torch"]
+    endings = ["\n"]
+    uri = "file://%s/valid.py" % TMP
+    text = "import torch\n"
+    open_doc(server, uri, text)
+    server.diagnostics(uri, 1)
+    mismatches = 0
+    for version in range(2, 402):
+        at = rng.randrange(len(lines) + 1)
+        if lines and rng.random() < 0.4:
+            at = min(at, len(lines) - 1)
+            del lines[at], endings[at]
+        else:
+            lines.insert(at, rng.choice(units))
+            endings.insert(at, rng.choice(["\n", "\r\n", "\r"]))
+        new_text = "".join(l.replace("\n", e) + e for l, e in zip(lines, endings))
+        prefix = 0
+        while prefix < min(len(text), len(new_text)) and text[prefix] == new_text[prefix]:
+            prefix += 1
+        suffix = 0
+        while (suffix < min(len(text), len(new_text)) - prefix and text[len(text) - 1 - suffix] ==
+               new_text[len(new_text) - 1 - suffix]):
+            suffix += 1
+        # Neither end may split a \r\n of the old text (see above).
+        if 0 < prefix and text[prefix - 1] == "\r":
+            prefix -= 1
+        if suffix and text[len(text) - suffix] == "\n" and len(text) - suffix > 0 and \
+                text[len(text) - suffix - 1] == "\r":
+            suffix -= 1
+        change = {"range": {"start": position_of(text, prefix, "utf-16"),
+                            "end": position_of(text, len(text) - suffix, "utf-16")},
+                  "text": new_text[prefix:len(new_text) - suffix]}
+        text = new_text
+        server.notify("textDocument/didChange", {"textDocument": {"uri": uri, "version": version},
+                                                 "contentChanges": [change]})
+        incremental = server.diagnostics(uri, version)
+        if incremental != fresh_diagnostics(server, text):
+            mismatches += 1
+            print("# mismatch after valid edit %d: %r" % (version, text[-300:]))
+    check(mismatches == 0, "incremental re-parsing: 400 edits of valid code, findings equal a fresh parse's")
+    check(server.stop() == 0, "incremental: clean stop")
+
+
 def rss_after(server, uri, text, edits, version):
     """Makes `edits` pairs of incremental edits (insert a character on the
     emoji line, delete it), waiting for diagnostics now and then so the
@@ -488,6 +590,11 @@ def test_soak():
                            only=["source.fixAll"])
     check(apply_edits(text, actions[0]["edit"]["changes"][URI], "utf-16") == cli_fix(text),
           "soak: the text is intact after 10,000 edits")
+    version += 1
+    server.notify("textDocument/didChange", {"textDocument": {"uri": URI, "version": version},
+                                             "contentChanges": []})
+    check(server.diagnostics(URI, version) == fresh_diagnostics(server, text),
+          "soak: the findings after 10,000 incremental re-parses equal a fresh parse's")
     check(server.stop() == 0, "soak: clean stop")
 
 
@@ -532,6 +639,7 @@ test_encoding("utf-16")
 test_encoding("utf-8")
 test_settings()
 test_robustness()
+test_incremental_differential()
 test_soak()
 test_latency()
 print("all LSP client tests passed")

@@ -21,8 +21,11 @@ typedef struct lf_lsp_document {
 	char *path;  /* owned: the file path of a file: URI, else NULL */
 	bool python; /* checked: a Python file (notebooks go through notebookDocument, not yet) */
 	int64_t version;
-	lf_source text;  /* owned: the client's current text */
-	lf_doc findings; /* owned: the pipeline's result for `text` (a copy of it) */
+	lf_source text; /* owned: the client's current text */
+	/* owned: the pipeline's result for the last text checked, with its
+	 * parse (findings.tree), which every change edits (ts_tree_edit) so
+	 * that the next check re-parses only what changed. */
+	lf_doc findings;
 } lf_lsp_document;
 
 typedef struct lf_lsp_documents {
