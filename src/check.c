@@ -158,15 +158,6 @@ void lf_check_source(lf_worker *worker, const lf_check_options *options, lf_sour
 	doc->parsed = true;
 	TSTree *tree = lf_parser_reparse(worker->parser, bytes, len, options->previous_tree);
 	uint32_t errors = lf_count_parse_errors(ts_tree_root_node(tree));
-	if (errors && options->previous_tree) {
-		/* Error recovery after an incremental parse may differ from a
-		 * fresh parse's (the language server's random-edit test found
-		 * such cases); findings must not depend on the edit history, so
-		 * a text with syntax errors is parsed from scratch. */
-		ts_tree_delete(tree);
-		tree = lf_parser_parse(worker->parser, bytes, len);
-		errors = lf_count_parse_errors(ts_tree_root_node(tree));
-	}
 	for (int round = 0;; round++) {
 		lint_tree(options, current, tree, &doc->diags);
 		if (!options->fix || round == LF_MAX_FIX_ROUNDS)
