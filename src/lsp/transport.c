@@ -27,7 +27,8 @@ static size_t available(const lf_lsp_reader *reader)
 
 static const char *unread(const lf_lsp_reader *reader)
 {
-	return reader->pending.data + reader->start;
+	/* Before the first read the buffer has no data at all. */
+	return reader->pending.data ? reader->pending.data + reader->start : "";
 }
 
 /* Drops consumed bytes, so the buffer holds one message at most. */
