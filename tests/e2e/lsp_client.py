@@ -305,6 +305,23 @@ def test_encoding(encoding):
     check(apply_edits(listed, noqa["edit"]["changes"][URI], encoding).endswith("# noqa: LF101, LF002\n"),
           encoding + ": suppress extends an existing # noqa: list")
 
+    # A comment cannot go where the line ends inside a string: the
+    # server proves the suppression by re-checking, so it uses the call's
+    # first line, or offers nothing.
+    for version, (source, expected) in enumerate([
+            ('import torch\nm = torch.load(\n    p); s = """\nx"""\n',
+             'import torch\nm = torch.load(  # noqa: LF001\n    p); s = """\nx"""\n'),
+            ('import torch\nm = torch.load(p); s = """\nx"""\n', None)], start=10):
+        server.notify("textDocument/didChange", {"textDocument": {"uri": URI, "version": version},
+                                                 "contentChanges": [{"text": source}]})
+        diag = server.diagnostics(URI, version)[0]
+        noqa = [a for a in code_actions(server, URI, diag["range"]) if a["title"].startswith("Suppress")]
+        if expected:
+            check(apply_edits(source, noqa[0]["edit"]["changes"][URI], encoding) == expected,
+                  encoding + ": suppress goes to the call's first line when the last ends in a string")
+        else:
+            check(noqa == [], encoding + ": no suppress action when the comment would land in a string")
+
     # source.fixAll.loadfix: safe fixes only, the CLI's --fix output.
     server.notify("textDocument/didChange", {"textDocument": {"uri": URI, "version": 4},
                                              "contentChanges": [{"text": TEXT}]})
