@@ -37,7 +37,7 @@ _loadfix()
             --output-format --sarif-category --statistics --stdin-filename --exit-zero --color --quiet -q --threads -j
             --explain --explain-format --version --help -h" -- "$cur"))
     elif [[ $COMP_CWORD == 1 ]]; then
-        COMPREPLY=($(compgen -W "inspect" -- "$cur") $(compgen -f -- "$cur"))
+        COMPREPLY=($(compgen -W "inspect server" -- "$cur") $(compgen -f -- "$cur"))
     else
         COMPREPLY=($(compgen -f -- "$cur"))
     fi

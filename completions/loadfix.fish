@@ -1,10 +1,11 @@
 # fish completion for loadfix; installed to $datadir/fish/vendor_completions.d.
 # tests/e2e/docs.sh fails when an option of `loadfix --help` is missing here.
 set -l rules ALL LF LF001 LF002 LF003 LF004 LF006 LF007 LF008 LF101 LF102 LF103 LF104 LF105 LF106
-set -l main 'not __fish_seen_subcommand_from inspect'
+set -l main 'not __fish_seen_subcommand_from inspect server'
 set -l inspect '__fish_seen_subcommand_from inspect'
 
 complete -c loadfix -n "__fish_use_subcommand" -a inspect -d 'say what a checkpoint needs to load with weights_only=True'
+complete -c loadfix -n "__fish_use_subcommand" -a server -d 'run the Language Server on stdin/stdout'
 complete -c loadfix -n $main -l fix -d 'apply safe fixes in place'
 complete -c loadfix -n $main -l unsafe-fixes -d 'also apply or show unsafe fixes'
 complete -c loadfix -n $main -l diff -d 'print a unified diff of the fixes'

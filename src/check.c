@@ -168,7 +168,7 @@ void lf_check_source(lf_worker *worker, const lf_check_options *options, lf_sour
 
 	const lf_source *current = &doc->original;
 	doc->parsed = true;
-	TSTree *tree = lf_parser_parse(worker->parser, bytes, len);
+	TSTree *tree = lf_parser_reparse(worker->parser, bytes, len, options->previous_tree);
 	uint32_t errors = lf_count_parse_errors(ts_tree_root_node(tree));
 	for (int round = 0;; round++) {
 		lint_tree(options, current, tree, &doc->diags);
@@ -216,7 +216,12 @@ void lf_check_source(lf_worker *worker, const lf_check_options *options, lf_sour
 		doc->changed = true;
 		doc->fixed_count += applied;
 	}
-	ts_tree_delete(tree);
+	/* Only the original text's parse is worth keeping (a fixed text is
+	 * not what the editor holds). */
+	if (options->keep_tree && !doc->changed)
+		doc->tree = tree;
+	else
+		ts_tree_delete(tree);
 	if (doc->error) {
 		/* Report against the original, unchanged text and its findings:
 		 * no second run of the pipeline. */

@@ -29,6 +29,8 @@ void lf_doc_finish(lf_doc *doc)
 	lf_diags_finish(&doc->diags);
 	lf_diags_finish(&doc->original_diags);
 	free(doc->error);
+	if (doc->tree)
+		ts_tree_delete(doc->tree);
 	lf_doc_init(doc);
 }
 

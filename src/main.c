@@ -22,6 +22,7 @@
 #include "loadfix/printer.h"
 #include "loadfix/project.h"
 #include "loadfix/inspect/cli.h"
+#include "loadfix/lsp/server.h"
 #include "loadfix/project_rules.h"
 #include "loadfix/report.h"
 #include "loadfix/source.h"
@@ -330,6 +331,8 @@ int main(int argc, char **argv)
 	 * exactly the name (a file called inspect stays ./inspect). */
 	if (argc > 1 && strcmp(argv[1], "inspect") == 0)
 		return lf_inspect_main(argc - 1, argv + 1);
+	if (argc > 1 && strcmp(argv[1], "server") == 0)
+		return lf_lsp_server_main(argc - 1, argv + 1);
 	lf_settings s;
 	lf_cli_parse(argc, argv, &s);
 	if (s.show_settings) {

@@ -52,6 +52,11 @@ static bool has_lone_cr(const uint8_t *bytes, uint32_t len)
 
 TSTree *lf_parser_parse(lf_parser *parser, const uint8_t *bytes, uint32_t len)
 {
+	return lf_parser_reparse(parser, bytes, len, NULL);
+}
+
+TSTree *lf_parser_reparse(lf_parser *parser, const uint8_t *bytes, uint32_t len, const TSTree *previous)
+{
 	/*
 	 * A fresh external scanner for every parse.  tree-sitter-python
 	 * 0.23.6's scanner does not clear its "inside an f-string" flag when
@@ -63,7 +68,8 @@ TSTree *lf_parser_parse(lf_parser *parser, const uint8_t *bytes, uint32_t len)
 	ts_parser_reset(parser->ts);
 	ts_parser_set_language(parser->ts, lf_python_language());
 	if (!has_lone_cr(bytes, len))
-		return ts_parser_parse_string_encoding(parser->ts, NULL, (const char *)bytes, len, TSInputEncodingUTF8);
+		return ts_parser_parse_string_encoding(parser->ts, previous, (const char *)bytes, len,
+		                                       TSInputEncodingUTF8);
 	/*
 	 * Python ends a line at a lone '\r'; the grammar does not (a comment
 	 * would run on over the next line and hide a call in it).  Parse a copy
@@ -76,7 +82,8 @@ TSTree *lf_parser_parse(lf_parser *parser, const uint8_t *bytes, uint32_t len)
 	for (uint32_t i = 0; i < len; i++)
 		if (copy[i] == '\r' && (i + 1 == len || copy[i + 1] != '\n'))
 			copy[i] = '\n';
-	TSTree *tree = ts_parser_parse_string_encoding(parser->ts, NULL, (const char *)copy, len, TSInputEncodingUTF8);
+	TSTree *tree =
+	        ts_parser_parse_string_encoding(parser->ts, previous, (const char *)copy, len, TSInputEncodingUTF8);
 	free(copy);
 	return tree;
 }

@@ -3,6 +3,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <tree_sitter/api.h>
 
 #include "loadfix/advisory.h"
 #include "loadfix/diag.h"
@@ -26,6 +27,11 @@ typedef struct lf_check_options {
 	struct lf_project *project; /* the run's project index (star imports), or NULL */
 	const char *path;           /* the file being checked, as walked, or NULL */
 	lf_torch_versions torch;    /* what the project's torch admits (once per run; LF001's messages, fix safety) */
+	/* The language server's incremental parsing: an earlier parse of
+	 * this document, edited (ts_tree_edit) to match `bytes`, or NULL
+	 * (borrowed); and whether to keep the new parse in lf_doc.tree. */
+	const TSTree *previous_tree;
+	bool keep_tree;
 } lf_check_options;
 
 /* What one thread needs: its own parser and prefilter match data. */

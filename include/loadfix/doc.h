@@ -3,6 +3,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <tree_sitter/api.h>
 
 #include "loadfix/diag.h"
 #include "loadfix/edit.h"
@@ -38,6 +39,9 @@ typedef struct lf_doc {
 	uint32_t round_count;
 	char *error; /* why the file could not be checked or fixed (the caller
 	                reports it; nothing was changed), or NULL */
+	/* With lf_check_options.keep_tree, when not fixing: the parse of
+	 * `original` (owned), for the next incremental parse; else NULL. */
+	TSTree *tree;
 } lf_doc;
 
 void lf_doc_init(lf_doc *doc);

@@ -15,6 +15,10 @@ lf_parser *lf_parser_create(void);
 void lf_parser_destroy(lf_parser *parser);
 /* Parses bytes; the caller owns the returned tree (ts_tree_delete). */
 TSTree *lf_parser_parse(lf_parser *parser, const uint8_t *bytes, uint32_t len);
+/* The same, reusing `previous` (borrowed): an earlier parse that
+ * ts_tree_edit has told about every change since, so that tree-sitter
+ * re-parses only what changed (the language server, after each edit). */
+TSTree *lf_parser_reparse(lf_parser *parser, const uint8_t *bytes, uint32_t len, const TSTree *previous);
 
 /*
  * Number of ERROR and MISSING nodes in a subtree.  Iterative (a tree
