@@ -53,6 +53,8 @@ static const char USAGE[] =
         "      --exit-zero            exit 0 even when findings remain\n"
         "  -q, --quiet                print findings only, no summary or progress\n"
         "  -j, --threads N            worker threads (default: number of cores)\n"
+        "      --no-partial           parse whole files, not only the statements a finding can depend on\n"
+        "      --partial              parse only those statements (the default)\n"
         "      --version              print the version\n"
         "  -h, --help                 print this help\n"
         "\n"
@@ -194,6 +196,8 @@ void lf_cli_parse(int argc, char **argv, lf_settings *s)
 		OPT_EXTEND_EXCLUDE,
 		OPT_NO_IGNORE,
 		OPT_STATISTICS,
+		OPT_PARTIAL,
+		OPT_NO_PARTIAL,
 	};
 	static const struct option long_options[] = {
 	        {"fix", no_argument, NULL, OPT_FIX},
@@ -213,6 +217,8 @@ void lf_cli_parse(int argc, char **argv, lf_settings *s)
 	        {"extend-exclude", required_argument, NULL, OPT_EXTEND_EXCLUDE},
 	        {"no-ignore", no_argument, NULL, OPT_NO_IGNORE},
 	        {"statistics", no_argument, NULL, OPT_STATISTICS},
+	        {"partial", no_argument, NULL, OPT_PARTIAL},
+	        {"no-partial", no_argument, NULL, OPT_NO_PARTIAL},
 	        {"threads", required_argument, NULL, 'j'},
 	        {"quiet", no_argument, NULL, 'q'},
 	        {"version", no_argument, NULL, OPT_VERSION},
@@ -224,6 +230,7 @@ void lf_cli_parse(int argc, char **argv, lf_settings *s)
 	s->threads = default_threads();
 	s->max_file_size = DEFAULT_MAX_FILE_SIZE;
 	s->use_gitignore = true;
+	s->check.partial = LF_PARTIAL_DEFAULT;
 	const char *select = NULL, *config_path = NULL, *exclude = NULL;
 	bool fix = false, diff = false, unsafe = false, isolated = false;
 	lf_buf ignores, extend;
@@ -267,6 +274,8 @@ void lf_cli_parse(int argc, char **argv, lf_settings *s)
 		case OPT_EXTEND_EXCLUDE: lf_buf_printf(&extend, "%s,", optarg); break;
 		case OPT_NO_IGNORE: s->use_gitignore = false; break;
 		case OPT_STATISTICS: s->statistics = true; break;
+		case OPT_PARTIAL: s->check.partial = true; break;
+		case OPT_NO_PARTIAL: s->check.partial = false; break;
 		case 'j':
 			errno = 0;
 			/* range-checked before narrowing: 4294967297 must not wrap to 1 */
