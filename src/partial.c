@@ -83,17 +83,25 @@ static void set_insert_string(word_set *s, const char *text)
 	set_insert(s, (const uint8_t *)text, len, lf_word_hash((const uint8_t *)text, len));
 }
 
-/* The loader table's words: what a candidate reference spells. */
+/*
+ * The loader table's words: the last component of each loader's name
+ * (`load`, `Unpickler`, `load_state_dict_from_url`).  A reference to a
+ * loader spells it (`torch.load`, `ser.load`, `from torch import load`) or
+ * spells a name some statement bound to it (`l = torch.load`, `from torch
+ * import load as l`), and that statement spells the component: such names
+ * join through the fixpoint.  The names the reference goes through on the
+ * way (`torch`, `ser`) are "used", so the imports and assignments that bind
+ * them are selected as binders.  A loader that any callee can be (LF106)
+ * is found by its keyword instead.
+ */
 static void seed(word_set *relevant)
 {
 	for (uint32_t id = 1; id < lf_name_count(); id++)
-		set_insert_string(relevant, lf_name_get(id)->component);
-	for (size_t i = 0; i < lf_target_count; i++) {
-		if (lf_targets[i].keyword)
-			set_insert_string(relevant, lf_targets[i].keyword);
-		if (lf_targets[i].blocker)
-			set_insert_string(relevant, lf_targets[i].blocker);
-	}
+		if (lf_name_get(id)->target && strcmp(lf_name_get(id)->component, "*") != 0)
+			set_insert_string(relevant, lf_name_get(id)->component);
+	const lf_target *any = lf_target_any_callee();
+	if (any && any->keyword)
+		set_insert_string(relevant, any->keyword);
 }
 
 typedef struct selection {
@@ -105,21 +113,32 @@ typedef struct selection {
 	bool *selected;
 } selection;
 
-static bool spells_any(const selection *sel, const lf_segment *seg, const word_set *words, bool module_scope_only)
+/* Which of a statement's words a test or an addition looks at. */
+typedef enum word_filter {
+	ALL_WORDS,         /* everything spelled, attribute names included */
+	NAMES,             /* names (not attribute names) */
+	MODULE_SCOPE_NAMES /* names in module-scope code: what it may bind */
+} word_filter;
+
+static bool passes(const lf_word *w, word_filter filter)
+{
+	return filter == ALL_WORDS || (!w->attribute && (filter == NAMES || w->module_scope));
+}
+
+static bool spells_any(const selection *sel, const lf_segment *seg, const word_set *words, word_filter filter)
 {
 	const lf_word *w = sel->segments->words + seg->first_word;
 	for (uint32_t i = 0; i < seg->word_count; i++)
-		if ((!module_scope_only || w[i].module_scope) &&
-		    set_has(words, sel->bytes + w[i].start, w[i].len, w[i].hash))
+		if (passes(&w[i], filter) && set_has(words, sel->bytes + w[i].start, w[i].len, w[i].hash))
 			return true;
 	return false;
 }
 
-static void add_words(selection *sel, const lf_segment *seg, word_set *words, bool module_scope_only)
+static void add_words(selection *sel, const lf_segment *seg, word_set *words, word_filter filter)
 {
 	const lf_word *w = sel->segments->words + seg->first_word;
 	for (uint32_t i = 0; i < seg->word_count; i++)
-		if (!module_scope_only || w[i].module_scope)
+		if (passes(&w[i], filter))
 			set_insert(words, sel->bytes + w[i].start, w[i].len, w[i].hash);
 }
 
@@ -130,14 +149,14 @@ static bool pass(selection *sel)
 	bool changed = false;
 	for (uint32_t s = 0; s < sel->segments->count; s++) {
 		const lf_segment *seg = &sel->segments->items[s];
-		if (!sel->relevant[s] && spells_any(sel, seg, &sel->relevant_words, false)) {
+		if (!sel->relevant[s] && spells_any(sel, seg, &sel->relevant_words, ALL_WORDS)) {
 			sel->relevant[s] = sel->selected[s] = true;
-			add_words(sel, seg, &sel->relevant_words, true);
-			add_words(sel, seg, &sel->used_words, false);
+			add_words(sel, seg, &sel->relevant_words, MODULE_SCOPE_NAMES);
+			add_words(sel, seg, &sel->used_words, NAMES);
 			changed = true;
-		} else if (!sel->selected[s] && spells_any(sel, seg, &sel->used_words, true)) {
+		} else if (!sel->selected[s] && spells_any(sel, seg, &sel->used_words, MODULE_SCOPE_NAMES)) {
 			sel->selected[s] = true;
-			add_words(sel, seg, &sel->used_words, true);
+			add_words(sel, seg, &sel->used_words, MODULE_SCOPE_NAMES);
 			changed = true;
 		}
 	}

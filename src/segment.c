@@ -127,7 +127,7 @@ static void open_segment(lexer *lx, uint32_t start)
 	s->items[s->count++] = (lf_segment){.start = start, .end = lx->len, .first_word = s->word_count};
 }
 
-static void add_word(lexer *lx, uint32_t start, uint32_t len)
+static void add_word(lexer *lx, uint32_t start, uint32_t len, bool attribute)
 {
 	lf_segments *s = lx->out;
 	if (s->word_count == s->word_cap) {
@@ -333,8 +333,8 @@ static void word(lexer *lx)
 	lx->after_import = word_is(b + start, len, "import");
 	if (word_is(b + start, len, "global"))
 		lx->global_names = true;
-	if (!attribute && !is_keyword(b + start, len))
-		add_word(lx, start, len);
+	if (!is_keyword(b + start, len))
+		add_word(lx, start, len, attribute);
 }
 
 /* Code, at the bottom of the stack or in an f-string's field. */

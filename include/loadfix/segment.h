@@ -29,7 +29,7 @@ typedef struct lf_segment {
 	uint32_t word_count;
 } lf_segment;
 
-/* An identifier, keywords and attribute names (after a '.') left out. */
+/* An identifier (keywords left out). */
 typedef struct lf_word {
 	uint32_t start;
 	uint32_t len;
@@ -38,6 +38,7 @@ typedef struct lf_word {
 	 * header is), or a name a `global` statement declares.  What such a
 	 * statement binds is seen by the other top-level statements. */
 	bool module_scope;
+	bool attribute; /* after a '.': spelled, but no name is bound or used */
 } lf_word;
 
 typedef struct lf_segments {

@@ -1,0 +1,149 @@
+/*
+ * The statement splitter's property test on real code: for every file
+ * named (or listed, one per line, on stdin with "-"), that
+ *   - the segments cover the file exactly, in order;
+ *   - every boundary between two segments is where a top-level node of a
+ *     whole-file tree-sitter parse starts (files the parser finds errors
+ *     in are skipped: their top level is the recovery's guess);
+ *   - the partial text (lf_partial) parses without errors when the whole
+ *     file does (else partial parsing falls back to a whole parse: slower,
+ *     not wrong; counted, not failed).
+ * Prints a summary; exits 1 on the first violated property, naming the
+ * file and the offset.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "loadfix/parse.h"
+#include "loadfix/partial.h"
+#include "loadfix/segment.h"
+#include "loadfix/source.h"
+
+typedef struct totals {
+	unsigned files, unsure, skipped, boundaries, top_level, partial_errors;
+	unsigned long long bytes, selected;
+} totals;
+
+static int fail(const char *path, const char *what, uint32_t offset)
+{
+	fprintf(stderr, "segment_tool: %s: %s at byte %u\n", path, what, offset);
+	return 1;
+}
+
+static int check_file(lf_parser *parser, const char *path, totals *t)
+{
+	lf_source src;
+	char *error = NULL;
+	if (!lf_source_read(&src, path, UINT32_MAX - 1, &error)) {
+		fprintf(stderr, "segment_tool: %s: %s (skipped)\n", path, error ? error : "unreadable");
+		free(error);
+		return 0;
+	}
+	t->files++;
+	t->bytes += src.len;
+	lf_segments segs;
+	lf_segments_init(&segs);
+	int status = 0;
+	if (!lf_segments_split(src.bytes, src.len, &segs)) {
+		t->unsure++;
+		goto done;
+	}
+	if (segs.items[0].start != 0 || segs.items[segs.count - 1].end != src.len)
+		status = fail(path, "segments do not cover the file", 0);
+	for (uint32_t i = 1; i < segs.count && !status; i++)
+		if (segs.items[i].start != segs.items[i - 1].end || segs.items[i].start <= segs.items[i - 1].start)
+			status = fail(path, "segments are not contiguous", segs.items[i].start);
+	TSTree *tree = lf_parser_parse(parser, src.bytes, src.len);
+	TSNode root = ts_tree_root_node(tree);
+	if (ts_node_has_error(root)) {
+		t->skipped++;
+		ts_tree_delete(tree);
+		goto done;
+	}
+	uint32_t children = ts_node_child_count(root), c = 0;
+	for (uint32_t i = 0; i < children; i++)
+		if (strcmp(ts_node_type(ts_node_child(root, i)), "comment") != 0)
+			t->top_level++;
+	for (uint32_t i = 1; i < segs.count && !status; i++) {
+		uint32_t boundary = segs.items[i].start;
+		while (c < children && ts_node_start_byte(ts_node_child(root, c)) < boundary)
+			c++;
+		if (c == children || ts_node_start_byte(ts_node_child(root, c)) != boundary)
+			status = fail(path, "a segment boundary inside a top-level statement", boundary);
+		t->boundaries++;
+	}
+	ts_tree_delete(tree);
+	lf_partial partial;
+	if (!status && lf_partial_init(&partial, src.bytes, src.len)) {
+		t->selected += partial.selected_bytes;
+		TSTree *part = lf_parser_parse(parser, partial.text, partial.len);
+		if (ts_node_has_error(ts_tree_root_node(part))) {
+			t->partial_errors++;
+			fprintf(stderr, "segment_tool: %s: the partial text has a parse error (falls back)\n", path);
+		}
+		ts_tree_delete(part);
+		lf_partial_finish(&partial);
+	}
+done:
+	lf_segments_finish(&segs);
+	lf_source_finish(&src);
+	return status;
+}
+
+/* --show FILE: the segments, their words and the partial text. */
+static int show(const char *path)
+{
+	lf_source src;
+	char *error = NULL;
+	if (!lf_source_read(&src, path, UINT32_MAX - 1, &error))
+		return fail(path, error, 0);
+	lf_segments segs;
+	lf_segments_init(&segs);
+	bool sure = lf_segments_split(src.bytes, src.len, &segs);
+	printf("sure: %d, star import: %d\n", sure, segs.star_import);
+	for (uint32_t i = 0; i < segs.count; i++) {
+		const lf_segment *seg = &segs.items[i];
+		printf("[%u, %u):", seg->start, seg->end);
+		for (uint32_t w = seg->first_word; w < seg->first_word + seg->word_count; w++)
+			printf(" %.*s%s", (int)segs.words[w].len, (const char *)src.bytes + segs.words[w].start,
+			       segs.words[w].module_scope ? "" : "'");
+		printf("\n");
+	}
+	lf_partial partial;
+	if (lf_partial_init(&partial, src.bytes, src.len)) {
+		printf("---- partial text (%u of %u bytes)\n%.*s\n----\n", partial.selected_bytes, src.len,
+		       (int)partial.len, (const char *)partial.text);
+		lf_partial_finish(&partial);
+	}
+	lf_segments_finish(&segs);
+	lf_source_finish(&src);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	lf_parser *parser = lf_parser_create();
+	totals t = {0};
+	int status = 0;
+	if (argc == 3 && strcmp(argv[1], "--show") == 0)
+		return show(argv[2]);
+	for (int i = 1; i < argc && !status; i++) {
+		if (strcmp(argv[i], "-") != 0) {
+			status = check_file(parser, argv[i], &t);
+			continue;
+		}
+		char line[4096];
+		while (!status && fgets(line, sizeof line, stdin)) {
+			line[strcspn(line, "\n")] = 0;
+			if (line[0])
+				status = check_file(parser, line, &t);
+		}
+	}
+	lf_parser_destroy(parser);
+	printf("files %u (%llu bytes): %u unsure (parsed whole), %u with parse errors (skipped); "
+	       "%u boundaries agree with tree-sitter's %u top-level statements; "
+	       "partial text: %llu bytes selected, %u with parse errors\n",
+	       t.files, t.bytes, t.unsure, t.skipped, t.boundaries, t.top_level, t.selected, t.partial_errors);
+	return status;
+}
