@@ -139,6 +139,7 @@ static void add_word(lexer *lx, uint32_t start, uint32_t len, bool attribute)
 	        .len = len,
 	        .hash = lf_word_hash(lx->bytes + start, len),
 	        .module_scope = lx->module_scope_line || lx->global_names,
+	        .attribute = attribute,
 	};
 }
 

@@ -8,12 +8,16 @@
  *   - the partial text (lf_partial) parses without errors when the whole
  *     file does (else partial parsing falls back to a whole parse: slower,
  *     not wrong; counted, not failed).
- * Prints a summary; exits 1 on the first violated property, naming the
+ * A directory stands for the *.py files under it.  Prints a summary; exits 1 on the first violated property, naming the
  * file and the offset.
  */
+#define _XOPEN_SOURCE 700
+#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <sys/stat.h>
 
 #include "loadfix/parse.h"
 #include "loadfix/partial.h"
@@ -121,6 +125,19 @@ static int show(const char *path)
 	return 0;
 }
 
+static lf_parser *walk_parser;
+static totals *walk_totals;
+
+static int visit(const char *path, const struct stat *st, int type, struct FTW *ftw)
+{
+	(void)st;
+	(void)ftw;
+	size_t n = strlen(path);
+	if (type != FTW_F || n < 3 || strcmp(path + n - 3, ".py") != 0)
+		return 0;
+	return check_file(walk_parser, path, walk_totals);
+}
+
 int main(int argc, char **argv)
 {
 	lf_parser *parser = lf_parser_create();
@@ -129,6 +146,13 @@ int main(int argc, char **argv)
 	if (argc == 3 && strcmp(argv[1], "--show") == 0)
 		return show(argv[2]);
 	for (int i = 1; i < argc && !status; i++) {
+		struct stat st;
+		if (stat(argv[i], &st) == 0 && S_ISDIR(st.st_mode)) {
+			walk_parser = parser;
+			walk_totals = &t;
+			status = nftw(argv[i], visit, 16, FTW_PHYS);
+			continue;
+		}
 		if (strcmp(argv[i], "-") != 0) {
 			status = check_file(parser, argv[i], &t);
 			continue;
