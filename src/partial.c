@@ -115,14 +115,21 @@ typedef struct selection {
 
 /* Which of a statement's words a test or an addition looks at. */
 typedef enum word_filter {
-	ALL_WORDS,         /* everything spelled, attribute names included */
-	NAMES,             /* names (not attribute names) */
-	MODULE_SCOPE_NAMES /* names in module-scope code: what it may bind */
+	ALL_WORDS,          /* everything spelled, attribute names included */
+	NAMES,              /* names (not attribute names) */
+	MODULE_SCOPE_NAMES, /* names in module-scope code */
+	MODULE_BINDINGS,    /* those in a binding place: what it may bind */
 } word_filter;
 
 static bool passes(const lf_word *w, word_filter filter)
 {
-	return filter == ALL_WORDS || (!w->attribute && (filter == NAMES || w->module_scope));
+	switch (filter) {
+	case ALL_WORDS: return true;
+	case NAMES: return !w->attribute;
+	case MODULE_SCOPE_NAMES: return !w->attribute && w->module_scope;
+	case MODULE_BINDINGS: return w->binding && w->module_scope;
+	}
+	return true;
 }
 
 static bool spells_any(const selection *sel, const lf_segment *seg, const word_set *words, word_filter filter)
@@ -151,10 +158,10 @@ static bool pass(selection *sel)
 		const lf_segment *seg = &sel->segments->items[s];
 		if (!sel->relevant[s] && spells_any(sel, seg, &sel->relevant_words, ALL_WORDS)) {
 			sel->relevant[s] = sel->selected[s] = true;
-			add_words(sel, seg, &sel->relevant_words, MODULE_SCOPE_NAMES);
+			add_words(sel, seg, &sel->relevant_words, MODULE_BINDINGS);
 			add_words(sel, seg, &sel->used_words, NAMES);
 			changed = true;
-		} else if (!sel->selected[s] && spells_any(sel, seg, &sel->used_words, MODULE_SCOPE_NAMES)) {
+		} else if (!sel->selected[s] && spells_any(sel, seg, &sel->used_words, MODULE_BINDINGS)) {
 			sel->selected[s] = true;
 			add_words(sel, seg, &sel->used_words, MODULE_SCOPE_NAMES);
 			changed = true;

@@ -48,7 +48,12 @@ typedef struct lexer {
 	bool module_scope_line; /* the current logical line is module scope */
 	bool global_names;      /* after `global`, up to `;` or the line's end */
 	bool after_import;      /* the last token was the keyword `import` */
-	uint8_t previous;       /* the last significant byte of code */
+	/* Binding places (lf_word.binding), up to `;` or the line's end. */
+	uint32_t statement_first_word; /* the simple statement's first word */
+	bool bind_next;                /* after `as`, `def`, `class` */
+	bool binding_run;              /* after `import`, `global`, `del`, `for` (up to `in`) */
+	bool case_line;                /* a `case` clause binds its captures */
+	uint8_t previous;              /* the last significant byte of code */
 } lexer;
 
 uint32_t lf_word_hash(const uint8_t *text, uint32_t len)
@@ -140,7 +145,27 @@ static void add_word(lexer *lx, uint32_t start, uint32_t len, bool attribute)
 	        .hash = lf_word_hash(lx->bytes + start, len),
 	        .module_scope = lx->module_scope_line || lx->global_names,
 	        .attribute = attribute,
+	        .binding = !attribute && (lx->bind_next || lx->binding_run || lx->case_line || lx->global_names),
 	};
+	lx->bind_next = false;
+}
+
+/* A new simple statement: after a logical line's end or a `;`. */
+static void end_simple_statement(lexer *lx)
+{
+	lx->global_names = false;
+	lx->binding_run = false;
+	lx->bind_next = false;
+	lx->statement_first_word = lx->out->word_count;
+}
+
+/* At an assignment's `=` (or `+=` ...): every name so far in the simple
+ * statement may be a target. */
+static void mark_targets(lexer *lx)
+{
+	for (uint32_t i = lx->statement_first_word; i < lx->out->word_count; i++)
+		if (!lx->out->words[i].attribute)
+			lx->out->words[i].binding = true;
 }
 
 static bool push(lexer *lx, context c)
@@ -195,6 +220,8 @@ static void line_start(lexer *lx)
 		lx->after_decorator = b[p] == '@';
 	}
 	lx->module_scope_line = !lx->in_body;
+	lx->case_line = word_is(head, head_len, "case");
+	end_simple_statement(lx);
 	if (!lx->in_body) {
 		bool header = word_is(head, head_len, "def") || word_is(head, head_len, "class");
 		if (word_is(head, head_len, "async")) {
@@ -331,9 +358,16 @@ static void word(lexer *lx)
 	}
 	bool attribute = lx->previous == '.';
 	lx->previous = 'a';
-	lx->after_import = word_is(b + start, len, "import");
-	if (word_is(b + start, len, "global"))
+	const uint8_t *text = b + start;
+	lx->after_import = word_is(text, len, "import");
+	if (word_is(text, len, "global"))
 		lx->global_names = true;
+	if (word_is(text, len, "as") || word_is(text, len, "def") || word_is(text, len, "class"))
+		lx->bind_next = true;
+	if (lx->after_import || word_is(text, len, "del") || word_is(text, len, "for"))
+		lx->binding_run = true;
+	if (word_is(text, len, "in"))
+		lx->binding_run = false;
 	if (!is_keyword(b + start, len))
 		add_word(lx, start, len, attribute);
 }
@@ -352,7 +386,7 @@ static void code(lexer *lx)
 		lx->pos = past_newline(lx, lx->pos);
 		if (lx->top == 0 && ctx->depth == 0) {
 			lx->at_line_start = true;
-			lx->global_names = false;
+			end_simple_statement(lx);
 		}
 		return;
 	}
@@ -419,7 +453,22 @@ static void code(lexer *lx)
 		if (ctx->kind == CONTEXT_FIELD && ctx->depth == 0 && (lx->pos == lx->len || b[lx->pos] != '='))
 			ctx->kind = CONTEXT_SPEC;
 		break;
-	case ';': lx->global_names = false; break;
+	case ';': end_simple_statement(lx); break;
+	case '=': {
+		/* not ==, <=, >=, != (but <<= and >>= are assignments) */
+		uint8_t before = lx->pos >= 2 ? b[lx->pos - 2] : 0;
+		uint8_t twice = lx->pos >= 3 ? b[lx->pos - 3] : 0;
+		bool comparison = (lx->pos < lx->len && b[lx->pos] == '=') || before == '=' || before == '!' ||
+		                  ((before == '<' || before == '>') && twice != before);
+		if (before == ':') {
+			/* a walrus binds the name before it, at any depth */
+			if (lx->out->word_count > lx->statement_first_word)
+				lx->out->words[lx->out->word_count - 1].binding = true;
+		} else if (!comparison && lx->top == 0 && ctx->depth == 0) {
+			mark_targets(lx);
+		}
+		break;
+	}
 	default: break;
 	}
 }

@@ -39,6 +39,11 @@ typedef struct lf_word {
 	 * statement binds is seen by the other top-level statements. */
 	bool module_scope;
 	bool attribute; /* after a '.': spelled, but no name is bound or used */
+	/* In a place where Python binds a name (over-approximated): an
+	 * assignment's or augmented assignment's left side, before `:=`, after
+	 * `as`, `def`, `class`, `import`, `global`, `del`, between `for` and
+	 * `in`, anywhere in a `case` line. */
+	bool binding;
 } lf_word;
 
 typedef struct lf_segments {

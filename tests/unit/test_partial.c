@@ -92,8 +92,8 @@ static void test_unsure(void **state)
 	assert_false(sure("x = 1 \\ y\n"));               /* a stray backslash */
 }
 
-/* The words of `code`, as "name" or "name'" (not module scope) or ".name"
- * (attribute), space-separated. */
+/* The words of `code`, as "name", "name'" (not module scope), ".name"
+ * (attribute), "name=" (in a binding place), space-separated. */
 static void assert_words(const char *code, const char *expected)
 {
 	lf_segments segs;
@@ -102,9 +102,12 @@ static void assert_words(const char *code, const char *expected)
 	char got[1024] = "";
 	for (uint32_t i = 0; i < segs.word_count; i++) {
 		const lf_word *w = &segs.words[i];
-		snprintf(got + strlen(got), sizeof got - strlen(got), "%s%s%.*s%s", i ? " " : "",
-		         w->attribute ? "." : "", (int)w->len, code + w->start, w->module_scope ? "" : "'");
+		snprintf(got + strlen(got), sizeof got - strlen(got), "%s%s%.*s%s%s", i ? " " : "",
+		         w->attribute ? "." : "", (int)w->len, code + w->start, w->module_scope ? "" : "'",
+		         w->binding ? "=" : "");
 	}
+	if (strcmp(got, expected) != 0)
+		fprintf(stderr, "words of %s: %s\n", code, got);
 	assert_string_equal(got, expected);
 	lf_segments_finish(&segs);
 }
@@ -112,11 +115,11 @@ static void assert_words(const char *code, const char *expected)
 static void test_words(void **state)
 {
 	(void)state;
-	assert_words("def f(a=torch.load):\n    b = 1\nc = 2\n", "f a torch .load b' c");
-	assert_words("class A:\n    x = 1\n    def m(self):\n        y\nif t:\n    z\n", "A x' m' self' y' t z");
-	assert_words("def f():\n    global g; h = 1\n    global i, j\n", "f g h' i j");
-	assert_words("x = f'{torch.load(p)}' + 'pickle'\n", "x torch .load p");
-	assert_words("async def f():\n    await g\nasync for x in y: pass\n", "f g' x y");
+	assert_words("def f(a=torch.load):\n    b = 1\nc = 2\n", "f= a torch .load b'= c=");
+	assert_words("class A:\n    x = 1\n    def m(self):\n        y\nif t:\n    z\n", "A= x'= m'= self' y' t z");
+	assert_words("def f():\n    global g; h = 1\n    global i, j\n", "f= g= h'= i= j=");
+	assert_words("x = f'{torch.load(p)}' + 'pickle'\n", "x= torch .load p");
+	assert_words("async def f():\n    await g\nasync for x in y: pass\n", "f= g' x= y");
 	lf_segments segs;
 	lf_segments_init(&segs);
 	const char *star = "from m import *\n", *no_star = "from m import (a)\nx = 2 * 3\n";
@@ -171,8 +174,13 @@ static void test_selection(void **state)
 	/* a function's locals are no aliases outside it: `l(p)` is not
 	 * relevant; but they are used names, so what may bind them at module
 	 * level is selected too (an over-approximation, never a miss) */
-	assert_selects("def f():\n    l = torch.load\nz = 1\nl(p)\n", "def f():|    l = torch.load|l(p)");
-	assert_selects("def f():\n    l = torch.load\nz = 1\nm(p)\n", "def f():|    l = torch.load");
+	assert_selects("def f():\n    l = torch.load\nl(p)\n", "def f():|    l = torch.load");
+	assert_selects("def f():\n    l = torch.load\nl = 2\nz = l\n", "def f():|    l = torch.load|l = 2");
+	/* every binding place */
+	assert_selects("torch.load(a, b, c, d, e, f, g, h, i)\na = 1\nb += 1\n(c, [d]) = 1, 2\nfor e in x: pass\n"
+	               "with x as f: pass\nimport g\nfrom x import h\nif (i := 3): pass\nu(a)\nv == a\n",
+	               "torch.load(a, b, c, d, e, f, g, h, i)|a = 1|b += 1|(c, [d]) = 1, 2|for e in x: pass|"
+	               "with x as f: pass|import g|from x import h|if (i := 3): pass");
 	/* LF106 by its keyword, whatever the callee */
 	assert_selects("import transformers as tr\nz = 1\nm = tr.from_pretrained(n, trust_remote_code=True)\n",
 	               "import transformers as tr|m = tr.from_pretrained(n, trust_remote_code=True)");
