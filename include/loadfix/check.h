@@ -21,7 +21,7 @@
 
 /* Whether the command line's default is partial parsing (--no-partial
  * turns it off; the differential test compares the two). */
-#define LF_PARTIAL_DEFAULT false
+#define LF_PARTIAL_DEFAULT true
 
 typedef struct lf_check_options {
 	bool enabled[LF_MAX_RULES]; /* by index in lf_fixers */
