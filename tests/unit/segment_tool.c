@@ -14,6 +14,7 @@
 #define _XOPEN_SOURCE 700
 #include <ftw.h>
 #include <stdio.h>
+#include <time.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -125,6 +126,117 @@ static int show(const char *path)
 	return 0;
 }
 
+/*
+ * --compare-ranges DIR: the alternative to blanking, tree-sitter's included
+ * ranges (ts_parser_set_included_ranges over the selected statements),
+ * parsed on the same files: how often its tree differs from the blanked
+ * text's (top-level node kinds and spans, errors), and the time of each.
+ * A measurement for the README, not a test.
+ */
+typedef struct comparison {
+	unsigned files, differ, errors_blank, errors_ranges;
+	double blank_seconds, ranges_seconds;
+} comparison;
+
+static comparison *compare_totals;
+
+static double now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static char *top_level(TSTree *tree)
+{
+	TSNode root = ts_tree_root_node(tree);
+	size_t cap = 64, len = 0;
+	char *out = malloc(cap);
+	out[0] = 0;
+	for (uint32_t i = 0; i < ts_node_child_count(root); i++) {
+		TSNode c = ts_node_child(root, i);
+		char item[128];
+		int n = snprintf(item, sizeof item, "%s@%u-%u ", ts_node_type(c), ts_node_start_byte(c),
+		                 ts_node_end_byte(c));
+		while (len + (size_t)n + 1 > cap)
+			out = realloc(out, cap *= 2);
+		memcpy(out + len, item, (size_t)n + 1);
+		len += (size_t)n;
+	}
+	return out;
+}
+
+static int compare_file(const char *path, const struct stat *st, int type, struct FTW *ftw)
+{
+	(void)st;
+	(void)ftw;
+	size_t n = strlen(path);
+	if (type != FTW_F || n < 3 || strcmp(path + n - 3, ".py") != 0)
+		return 0;
+	lf_source src;
+	char *error = NULL;
+	if (!lf_source_read(&src, path, UINT32_MAX - 1, &error)) {
+		free(error);
+		return 0;
+	}
+	lf_partial partial;
+	if (lf_partial_init(&partial, src.bytes, src.len) && partial.range_count > 0) {
+		comparison *c = compare_totals;
+		c->files++;
+		TSParser *ts = ts_parser_new();
+		ts_parser_set_language(ts, lf_python_language());
+		double t0 = now();
+		TSTree *blank = ts_parser_parse_string(ts, NULL, (const char *)partial.text, partial.len);
+		double t1 = now();
+		TSRange *ranges = calloc(partial.range_count, sizeof *ranges);
+		for (uint32_t r = 0; r < partial.range_count; r++) {
+			uint32_t start = partial.ranges[2 * r], end = partial.ranges[2 * r + 1];
+			TSPoint ps = {0, 0}, pe = {0, 0};
+			for (uint32_t i = 0; i < end; i++) {
+				TSPoint *p = i < start ? &ps : &pe;
+				if (i == start)
+					pe = ps;
+				if (partial.text[i] == '\n')
+					p->row++, p->column = 0;
+				else
+					p->column++;
+			}
+			if (start == end)
+				pe = ps;
+			ranges[r] = (TSRange){ps, pe, start, end};
+		}
+		ts_parser_delete(ts);
+		ts = ts_parser_new();
+		ts_parser_set_language(ts, lf_python_language());
+		double t2 = now();
+		ts_parser_set_included_ranges(ts, ranges, partial.range_count);
+		TSTree *ranged = ts_parser_parse_string(ts, NULL, (const char *)partial.text, partial.len);
+		double t3 = now();
+		c->blank_seconds += t1 - t0;
+		c->ranges_seconds += t3 - t2;
+		bool eb = ts_node_has_error(ts_tree_root_node(blank)),
+		     er = ts_node_has_error(ts_tree_root_node(ranged));
+		c->errors_blank += eb;
+		c->errors_ranges += er;
+		char *a = top_level(blank), *b = top_level(ranged);
+		if (strcmp(a, b) != 0 || eb != er) {
+			c->differ++;
+			if (c->differ <= 3)
+				fprintf(stderr, "segment_tool: %s: included ranges differ (errors %d vs %d)\n", path,
+				        eb, er);
+		}
+		free(a);
+		free(b);
+		free(ranges);
+		ts_tree_delete(blank);
+		ts_tree_delete(ranged);
+		ts_parser_delete(ts);
+		lf_partial_finish(&partial);
+	}
+	lf_source_finish(&src);
+	return 0;
+}
+
 static lf_parser *walk_parser;
 static totals *walk_totals;
 
@@ -145,6 +257,15 @@ int main(int argc, char **argv)
 	int status = 0;
 	if (argc == 3 && strcmp(argv[1], "--show") == 0)
 		return show(argv[2]);
+	if (argc == 3 && strcmp(argv[1], "--compare-ranges") == 0) {
+		comparison c = {0};
+		compare_totals = &c;
+		nftw(argv[2], compare_file, 16, FTW_PHYS);
+		printf("files %u: top level or errors differ in %u; parse errors: blanked %u, included ranges %u; "
+		       "parse time: blanked %.3f s, included ranges %.3f s\n",
+		       c.files, c.differ, c.errors_blank, c.errors_ranges, c.blank_seconds, c.ranges_seconds);
+		return 0;
+	}
 	for (int i = 1; i < argc && !status; i++) {
 		struct stat st;
 		if (stat(argv[i], &st) == 0 && S_ISDIR(st.st_mode)) {
