@@ -200,8 +200,10 @@ static void line_start(lexer *lx)
 {
 	const uint8_t *b = lx->bytes;
 	uint32_t p = lx->pos, indent = 0;
-	while (p < lx->len && (b[p] == ' ' || b[p] == '\t' || b[p] == '\f'))
-		p++, indent++;
+	/* Columns as Python counts them: a tab moves to the next multiple of
+	 * 8, so a body indented with tabs is not taken for a dedent. */
+	for (; p < lx->len && (b[p] == ' ' || b[p] == '\t' || b[p] == '\f'); p++)
+		indent = b[p] == '\t' ? (indent / 8 + 1) * 8 : indent + 1;
 	lx->pos = p;
 	if (p == lx->len || is_newline(b[p]) || b[p] == '#')
 		return; /* the newline's handler comes back here */

@@ -75,7 +75,7 @@ def main():
     if len(sys.argv) < 2:
         sys.exit(__doc__)
     loadfix = os.path.abspath(sys.argv[1])
-    corpora = sys.argv[2:] or [c for c in DEFAULT_CORPORA if os.path.isdir(c)]
+    corpora = [os.path.abspath(c) for c in sys.argv[2:]] or [c for c in DEFAULT_CORPORA if os.path.isdir(c)]
     failures = 0
     for corpus in corpora:
         for mode in MODES:

@@ -119,6 +119,8 @@ static void test_words(void **state)
 	assert_words("class A:\n    x = 1\n    def m(self):\n        y\nif t:\n    z\n", "A= x'= m'= self' y' t z");
 	assert_words("def f():\n    global g; h = 1\n    global i, j\n", "f= g= h'= i= j=");
 	assert_words("x = f'{torch.load(p)}' + 'pickle'\n", "x= torch .load p");
+	/* a tab counts to the next multiple of 8: still the body */
+	assert_words("if x:\n        def f():\n\t\tg = 1\n\th = 2\n", "x f= g'= h=");
 	assert_words("async def f():\n    await g\nasync for x in y: pass\n", "f= g' x= y");
 	lf_segments segs;
 	lf_segments_init(&segs);
