@@ -67,9 +67,20 @@ static int check_file(lf_parser *parser, const char *path, totals *t)
 		goto done;
 	}
 	uint32_t children = ts_node_child_count(root), c = 0;
-	for (uint32_t i = 0; i < children; i++)
-		if (strcmp(ts_node_type(ts_node_child(root, i)), "comment") != 0)
-			t->top_level++;
+	for (uint32_t i = 0; i < children; i++) {
+		TSNode child = ts_node_child(root, i);
+		if (strcmp(ts_node_type(child), "comment") == 0)
+			continue;
+		t->top_level++;
+		if (getenv("SEGMENT_TOOL_MERGED")) { /* which statements share a segment with the one before */
+			uint32_t start = ts_node_start_byte(child);
+			bool boundary = start == 0;
+			for (uint32_t k = 0; k < segs.count && !boundary; k++)
+				boundary = segs.items[k].start == start;
+			if (!boundary && i > 0)
+				fprintf(stderr, "merged %s at %s:%u\n", ts_node_type(child), path, start);
+		}
+	}
 	for (uint32_t i = 1; i < segs.count && !status; i++) {
 		uint32_t boundary = segs.items[i].start;
 		while (c < children && ts_node_start_byte(ts_node_child(root, c)) < boundary)
@@ -143,7 +154,7 @@ static comparison *compare_totals;
 static double now(void)
 {
 	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
