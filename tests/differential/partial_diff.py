@@ -12,12 +12,17 @@ differing findings (by path) or diff lines.
 
 Default corpora (those that exist): the CPython standard library, Debian's
 torch, torchvision, torchaudio and torchgen sources, numpy, pandas and
-PyYAML's sources, and the golden inputs (tests/golden).
+PyYAML's sources, the golden inputs (tests/golden), and the pipeline
+fuzzer's corpus and regressions (hostile inputs: unterminated strings,
+deep nesting, lone CRs, NULs...), copied as .py files into a temporary
+directory.
 """
 import json
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 DEFAULT_CORPORA = [
@@ -71,11 +76,29 @@ def explain(mode, whole, part):
     print(f"  whole has {len(wl)} lines, partial {len(pl)}")
 
 
+def fuzz_corpus(into):
+    """The pipeline fuzzer's inputs as .py files in `into`."""
+    fuzz = os.path.join(os.path.dirname(HERE), "fuzz")
+    n = 0
+    for sub in ("corpus/fuzz_pipeline", "regressions/fuzz_pipeline"):
+        top = os.path.join(fuzz, sub)
+        for dirpath, _, files in os.walk(top):
+            for name in sorted(files):
+                n += 1
+                shutil.copyfile(os.path.join(dirpath, name), os.path.join(into, f"input{n}.py"))
+    return n
+
+
 def main():
     if len(sys.argv) < 2:
         sys.exit(__doc__)
     loadfix = os.path.abspath(sys.argv[1])
-    corpora = [os.path.abspath(c) for c in sys.argv[2:]] or [c for c in DEFAULT_CORPORA if os.path.isdir(c)]
+    corpora = [os.path.abspath(c) for c in sys.argv[2:]]
+    if not corpora:
+        corpora = [c for c in DEFAULT_CORPORA if os.path.isdir(c)]
+        fuzz_dir = tempfile.mkdtemp(prefix="loadfix-partial-fuzz-")
+        if fuzz_corpus(fuzz_dir):
+            corpora.append(fuzz_dir)
     failures = 0
     for corpus in corpora:
         for mode in MODES:
@@ -90,6 +113,8 @@ def main():
                 explain(mode, whole[1], part[1])
             if whole[2] != part[2]:
                 print(f"  stderr whole:   {whole[2][:400]!r}\n  stderr partial: {part[2][:400]!r}")
+    if not sys.argv[2:]:
+        shutil.rmtree(fuzz_dir, ignore_errors=True)
     if failures:
         sys.exit(f"{failures} differences between --partial and --no-partial")
     print("partial parsing equals whole-file parsing on every corpus")
