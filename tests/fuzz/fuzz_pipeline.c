@@ -730,11 +730,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		              memcmp(partial_out->bytes, out->bytes, out->len) == 0,
 		      data, len, "partial parsing fixed differently from the whole-file parse");
 		CHECK(partial.diags.count == fixed.diags.count, data, len,
-		      "partial parsing left %u findings, the whole-file parse %u", partial.diags.count, fixed.diags.count);
+		      "partial parsing left %u findings, the whole-file parse %u", partial.diags.count,
+		      fixed.diags.count);
 		for (uint32_t i = 0; i < fixed.diags.count; i++) {
 			const lf_diag *a = &fixed.diags.items[i], *b = &partial.diags.items[i];
 			CHECK(a->rule == b->rule && a->start == b->start && a->end == b->end &&
-			              strcmp(a->message, b->message) == 0 && a->fix.applicability == b->fix.applicability,
+			              strcmp(a->message, b->message) == 0 &&
+			              a->fix.applicability == b->fix.applicability,
 			      data, len, "finding %u differs between partial and whole-file parsing", i);
 		}
 		lf_doc_finish(&partial);
