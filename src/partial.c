@@ -92,16 +92,20 @@ static void set_insert_string(word_set *s, const char *text)
  * join through the fixpoint.  The names the reference goes through on the
  * way (`torch`, `ser`) are "used", so the imports and assignments that bind
  * them are selected as binders.  A loader that any callee can be (LF106)
- * is found by its keyword instead.
+ * is found by its keyword instead.  Words inside one-line string literals
+ * count as spelled (lf_word.attribute: they name nothing).
  */
 static void seed(word_set *relevant)
 {
 	for (uint32_t id = 1; id < lf_name_count(); id++)
 		if (lf_name_get(id)->target && strcmp(lf_name_get(id)->component, "*") != 0)
 			set_insert_string(relevant, lf_name_get(id)->component);
-	const lf_target *any = lf_target_any_callee();
-	if (any && any->keyword)
-		set_insert_string(relevant, any->keyword);
+	/* The rows' deciding keywords too (LF106's `trust_remote_code`, and
+	 * `weights_only`, which a call of a project's wrapper of torch.load
+	 * must pass): a call that passes one is relevant whatever its callee. */
+	for (size_t i = 0; i < lf_target_count; i++)
+		if (lf_targets[i].keyword)
+			set_insert_string(relevant, lf_targets[i].keyword);
 }
 
 typedef struct selection {

@@ -261,6 +261,14 @@ static void plain_string(lexer *lx, uint8_t quote, bool triple)
 		} else if (is_newline(c) && !triple) {
 			lx->unsure = true; /* unterminated */
 			return;
+		} else if (is_word_start(c) && !triple) {
+			/* A word in a one-line string is spelled (`setattr(torch,
+			 * "load", f)`), but names nothing: recorded as an attribute
+			 * is.  Triple-quoted strings are docstrings and prose: a
+			 * docstring that says "open()" must not select its class. */
+			uint32_t n = word_len_at(lx, lx->pos);
+			add_word(lx, lx->pos, n, true);
+			lx->pos += n;
 		} else {
 			lx->pos++;
 		}

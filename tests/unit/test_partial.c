@@ -118,7 +118,7 @@ static void test_words(void **state)
 	assert_words("def f(a=torch.load):\n    b = 1\nc = 2\n", "f= a torch .load b'= c=");
 	assert_words("class A:\n    x = 1\n    def m(self):\n        y\nif t:\n    z\n", "A= x'= m'= self' y' t z");
 	assert_words("def f():\n    global g; h = 1\n    global i, j\n", "f= g= h'= i= j=");
-	assert_words("x = f'{torch.load(p)}' + 'pickle'\n", "x= torch .load p");
+	assert_words("x = f'{torch.load(p)}' + 'pickle'\n", "x= torch .load p .pickle");
 	/* a tab counts to the next multiple of 8: still the body */
 	assert_words("if x:\n        def f():\n\t\tg = 1\n\th = 2\n", "x f= g'= h=");
 	assert_words("async def f():\n    await g\nasync for x in y: pass\n", "f= g' x= y");
@@ -183,6 +183,12 @@ static void test_selection(void **state)
 	               "with x as f: pass\nimport g\nfrom x import h\nif (i := 3): pass\nu(a)\nv == a\n",
 	               "torch.load(a, b, c, d, e, f, g, h, i)|a = 1|b += 1|(c, [d]) = 1, 2|for e in x: pass|"
 	               "with x as f: pass|import g|from x import h|if (i := 3): pass");
+	/* a loader's name in a string is spelled (LF007's setattr), and a
+	 * deciding keyword selects a call whatever its callee (wrappers) */
+	assert_selects("import torch\nz = 1\nsetattr(torch, \"load\", f)\n",
+	               "import torch|setattr(torch, \"load\", f)");
+	assert_selects("from utils import my_load\nz = 1\nmy_load(p, weights_only=False)\n",
+	               "from utils import my_load|my_load(p, weights_only=False)");
 	/* LF106 by its keyword, whatever the callee */
 	assert_selects("import transformers as tr\nz = 1\nm = tr.from_pretrained(n, trust_remote_code=True)\n",
 	               "import transformers as tr|m = tr.from_pretrained(n, trust_remote_code=True)");
