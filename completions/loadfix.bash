@@ -34,7 +34,7 @@ _loadfix()
     if [[ $cur == -* ]]; then
         COMPREPLY=($(compgen -W "--fix --unsafe-fixes --diff --select --ignore --since --no-default-path
             --exclude --extend-exclude --no-ignore --max-file-size --config --isolated --show-settings
-            --output-format --sarif-category --statistics --stdin-filename --exit-zero --color --quiet -q --threads -j
+            --output-format --sarif-category --statistics --partial --no-partial --stdin-filename --exit-zero --color --quiet -q --threads -j
             --explain --explain-format --version --help -h" -- "$cur"))
     elif [[ $COMP_CWORD == 1 ]]; then
         COMPREPLY=($(compgen -W "inspect server" -- "$cur") $(compgen -f -- "$cur"))

@@ -23,6 +23,8 @@ complete -c loadfix -n $main -l show-settings -d 'print the resolved settings as
 complete -c loadfix -n $main -l output-format -x -a 'text json sarif github' -d 'report format'
 complete -c loadfix -n $main -l sarif-category -x -d "the SARIF run's code scanning category"
 complete -c loadfix -n $main -l statistics -d 'print counts per rule'
+complete -c loadfix -n $main -l partial -d 'parse only the statements a finding can depend on'
+complete -c loadfix -n $main -l no-partial -d 'parse whole files'
 complete -c loadfix -n $main -l stdin-filename -r -F -d 'name standard input in reports'
 complete -c loadfix -n $main -l exit-zero -d 'exit 0 even when findings remain'
 complete -c loadfix -n $main -l color -x -a 'auto always never' -d 'colour the text report'

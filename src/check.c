@@ -8,6 +8,7 @@
 #include "loadfix/edit.h"
 #include "loadfix/fixer.h"
 #include "loadfix/parse.h"
+#include "loadfix/partial.h"
 #include "loadfix/prefilter.h"
 #include "loadfix/project.h"
 #include "loadfix/resolve.h"
@@ -132,6 +133,25 @@ static void lint_tree(const lf_check_options *options, const lf_source *src, TST
 	}
 }
 
+/*
+ * Parses the partial text.  A parse error there may come from a statement
+ * the lexer split wrongly, or be one whose recovery a whole parse would
+ * spread differently: either way the file is parsed whole (*partial_parse
+ * becomes false and `partial` is finished), so partial parsing only ever
+ * sees files whose selected statements parse cleanly.
+ */
+static TSTree *parse_partial(lf_parser *parser, lf_partial *partial, const uint8_t *bytes, uint32_t len,
+                             bool *partial_parse)
+{
+	TSTree *tree = lf_parser_parse(parser, partial->text, partial->len);
+	if (!ts_node_has_error(ts_tree_root_node(tree)))
+		return tree;
+	ts_tree_delete(tree);
+	lf_partial_finish(partial);
+	*partial_parse = false;
+	return lf_parser_parse(parser, bytes, len);
+}
+
 void lf_check(lf_worker *worker, const lf_check_options *options, uint8_t *bytes, uint32_t len, lf_doc *doc)
 {
 	lf_source src;
@@ -168,7 +188,15 @@ void lf_check_source(lf_worker *worker, const lf_check_options *options, lf_sour
 
 	const lf_source *current = &doc->original;
 	doc->parsed = true;
-	TSTree *tree = lf_parser_reparse(worker->parser, bytes, len, options->previous_tree);
+	/* The partial parse's tree is of a blanked copy: it cannot be kept for
+	 * an editor's incremental reparse (loadfix server), nor start from one.
+	 * The server reparses incrementally instead. */
+	lf_partial partial;
+	bool partial_parse = options->partial && !options->previous_tree && !options->keep_tree &&
+	                     lf_partial_init(&partial, bytes, len);
+	TSTree *tree = partial_parse ? parse_partial(worker->parser, &partial, bytes, len, &partial_parse)
+	                             : lf_parser_reparse(worker->parser, bytes, len, options->previous_tree);
+	doc->parsed_bytes = partial_parse ? partial.selected_bytes : len;
 	uint32_t errors = lf_count_parse_errors(ts_tree_root_node(tree));
 	for (int round = 0;; round++) {
 		lint_tree(options, current, tree, &doc->diags);
@@ -188,8 +216,19 @@ void lf_check_source(lf_worker *worker, const lf_check_options *options, lf_sour
 		uint8_t *fixed_bytes;
 		uint32_t fixed_len;
 		TSTree *fixed_tree;
-		bool ok = lf_apply_verified(worker->parser, current, errors, &edits, &fixed_bytes, &fixed_len,
-		                            &fixed_tree);
+		if (partial_parse && !lf_partial_covers(&partial, &edits)) {
+			/* Never expected (fixes edit the calls found, which are
+			 * selected): go on with whole parses. */
+			lf_partial_finish(&partial);
+			partial_parse = false;
+			ts_tree_delete(tree);
+			tree = lf_parser_parse(worker->parser, current->bytes, current->len);
+			errors = lf_count_parse_errors(ts_tree_root_node(tree));
+		}
+		bool ok = partial_parse ? lf_apply_verified_partial(worker->parser, current, &partial, tree, errors,
+		                                                    &edits, &fixed_bytes, &fixed_len, &fixed_tree)
+		                        : lf_apply_verified(worker->parser, current, errors, &edits, &fixed_bytes,
+		                                            &fixed_len, &fixed_tree);
 		if (!ok) {
 			/* Never expected: keep the original text and say so. */
 			lf_edit_set_finish(&edits);
@@ -222,6 +261,8 @@ void lf_check_source(lf_worker *worker, const lf_check_options *options, lf_sour
 		doc->tree = tree;
 	else
 		ts_tree_delete(tree);
+	if (partial_parse)
+		lf_partial_finish(&partial);
 	if (doc->error) {
 		/* Report against the original, unchanged text and its findings:
 		 * no second run of the pipeline. */

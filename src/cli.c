@@ -60,6 +60,8 @@ static const char USAGE[] =
         "  -j, --threads N            worker threads (default: number of cores)\n"
         "      --explain CODE         print a rule's documentation (ALL: every rule) and exit\n"
         "      --explain-format FMT   text (default) or scdoc (the man page's RULES section)\n"
+        "      --no-partial           parse whole files, not only the statements a finding can depend on\n"
+        "      --partial              parse only those statements (the default)\n"
         "      --version              print the version\n"
         "  -h, --help                 print this help\n"
         "\n"
@@ -234,6 +236,8 @@ void lf_cli_parse(int argc, char **argv, lf_settings *s)
 		OPT_EXPLAIN_FORMAT,
 		OPT_NO_DEFAULT_PATH,
 		OPT_SARIF_CATEGORY,
+		OPT_PARTIAL,
+		OPT_NO_PARTIAL,
 	};
 	static const struct option long_options[] = {
 	        {"fix", no_argument, NULL, OPT_FIX},
@@ -258,6 +262,8 @@ void lf_cli_parse(int argc, char **argv, lf_settings *s)
 	        {"explain-format", required_argument, NULL, OPT_EXPLAIN_FORMAT},
 	        {"no-default-path", no_argument, NULL, OPT_NO_DEFAULT_PATH},
 	        {"sarif-category", required_argument, NULL, OPT_SARIF_CATEGORY},
+	        {"partial", no_argument, NULL, OPT_PARTIAL},
+	        {"no-partial", no_argument, NULL, OPT_NO_PARTIAL},
 	        {"threads", required_argument, NULL, 'j'},
 	        {"quiet", no_argument, NULL, 'q'},
 	        {"version", no_argument, NULL, OPT_VERSION},
@@ -270,6 +276,7 @@ void lf_cli_parse(int argc, char **argv, lf_settings *s)
 	s->max_file_size = DEFAULT_MAX_FILE_SIZE;
 	s->use_gitignore = true;
 	s->sarif_category = "loadfix";
+	s->check.partial = LF_PARTIAL_DEFAULT;
 	const char *select = NULL, *config_path = NULL, *exclude = NULL, *explain = NULL;
 	lf_explain_format explain_format = LF_EXPLAIN_TEXT;
 	lf_color_choice color = LF_COLOR_AUTO;
@@ -340,6 +347,8 @@ void lf_cli_parse(int argc, char **argv, lf_settings *s)
 				usage_error("empty --sarif-category");
 			s->sarif_category = optarg;
 			break;
+		case OPT_PARTIAL: s->check.partial = true; break;
+		case OPT_NO_PARTIAL: s->check.partial = false; break;
 		case 'j':
 			errno = 0;
 			/* range-checked before narrowing: 4294967297 must not wrap to 1 */

@@ -125,6 +125,10 @@ static void process(lf_worker *worker, const lf_settings *s, lf_project *project
 	j->report.changed = result->changed;
 	j->report.checked = true;
 	j->report.parsed = result->parsed;
+	if (result->parsed) {
+		j->report.parsed_bytes = result->parsed_bytes;
+		j->report.parsed_file_bytes = result->original.len;
+	}
 
 	file_bytes before, after;
 	file_bytes_of(result, nb, &before, &after);

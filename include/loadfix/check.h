@@ -20,10 +20,15 @@
 
 #define LF_MAX_RULES 32
 
+/* Whether the command line's default is partial parsing (--no-partial
+ * turns it off; the differential test compares the two). */
+#define LF_PARTIAL_DEFAULT true
+
 typedef struct lf_check_options {
 	bool enabled[LF_MAX_RULES]; /* by index in lf_fixers */
 	bool fix;                   /* apply fixes */
 	bool unsafe_fixes;          /* unsafe ones too (with fix; and for [*]) */
+	bool partial;               /* parse only the statements a finding can depend on (loadfix/partial.h) */
 	struct lf_project *project; /* the run's project index (star imports), or NULL */
 	const char *path;           /* the file being checked, as walked, or NULL */
 	lf_torch_versions torch;    /* what the project's torch admits (once per run; LF001's messages, fix safety) */

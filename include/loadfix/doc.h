@@ -27,9 +27,10 @@ typedef struct lf_doc {
 	lf_source original; /* the input (owned) */
 	lf_source fixed;    /* the fixed text; valid only when `changed` */
 	bool changed;
-	bool parsed;          /* false: the prefilter showed no parse was needed */
-	uint32_t fixed_count; /* findings fixed */
-	lf_diags diags;       /* findings left, positions in lf_doc_text() */
+	bool parsed;           /* false: the prefilter showed no parse was needed */
+	uint32_t parsed_bytes; /* of the first parse: the selected statements' bytes (partial) or all */
+	uint32_t fixed_count;  /* findings fixed */
+	lf_diags diags;        /* findings left, positions in lf_doc_text() */
 	/* When `changed`: the findings of the original text (round 0's). */
 	lf_diags original_diags;
 	/* When `changed`: each round's edits, sorted, in the coordinates of

@@ -20,6 +20,12 @@ TSTree *lf_parser_parse(lf_parser *parser, const uint8_t *bytes, uint32_t len);
  * re-parses only what changed (the language server, after each edit). */
 TSTree *lf_parser_reparse(lf_parser *parser, const uint8_t *bytes, uint32_t len, const TSTree *previous);
 
+/* Parses bytes again after an edit: `old` (borrowed) is the previous
+ * parse, already told of the edits with ts_tree_edit, so that tree-sitter
+ * reuses what they did not touch.  The bytes must hold no lone '\r'
+ * (lf_partial's text never does).  The caller owns the returned tree. */
+TSTree *lf_parser_reparse(lf_parser *parser, const TSTree *old, const uint8_t *bytes, uint32_t len);
+
 /*
  * Number of ERROR and MISSING nodes in a subtree.  Iterative (a tree
  * cursor, no recursion) so that deeply nested input cannot overflow the

@@ -31,8 +31,9 @@ typedef struct lf_file_report {
 	uint32_t fixed;    /* fixed (or, under --diff, that would be) */
 	uint32_t per_rule[LF_MAX_RULES];
 	uint32_t per_rule_fixable[LF_MAX_RULES];
-	bool checked; /* read and run through the pipeline */
-	bool parsed;  /* ... and parsed (the prefilter did not rule it out) */
+	bool checked;                             /* read and run through the pipeline */
+	bool parsed;                              /* ... and parsed (the prefilter did not rule it out) */
+	uint32_t parsed_bytes, parsed_file_bytes; /* when parsed: bytes given to the parser (partial) of the file's */
 	bool changed;
 	bool error;
 } lf_file_report;
@@ -45,9 +46,10 @@ typedef struct lf_run_totals {
 	uint64_t per_rule[LF_MAX_RULES], per_rule_fixable[LF_MAX_RULES];
 	lf_buf reports;
 	uint64_t objects;
-	uint64_t modules_parsed; /* parsed only for their exports (loadfix/project.h) */
-	bool error;              /* a file could not be checked, fixed or written */
-	bool output_failed;      /* standard output could not be written */
+	uint64_t modules_parsed;                  /* parsed only for their exports (loadfix/project.h) */
+	uint64_t parsed_bytes, parsed_file_bytes; /* the files parsed: bytes selected, bytes in all */
+	bool error;                               /* a file could not be checked, fixed or written */
+	bool output_failed;                       /* standard output could not be written */
 } lf_run_totals;
 
 void lf_run_totals_init(lf_run_totals *totals);

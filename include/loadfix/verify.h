@@ -6,6 +6,7 @@
 
 #include "loadfix/edit.h"
 #include "loadfix/parse.h"
+#include "loadfix/partial.h"
 #include "loadfix/source.h"
 
 /*
@@ -18,5 +19,16 @@
  */
 bool lf_apply_verified(lf_parser *parser, const lf_source *src, uint32_t errors_before, const lf_edit_set *edits,
                        uint8_t **out, uint32_t *out_len, TSTree **out_tree);
+
+/*
+ * The same under partial parsing, incrementally: `edits` (inside the
+ * selection: lf_partial_covers) are applied to `src` and to the partial
+ * text, a copy of `tree` (the partial text's parse, borrowed) is told of
+ * them (ts_tree_edit) and only what they touched is parsed again.  On
+ * success `partial` has moved with the edits; on failure it is unchanged.
+ */
+bool lf_apply_verified_partial(lf_parser *parser, const lf_source *src, lf_partial *partial, const TSTree *tree,
+                               uint32_t errors_before, const lf_edit_set *edits, uint8_t **out, uint32_t *out_len,
+                               TSTree **out_tree);
 
 #endif

@@ -731,6 +731,34 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	check_diags(out->bytes, out->len, &fixed.diags);
 
+	/* P3b: on input that parses, partial parsing (loadfix/partial.h)
+	 * finds and fixes exactly what the whole-file parse does (README
+	 * "Partial parsing").  Not on input with a syntax error: a whole
+	 * parse's error recovery may swallow the statements after it, which
+	 * partial parsing, blanking the broken statement, still checks. */
+	if (!(allow_known() && may_leak_scanner_state(data, len)) && parse_errors(data, len) == 0) {
+		lf_check_options partial_options = options;
+		partial_options.partial = true;
+		lf_doc partial;
+		run_check(&partial_options, data, len, &partial);
+		const lf_source *partial_out = lf_doc_text(&partial);
+		CHECK(!partial.error == !fixed.error && partial.changed == fixed.changed &&
+		              partial.fixed_count == fixed.fixed_count && partial_out->len == out->len &&
+		              memcmp(partial_out->bytes, out->bytes, out->len) == 0,
+		      data, len, "partial parsing fixed differently from the whole-file parse");
+		CHECK(partial.diags.count == fixed.diags.count, data, len,
+		      "partial parsing left %u findings, the whole-file parse %u", partial.diags.count,
+		      fixed.diags.count);
+		for (uint32_t i = 0; i < fixed.diags.count; i++) {
+			const lf_diag *a = &fixed.diags.items[i], *b = &partial.diags.items[i];
+			CHECK(a->rule == b->rule && a->start == b->start && a->end == b->end &&
+			              strcmp(a->message, b->message) == 0 &&
+			              a->fix.applicability == b->fix.applicability,
+			      data, len, "finding %u differs between partial and whole-file parsing", i);
+		}
+		lf_doc_finish(&partial);
+	}
+
 	/* P4 */
 	if (fixed.changed) {
 		uint32_t before = parse_errors(data, len), after = parse_errors(out->bytes, out->len);

@@ -4,6 +4,7 @@
 #include "loadfix/edit.h"
 #include "loadfix/parse.h"
 #include "loadfix/source.h"
+#include "loadfix/partial.h"
 #include "loadfix/verify.h"
 
 /* Parse errors in `code` as it stands. */
@@ -177,6 +178,91 @@ static void test_count_parse_errors(void **state)
 	lf_parser_destroy(parser);
 }
 
+/*
+ * The partial, incremental path: one edit through lf_apply_verified_partial.
+ * When accepted, the bytes must be `expected`, the partial text must be the
+ * old one with the edit, and the incrementally re-parsed tree must be the
+ * tree a fresh parse of that text gives (same S-expression).  When refused,
+ * nothing may have moved.
+ */
+static bool verify_partial_edit(const char *code, uint32_t start, uint32_t end, const char *text, const char *expected)
+{
+	lf_source src;
+	source_from(&src, code);
+	lf_parser *parser = lf_parser_create();
+	lf_partial partial;
+	assert_true(lf_partial_init(&partial, src.bytes, src.len));
+	char *before = strdup((const char *)partial.text);
+	TSTree *tree = lf_parser_parse(parser, partial.text, partial.len);
+	assert_int_equal(lf_count_parse_errors(ts_tree_root_node(tree)), 0);
+	lf_fix fix;
+	lf_fix_init(&fix);
+	lf_fix_replace(&fix, start, end, text);
+	lf_edit_set set;
+	lf_edit_set_init(&set);
+	assert_true(lf_edit_set_add_fix(&set, &fix, src.len));
+	assert_true(lf_partial_covers(&partial, &set));
+	uint8_t *out;
+	uint32_t out_len;
+	TSTree *out_tree;
+	bool ok = lf_apply_verified_partial(parser, &src, &partial, tree, 0, &set, &out, &out_len, &out_tree);
+	if (ok) {
+		assert_int_equal(out_len, strlen(expected));
+		assert_memory_equal(out, expected, out_len);
+		uint32_t blank_len;
+		uint8_t *blank = lf_edit_set_apply(&set, (const uint8_t *)before, (uint32_t)strlen(before), &blank_len);
+		assert_int_equal(partial.len, blank_len);
+		assert_memory_equal(partial.text, blank, blank_len);
+		TSTree *fresh = lf_parser_parse(parser, partial.text, partial.len);
+		char *a = ts_node_string(ts_tree_root_node(fresh)), *b = ts_node_string(ts_tree_root_node(out_tree));
+		assert_string_equal(a, b);
+		assert_int_equal(ts_node_end_byte(ts_tree_root_node(out_tree)),
+		                 ts_node_end_byte(ts_tree_root_node(fresh)));
+		free(a);
+		free(b);
+		free(blank);
+		free(out);
+		ts_tree_delete(fresh);
+		ts_tree_delete(out_tree);
+	} else {
+		assert_null(out);
+		assert_null(out_tree);
+		assert_string_equal((const char *)partial.text, before);
+	}
+	free(before);
+	ts_tree_delete(tree);
+	lf_edit_set_finish(&set);
+	lf_fix_finish(&fix);
+	lf_partial_finish(&partial);
+	lf_parser_destroy(parser);
+	lf_source_finish(&src);
+	return ok;
+}
+
+#define PARTIAL_CALL "import torch\nimport os\n\ndef f(p):\n    return torch.load(\n        p)\nz = os.sep\n"
+
+static void test_partial_insertion_accepted_incrementally(void **state)
+{
+	(void)state;
+	uint32_t at = offset_of(PARTIAL_CALL, "p)\nz") + 1;
+	assert_true(verify_partial_edit(PARTIAL_CALL, at, at, ",\n        weights_only=True",
+	                                "import torch\nimport os\n\ndef f(p):\n    return torch.load(\n        p,\n"
+	                                "        weights_only=True)\nz = os.sep\n"));
+	uint32_t first = offset_of(PARTIAL_CALL, "import torch");
+	assert_true(verify_partial_edit(
+	        PARTIAL_CALL, first + 7, first + 12, "torch as torch",
+	        "import torch as torch\nimport os\n\ndef f(p):\n    return torch.load(\n        p)\n"
+	        "z = os.sep\n"));
+}
+
+static void test_partial_breaking_edit_refused(void **state)
+{
+	(void)state;
+	uint32_t at = offset_of(PARTIAL_CALL, "p)\nz") + 1;
+	assert_false(verify_partial_edit(PARTIAL_CALL, at, at + 1, "", NULL)); /* deletes the ')' */
+	assert_false(verify_partial_edit(PARTIAL_CALL, at, at, ", '", NULL));  /* opens a string */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -188,6 +274,8 @@ int main(void)
 	        cmocka_unit_test(test_edit_that_repairs_errors_accepted),
 	        cmocka_unit_test(test_empty_set_keeps_bytes),
 	        cmocka_unit_test(test_count_parse_errors),
+	        cmocka_unit_test(test_partial_insertion_accepted_incrementally),
+	        cmocka_unit_test(test_partial_breaking_edit_refused),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
