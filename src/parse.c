@@ -88,15 +88,6 @@ TSTree *lf_parser_reparse(lf_parser *parser, const uint8_t *bytes, uint32_t len,
 	return tree;
 }
 
-TSTree *lf_parser_reparse(lf_parser *parser, const TSTree *old, const uint8_t *bytes, uint32_t len)
-{
-	/* A fresh scanner, as above; the old tree carries each token's
-	 * serialized scanner state, so reuse does not need the old one. */
-	ts_parser_reset(parser->ts);
-	ts_parser_set_language(parser->ts, lf_python_language());
-	return ts_parser_parse_string_encoding(parser->ts, old, (const char *)bytes, len, TSInputEncodingUTF8);
-}
-
 uint32_t lf_count_parse_errors(TSNode node)
 {
 	if (!ts_node_has_error(node))

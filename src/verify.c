@@ -90,7 +90,7 @@ bool lf_apply_verified_partial(lf_parser *parser, const lf_source *src, lf_parti
 	uint8_t *text = lf_edit_set_apply(edits, partial->text, partial->len, &text_len);
 	TSTree *old = ts_tree_copy(tree);
 	edit_tree(old, partial->text, edits);
-	TSTree *fixed_tree = lf_parser_reparse(parser, old, text, text_len);
+	TSTree *fixed_tree = lf_parser_reparse(parser, text, text_len, old);
 	ts_tree_delete(old);
 	if (!fixed_tree || lf_count_parse_errors(ts_tree_root_node(fixed_tree)) > errors_before) {
 		if (fixed_tree)

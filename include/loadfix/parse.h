@@ -15,16 +15,13 @@ lf_parser *lf_parser_create(void);
 void lf_parser_destroy(lf_parser *parser);
 /* Parses bytes; the caller owns the returned tree (ts_tree_delete). */
 TSTree *lf_parser_parse(lf_parser *parser, const uint8_t *bytes, uint32_t len);
-/* The same, reusing `previous` (borrowed): an earlier parse that
- * ts_tree_edit has told about every change since, so that tree-sitter
- * re-parses only what changed (the language server, after each edit). */
+/* The same, reusing `previous` (borrowed, may be NULL): an earlier parse
+ * that ts_tree_edit has told about every change since, so that tree-sitter
+ * re-parses only what changed (the language server after each edit, the
+ * fix loop's verification after each round).  The old tree carries each
+ * token's serialized scanner state, so the fresh scanner needs nothing
+ * from the old one. */
 TSTree *lf_parser_reparse(lf_parser *parser, const uint8_t *bytes, uint32_t len, const TSTree *previous);
-
-/* Parses bytes again after an edit: `old` (borrowed) is the previous
- * parse, already told of the edits with ts_tree_edit, so that tree-sitter
- * reuses what they did not touch.  The bytes must hold no lone '\r'
- * (lf_partial's text never does).  The caller owns the returned tree. */
-TSTree *lf_parser_reparse(lf_parser *parser, const TSTree *old, const uint8_t *bytes, uint32_t len);
 
 /*
  * Number of ERROR and MISSING nodes in a subtree.  Iterative (a tree
