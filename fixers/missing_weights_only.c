@@ -2,6 +2,7 @@
 #include <stdlib.h>
 
 #include "loadfix/buf.h"
+#include "loadfix/evidence.h"
 #include "loadfix/fixer.h"
 
 void lf_check_missing_weights_only(const lf_rule *rule, const lf_load_ref *ref, const lf_call_args *args,
@@ -9,8 +10,11 @@ void lf_check_missing_weights_only(const lf_rule *rule, const lf_load_ref *ref, 
 {
 	if (ref->kind != LF_REF_CALL || !ts_node_is_null(args->keyword))
 		return;
+	/* Only here, for a call LF001 reports: the evidence walks the file. */
+	lf_evidence evidence;
+	lf_evidence_judge(ref->node, args->first_argument, src, &evidence);
 	char *what = lf_xasprintf("`%s`", ref->target->library);
 	lf_fixer_report_missing(rule, ref, args, src, ts_node_start_byte(ref->node), ts_node_end_byte(ref->node), what,
-	                        out);
+	                        &evidence, out);
 	free(what);
 }

@@ -54,6 +54,18 @@ const lf_rule lf_rules[] = {
          .cwe = "CWE-502",
          .fix_title = "Add weights_only=True to the partial",
          .bandit = "B614"},
+        {.code = "LF005",
+         .name = "torch-load-unsafe-fallback",
+         .summary = "`torch.load` retried without `weights_only=True` after a weights-only load failed",
+         .help = "A try whose body loads with weights_only=True and whose except handler loads the same file "
+                 "again with weights_only=False (or without weights_only, where the project admits torch < 2.6) "
+                 "unpickles exactly the checkpoints the check refused, a crafted one included (CWE-502). Remove "
+                 "the fallback, or allow the checkpoint's classes with torch.serialization.add_safe_globals and "
+                 "keep weights_only=True.",
+         .level = LF_LEVEL_ERROR,
+         .security_severity = "8.8",
+         .cwe = "CWE-502",
+         .bandit = "B614"},
         {.code = "LF006",
          .name = "torch-force-no-weights-only-load",
          .summary = "`TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD` switched on outside the code",
