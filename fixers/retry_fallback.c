@@ -42,6 +42,7 @@ void lf_check_retry_fallback(const lf_rule *rule, const lf_load_ref *ref, const 
 		return;
 	uint32_t line = lf_source_line_of(src, first_load) + 1;
 	const char *what = ref->target->library;
+	const char *given = literal == LF_LITERAL_NULL ? "with `weights_only=None`" : "without `weights_only`";
 	char *message;
 	if (!missing)
 		message = lf_xasprintf("`%s` with `weights_only=False` retries the `weights_only=True` load of line %u "
@@ -50,23 +51,22 @@ void lf_check_retry_fallback(const lf_rule *rule, const lf_load_ref *ref, const 
 		                       what, line);
 	else if (!defaults_true_from_26)
 		message =
-		        lf_xasprintf("`%s` without `weights_only` (False by default) retries the `weights_only=True` "
+		        lf_xasprintf("`%s` %s (False for this function) retries the `weights_only=True` "
 		                     "load of line %u when it fails: every checkpoint the check refuses, a crafted one "
 		                     "included, is unpickled and runs code; " REMEDY,
-		                     what, line);
+		                     what, given, line);
 	else if (versions && versions->known)
-		message =
-		        lf_xasprintf("`%s` without `weights_only` retries the `weights_only=True` load of line %u when "
-		                     "it fails, and on the releases before 2.6 that the project's torch requirement "
-		                     "admits that means `weights_only=False`: every checkpoint the check refuses, a "
-		                     "crafted one included, is unpickled and runs code; " REMEDY,
-		                     what, line);
+		message = lf_xasprintf("`%s` %s retries the `weights_only=True` load of line %u when "
+		                       "it fails, and on the releases before 2.6 that the project's torch requirement "
+		                       "admits that means `weights_only=False`: every checkpoint the check refuses, a "
+		                       "crafted one included, is unpickled and runs code; " REMEDY,
+		                       what, given, line);
 	else
 		message =
-		        lf_xasprintf("`%s` without `weights_only` retries the `weights_only=True` load of line %u when "
+		        lf_xasprintf("`%s` %s retries the `weights_only=True` load of line %u when "
 		                     "it fails; with no torch version facts it is taken as `weights_only=False` (the "
 		                     "default before 2.6): every checkpoint the check refuses, a crafted one included, "
 		                     "is unpickled and runs code; " REMEDY,
-		                     what, line);
+		                     what, given, line);
 	lf_diags_push(out, rule, ts_node_start_byte(ref->node), ts_node_end_byte(ref->node), message, NULL);
 }
