@@ -10,9 +10,10 @@ void lf_check_missing_weights_only(const lf_rule *rule, const lf_load_ref *ref, 
 {
 	if (ref->kind != LF_REF_CALL || !ts_node_is_null(args->keyword))
 		return;
-	/* Only here, for a call LF001 reports: the evidence walks the file. */
-	lf_evidence evidence;
-	lf_evidence_judge(ref->node, args->first_argument, src, &evidence);
+	/* Only here, for a call LF001 reports, is the file's evidence read. */
+	lf_evidence evidence = {.kind = LF_EVIDENCE_NONE};
+	if (args->evidence)
+		lf_evidence_judge(args->evidence, ref->node, args->first_argument, &evidence);
 	char *what = lf_xasprintf("`%s`", ref->target->library);
 	lf_fixer_report_missing(rule, ref, args, src, ts_node_start_byte(ref->node), ts_node_end_byte(ref->node), what,
 	                        &evidence, out);

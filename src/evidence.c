@@ -308,27 +308,192 @@ static void offer(lf_evidence *out, lf_evidence_kind kind, uint32_t at)
 	out->at = at;
 }
 
-/* ---- what the file saves to the same path ---------------------------- */
+/* ---- the file's index -------------------------------------------------- */
 
-typedef struct save_search {
+/* A piece of text in the file: a name, an attribute, a path. */
+typedef struct span {
+	const uint8_t *text;
+	uint32_t len;
+} span;
+
+static span span_of(TSNode node, const lf_source *src)
+{
+	uint32_t start = ts_node_start_byte(node);
+	return (span){src->bytes + start, ts_node_end_byte(node) - start};
+}
+
+static int span_compare(span a, span b)
+{
+	int by_text = memcmp(a.text, b.text, a.len < b.len ? a.len : b.len);
+	if (by_text)
+		return by_text;
+	return a.len == b.len ? 0 : a.len < b.len ? -1 : 1;
+}
+
+/* A name or attribute where it occurs; `binds`: it is an assignment's target. */
+typedef struct occurrence {
+	span name;
+	uint32_t at;
+	TSNode node;
+	bool binds;
+} occurrence;
+
+/* `name = value` anywhere in the file. */
+typedef struct binding {
+	span name;
+	TSNode value;
+} binding;
+
+/* A `save(...)` call and, once judged, what it saves. */
+typedef struct save_entry {
+	TSNode call;
+	bool judged;
+	lf_evidence_kind kind;
+} save_entry;
+
+#define GROW(items, count, cap)                                                  \
+	do {                                                                     \
+		if ((count) == (cap)) {                                          \
+			(cap) = (cap) ? 2 * (cap) : 16;                          \
+			(items) = lf_xrealloc((items), (cap) * sizeof *(items)); \
+		}                                                                \
+	} while (0)
+
+/*
+ * Built in one walk the first time a call of the file is judged, so that
+ * judging every call of a file costs about one walk, not one per call.
+ */
+struct lf_evidence_file {
 	const lf_source *src;
 	TSNode root;
-	TSNode load_callee; /* `torch.load`, `th.load`, `load` */
-	/* The load's path: a string literal's contents, or a name's text. */
-	const uint8_t *key;
-	uint32_t key_len;
-	bool key_literal;
-	/* Classes of this file that are nn.Modules (their name nodes), found
-	 * the first time a saved value is a call of a bare name. */
-	TSNode *classes;
+	bool built;
+	occurrence *occurrences; /* sorted by (name, at) */
+	uint32_t occurrence_count, occurrence_cap;
+	binding *bindings; /* sorted by name */
+	uint32_t binding_count, binding_cap;
+	save_entry *saves; /* in document order */
+	uint32_t save_count, save_cap;
+	TSNode *classes; /* every class definition */
 	uint32_t class_count, class_cap;
-	bool classes_found;
-	lf_evidence *out;
-} save_search;
+	span *module_classes; /* the names of those that are nn.Modules */
+	uint32_t module_class_count, module_class_cap;
+	bool module_classes_found;
+	uint32_t follow_budget; /* names followed for one save; bounds `a = b; b = a` chains */
+};
+
+lf_evidence_file *lf_evidence_file_create(TSTree *tree, const lf_source *src)
+{
+	lf_evidence_file *file = lf_xcalloc(1, sizeof *file);
+	file->src = src;
+	file->root = ts_tree_root_node(tree);
+	return file;
+}
+
+void lf_evidence_file_destroy(lf_evidence_file *file)
+{
+	if (!file)
+		return;
+	free(file->occurrences);
+	free(file->bindings);
+	free(file->saves);
+	free(file->classes);
+	free(file->module_classes);
+	free(file);
+}
+
+static bool index_node(TSNode node, void *context)
+{
+	lf_evidence_file *file = context;
+	const lf_source *src = file->src;
+	if (is(node, "identifier") || is(node, "attribute")) {
+		TSNode parent = ts_node_parent(node);
+		GROW(file->occurrences, file->occurrence_count, file->occurrence_cap);
+		file->occurrences[file->occurrence_count++] = (occurrence){
+		        .name = span_of(node, src),
+		        .at = ts_node_start_byte(node),
+		        .node = node,
+		        .binds = is(parent, "assignment") && same_node(field(parent, "left"), node),
+		};
+	} else if (is(node, "assignment")) {
+		TSNode left = field(node, "left"), right = field(node, "right");
+		if ((is(left, "identifier") || is(left, "attribute")) && !ts_node_is_null(right)) {
+			GROW(file->bindings, file->binding_count, file->binding_cap);
+			file->bindings[file->binding_count++] = (binding){span_of(left, src), right};
+		}
+	} else if (is(node, "call") && text_is(callee_tail(node), src, "save")) {
+		GROW(file->saves, file->save_count, file->save_cap);
+		file->saves[file->save_count++] = (save_entry){.call = node};
+	} else if (is(node, "class_definition")) {
+		GROW(file->classes, file->class_count, file->class_cap);
+		file->classes[file->class_count++] = node;
+	}
+	return true;
+}
+
+static int occurrence_order(const void *a, const void *b)
+{
+	const occurrence *x = a, *y = b;
+	int by_name = span_compare(x->name, y->name);
+	return by_name ? by_name : x->at < y->at ? -1 : x->at > y->at;
+}
+
+static int binding_order(const void *a, const void *b)
+{
+	const binding *x = a, *y = b;
+	int by_name = span_compare(x->name, y->name);
+	/* ties by position, so that the order never depends on qsort */
+	if (by_name)
+		return by_name;
+	uint32_t i = ts_node_start_byte(x->value), j = ts_node_start_byte(y->value);
+	return i < j ? -1 : i > j;
+}
+
+static void build(lf_evidence_file *file)
+{
+	if (file->built)
+		return;
+	file->built = true;
+	walk(file->root, index_node, file);
+	if (file->occurrence_count > 1)
+		qsort(file->occurrences, file->occurrence_count, sizeof *file->occurrences, occurrence_order);
+	if (file->binding_count > 1)
+		qsort(file->bindings, file->binding_count, sizeof *file->bindings, binding_order);
+}
+
+/* The first occurrence of `name` at or after `at`. */
+static uint32_t first_occurrence(const lf_evidence_file *file, span name, uint32_t at)
+{
+	uint32_t low = 0, high = file->occurrence_count;
+	while (low < high) {
+		uint32_t mid = low + (high - low) / 2;
+		const occurrence *o = &file->occurrences[mid];
+		int c = span_compare(o->name, name);
+		if (c < 0 || (c == 0 && o->at < at))
+			low = mid + 1;
+		else
+			high = mid;
+	}
+	return low;
+}
+
+static uint32_t first_binding(const lf_evidence_file *file, span name)
+{
+	uint32_t low = 0, high = file->binding_count;
+	while (low < high) {
+		uint32_t mid = low + (high - low) / 2;
+		if (span_compare(file->bindings[mid].name, name) < 0)
+			low = mid + 1;
+		else
+			high = mid;
+	}
+	return low;
+}
+
+/* ---- what the file saves to the same path ---------------------------- */
 
 /* A path's key: a string literal without fields (its contents), or a name
  * or attribute (its text).  False for anything else. */
-static bool path_key(TSNode path, const lf_source *src, const uint8_t **key, uint32_t *len, bool *literal)
+static bool path_key(TSNode path, const lf_source *src, span *key, bool *literal)
 {
 	path = lf_node_unparenthesize(path);
 	if (is(path, "string")) {
@@ -340,14 +505,12 @@ static bool path_key(TSNode path, const lf_source *src, const uint8_t **key, uin
 				return false;
 		uint32_t start = ts_node_end_byte(ts_node_named_child(path, 0));
 		uint32_t end = ts_node_start_byte(ts_node_named_child(path, count - 1));
-		*key = src->bytes + start;
-		*len = end - start;
+		*key = (span){src->bytes + start, end - start};
 		*literal = true;
 		return true;
 	}
 	if (is(path, "identifier") || is(path, "attribute")) {
-		*key = src->bytes + ts_node_start_byte(path);
-		*len = ts_node_end_byte(path) - ts_node_start_byte(path);
+		*key = span_of(path, src);
 		*literal = false;
 		return true;
 	}
@@ -372,59 +535,43 @@ static bool is_nn_class(TSNode name, const lf_source *src)
 static const char *const module_bases[] = {"Module", "LightningModule", "pl.LightningModule", "L.LightningModule",
                                            NULL};
 
-static bool is_module_class_name(const save_search *judge, TSNode name)
+static bool is_module_class_name(const lf_evidence_file *file, TSNode name)
 {
-	for (uint32_t i = 0; i < judge->class_count; i++)
-		if (same_text(judge->classes[i], name, judge->src))
+	span text = span_of(name, file->src);
+	for (uint32_t i = 0; i < file->module_class_count; i++)
+		if (span_compare(file->module_classes[i], text) == 0)
 			return true;
 	return false;
 }
 
-static bool is_module_base(const save_search *judge, TSNode base)
+static bool is_module_base(const lf_evidence_file *file, TSNode base)
 {
-	return is_nn_class(base, judge->src) || text_in(base, judge->src, module_bases) ||
-	       (is(base, "identifier") && is_module_class_name(judge, base));
-}
-
-typedef struct class_search {
-	save_search *judge;
-	bool grew;
-} class_search;
-
-static bool find_module_class(TSNode node, void *context)
-{
-	class_search *search = context;
-	save_search *judge = search->judge;
-	if (!is(node, "class_definition"))
-		return true;
-	TSNode name = field(node, "name"), bases = field(node, "superclasses");
-	if (is_module_class_name(judge, name) || ts_node_is_null(bases))
-		return true;
-	for (uint32_t i = 0; i < ts_node_named_child_count(bases); i++) {
-		if (is_module_base(judge, ts_node_named_child(bases, i))) {
-			if (judge->class_count == judge->class_cap) {
-				judge->class_cap = judge->class_cap ? 2 * judge->class_cap : 8;
-				judge->classes = lf_xrealloc(judge->classes, judge->class_cap * sizeof *judge->classes);
-			}
-			judge->classes[judge->class_count++] = name;
-			search->grew = true;
-			break;
-		}
-	}
-	return true;
+	return is_nn_class(base, file->src) || text_in(base, file->src, module_bases) ||
+	       (is(base, "identifier") && is_module_class_name(file, base));
 }
 
 /* The file's module classes: repeated until no class is added, as a class
  * may derive from one defined below it. */
-static void find_module_classes(save_search *judge)
+static void find_module_classes(lf_evidence_file *file)
 {
-	if (judge->classes_found)
+	if (file->module_classes_found)
 		return;
-	judge->classes_found = true;
-	class_search search = {.judge = judge, .grew = true};
-	while (search.grew) {
-		search.grew = false;
-		walk(judge->root, find_module_class, &search);
+	file->module_classes_found = true;
+	for (bool grew = true; grew;) {
+		grew = false;
+		for (uint32_t c = 0; c < file->class_count; c++) {
+			TSNode name = field(file->classes[c], "name"), bases = field(file->classes[c], "superclasses");
+			if (ts_node_is_null(name) || ts_node_is_null(bases) || is_module_class_name(file, name))
+				continue;
+			for (uint32_t i = 0; i < ts_node_named_child_count(bases); i++) {
+				if (is_module_base(file, ts_node_named_child(bases, i))) {
+					GROW(file->module_classes, file->module_class_count, file->module_class_cap);
+					file->module_classes[file->module_class_count++] = span_of(name, file->src);
+					grew = true;
+					break;
+				}
+			}
+		}
 	}
 }
 
@@ -434,10 +581,10 @@ static void find_module_classes(save_search *judge)
  * `torchvision.models.detection.fasterrcnn_resnet50_fpn()`),
  * `timm.create_model(...)`, or a class of this file deriving from one.
  */
-static bool builds_module(save_search *judge, TSNode call)
+static bool builds_module(lf_evidence_file *file, TSNode call)
 {
 	TSNode function = field(call, "function");
-	const lf_source *src = judge->src;
+	const lf_source *src = file->src;
 	if (is_nn_class(function, src) || text_is(function, src, "timm.create_model"))
 		return true;
 	if (is(function, "attribute") &&
@@ -445,8 +592,8 @@ static bool builds_module(save_search *judge, TSNode call)
 		return true;
 	if (!is(function, "identifier"))
 		return false;
-	find_module_classes(judge);
-	return is_module_class_name(judge, function);
+	find_module_classes(file);
+	return is_module_class_name(file, function);
 }
 
 /* Methods that return the module they are called on. */
@@ -462,31 +609,10 @@ static lf_evidence_kind combine(lf_evidence_kind a, lf_evidence_kind b)
 	return a == LF_EVIDENCE_STATE_DICT ? a : b;
 }
 
-static lf_evidence_kind saved_kind(save_search *judge, TSNode value, int depth);
-
-typedef struct assignment_search {
-	save_search *judge;
-	TSNode name;
-	int depth;
-	lf_evidence_kind kind;
-} assignment_search;
-
-/* `name = value` anywhere in the file: what value is. */
-static bool find_assignment(TSNode node, void *context)
-{
-	assignment_search *search = context;
-	if (!is(node, "assignment"))
-		return true;
-	TSNode left = field(node, "left"), right = field(node, "right");
-	if (same_text(left, search->name, search->judge->src) && !ts_node_is_null(right))
-		search->kind = combine(search->kind, saved_kind(search->judge, right, search->depth + 1));
-	return true;
-}
-
 /* What saving `value` puts in the checkpoint, as far as this file says. */
-static lf_evidence_kind saved_kind(save_search *judge, TSNode value, int depth)
+static lf_evidence_kind saved_kind(lf_evidence_file *file, TSNode value, int depth)
 {
-	const lf_source *src = judge->src;
+	const lf_source *src = file->src;
 	value = lf_node_unparenthesize(value);
 	if (ts_node_is_null(value) || depth > MAX_FOLLOW)
 		return LF_EVIDENCE_NONE;
@@ -500,17 +626,17 @@ static lf_evidence_kind saved_kind(save_search *judge, TSNode value, int depth)
 		if (text_starts_with(function, src, "np.") || text_starts_with(function, src, "numpy.") ||
 		    (is(function, "attribute") && text_is(tail, src, "numpy")))
 			return LF_EVIDENCE_NUMPY_SAVED;
-		if (builds_module(judge, value))
+		if (builds_module(file, value))
 			return LF_EVIDENCE_MODULE_SAVED;
 		if (is(function, "attribute") && text_in(tail, src, module_returning))
-			return saved_kind(judge, field(function, "object"), depth + 1);
+			return saved_kind(file, field(function, "object"), depth + 1);
 		if (text_is(function, src, "dict")) {
 			lf_evidence_kind kind = LF_EVIDENCE_NONE;
 			TSNode list = field(value, "arguments");
 			for (uint32_t i = 0; i < ts_node_named_child_count(list); i++) {
 				TSNode arg = ts_node_named_child(list, i);
 				if (is(arg, "keyword_argument"))
-					kind = combine(kind, saved_kind(judge, field(arg, "value"), depth + 1));
+					kind = combine(kind, saved_kind(file, field(arg, "value"), depth + 1));
 			}
 			return kind;
 		}
@@ -521,55 +647,80 @@ static lf_evidence_kind saved_kind(save_search *judge, TSNode value, int depth)
 		lf_evidence_kind kind = LF_EVIDENCE_NONE;
 		for (uint32_t i = 0; i < ts_node_named_child_count(value); i++) {
 			TSNode element = ts_node_named_child(value, i);
-			kind = combine(kind, saved_kind(judge, is(element, "pair") ? field(element, "value") : element,
+			kind = combine(kind, saved_kind(file, is(element, "pair") ? field(element, "value") : element,
 			                                depth + 1));
 		}
 		return kind;
 	}
 	/* DataParallel's `.module` is the module it wraps. */
 	if (is(value, "attribute") && text_is(field(value, "attribute"), src, "module"))
-		return saved_kind(judge, field(value, "object"), depth + 1);
+		return saved_kind(file, field(value, "object"), depth + 1);
 	if (is(value, "identifier") || is(value, "attribute")) {
-		assignment_search search = {.judge = judge, .name = value, .depth = depth};
-		walk(judge->root, find_assignment, &search);
-		return search.kind;
+		/* every assignment to the name, anywhere in the file */
+		lf_evidence_kind kind = LF_EVIDENCE_NONE;
+		span name = span_of(value, src);
+		for (uint32_t i = first_binding(file, name);
+		     i < file->binding_count && span_compare(file->bindings[i].name, name) == 0 &&
+		     file->follow_budget > 0;
+		     i++) {
+			file->follow_budget--;
+			kind = combine(kind, saved_kind(file, file->bindings[i].value, depth + 1));
+		}
+		return kind;
 	}
 	return LF_EVIDENCE_NONE;
 }
 
-/* `torch.save` for `torch.load`, `th.save` for `th.load`, `save` for a bare
- * `load`; `torch.save` always. */
-static bool is_matching_save(const save_search *judge, TSNode call)
+/* How many assignments one save's value may be followed through. */
+#define FOLLOW_BUDGET 64
+
+static lf_evidence_kind save_kind(lf_evidence_file *file, save_entry *save)
 {
-	TSNode function = field(call, "function");
-	if (!text_is(callee_tail(call), judge->src, "save"))
-		return false;
-	if (is(function, "identifier"))
-		return is(judge->load_callee, "identifier");
-	TSNode object = field(function, "object");
-	return text_is(object, judge->src, "torch") ||
-	       (is(judge->load_callee, "attribute") &&
-	        same_text(object, field(judge->load_callee, "object"), judge->src));
+	if (!save->judged) {
+		TSNode object = positional(save->call, 0);
+		if (ts_node_is_null(object))
+			object = keyword_value(save->call, file->src, "obj");
+		file->follow_budget = FOLLOW_BUDGET;
+		save->kind = saved_kind(file, object, 0);
+		save->judged = true;
+	}
+	return save->kind;
 }
 
-static bool find_save(TSNode node, void *context)
+/* `torch.save` for `torch.load`, `th.save` for `th.load`, `save` for a bare
+ * `load`; `torch.save` always. */
+static bool is_matching_save(const lf_evidence_file *file, TSNode load_callee, TSNode call)
 {
-	save_search *judge = context;
-	if (!is(node, "call") || !is_matching_save(judge, node))
-		return true;
-	TSNode object = positional(node, 0), path = positional(node, 1);
-	if (ts_node_is_null(object))
-		object = keyword_value(node, judge->src, "obj");
-	if (ts_node_is_null(path))
-		path = keyword_value(node, judge->src, "f");
-	const uint8_t *key;
-	uint32_t len;
+	TSNode function = field(call, "function");
+	if (is(function, "identifier"))
+		return is(load_callee, "identifier");
+	TSNode object = field(function, "object");
+	return text_is(object, file->src, "torch") ||
+	       (is(load_callee, "attribute") && same_text(object, field(load_callee, "object"), file->src));
+}
+
+/* Every save to the load's path. */
+static void judge_saves(lf_evidence_file *file, TSNode call, TSNode path, lf_evidence *out)
+{
+	span key;
 	bool literal;
-	if (ts_node_is_null(path) || !path_key(path, judge->src, &key, &len, &literal) ||
-	    literal != judge->key_literal || len != judge->key_len || memcmp(key, judge->key, len) != 0)
-		return true;
-	offer(judge->out, saved_kind(judge, object, 0), ts_node_start_byte(node));
-	return true;
+	if (ts_node_is_null(path) || !path_key(path, file->src, &key, &literal))
+		return;
+	TSNode load_callee = field(call, "function");
+	for (uint32_t i = 0; i < file->save_count; i++) {
+		save_entry *save = &file->saves[i];
+		if (!is_matching_save(file, load_callee, save->call))
+			continue;
+		TSNode save_path = positional(save->call, 1);
+		if (ts_node_is_null(save_path))
+			save_path = keyword_value(save->call, file->src, "f");
+		span save_key;
+		bool save_literal;
+		if (ts_node_is_null(save_path) || !path_key(save_path, file->src, &save_key, &save_literal) ||
+		    save_literal != literal || span_compare(save_key, key) != 0)
+			continue;
+		offer(out, save_kind(file, save), ts_node_start_byte(save->call));
+	}
 }
 
 /* ---- how the loaded value is used ------------------------------------ */
@@ -603,27 +754,9 @@ static void judge_use(TSNode value, const lf_source *src, lf_evidence *out, int 
 	}
 }
 
-typedef struct use_search {
-	const lf_source *src;
-	TSNode name;   /* what the load was assigned to */
-	uint32_t from; /* uses after the assignment only */
-	lf_evidence *out;
-} use_search;
-
-static bool find_use(TSNode node, void *context)
-{
-	use_search *search = context;
-	if (ts_node_start_byte(node) >= search->from && strcmp(ts_node_type(node), ts_node_type(search->name)) == 0 &&
-	    same_text(node, search->name, search->src)) {
-		judge_use(node, search->src, search->out, 0);
-		return false;
-	}
-	return true;
-}
-
 /* `m = torch.load(p)` (or `m = torch.load(p)["model"]`, `self.m = ...`):
- * every later use of `m` in the same scope. */
-static void judge_assigned_uses(TSNode call, const lf_source *src, lf_evidence *out)
+ * the later uses of `m` in the same scope, up to the next assignment to it. */
+static void judge_assigned_uses(lf_evidence_file *file, TSNode call, lf_evidence *out)
 {
 	TSNode value = call;
 	for (TSNode parent = parent_past_parens(value);
@@ -641,14 +774,20 @@ static void judge_assigned_uses(TSNode call, const lf_source *src, lf_evidence *
 		scope = ts_node_parent(scope);
 	if (ts_node_is_null(scope))
 		return;
-	use_search search = {.src = src, .name = left, .from = ts_node_end_byte(assignment), .out = out};
-	walk(scope, find_use, &search);
+	span name = span_of(left, file->src);
+	uint32_t end = ts_node_end_byte(scope);
+	for (uint32_t i = first_occurrence(file, name, ts_node_end_byte(assignment));
+	     i < file->occurrence_count && span_compare(file->occurrences[i].name, name) == 0 &&
+	     file->occurrences[i].at < end && !file->occurrences[i].binds;
+	     i++)
+		judge_use(file->occurrences[i].node, file->src, out, 0);
 }
 
 /* ---- the verdict ----------------------------------------------------- */
 
-void lf_evidence_judge(TSNode call, TSNode path, const lf_source *src, lf_evidence *out)
+void lf_evidence_judge(lf_evidence_file *file, TSNode call, TSNode path, lf_evidence *out)
 {
+	const lf_source *src = file->src;
 	*out = (lf_evidence){.kind = LF_EVIDENCE_NONE};
 	except_handler handler;
 	for (TSNode from = call; next_handler(&from, &handler);) {
@@ -662,15 +801,10 @@ void lf_evidence_judge(TSNode call, TSNode path, const lf_source *src, lf_eviden
 		offer(out, LF_EVIDENCE_RETRY_FALLBACK, first_load);
 		return;
 	}
-	TSNode root = call;
-	while (!ts_node_is_null(ts_node_parent(root)))
-		root = ts_node_parent(root);
-	save_search judge = {.src = src, .root = root, .load_callee = field(call, "function"), .out = out};
-	if (!ts_node_is_null(path) && path_key(path, src, &judge.key, &judge.key_len, &judge.key_literal))
-		walk(root, find_save, &judge);
-	free(judge.classes);
+	build(file);
+	judge_saves(file, call, path, out);
 	judge_use(call, src, out, 0);
-	judge_assigned_uses(call, src, out);
+	judge_assigned_uses(file, call, out);
 }
 
 char *lf_evidence_explain(const lf_evidence *evidence, const lf_source *src)

@@ -13,7 +13,7 @@
  * "Fix-safety evidence" lists the rules).  Read from the call's own file,
  * syntactically: a torch.save to the same literal path or variable, how the
  * loaded value is used, the except handler the call sits in.  It runs only
- * for a call LF001 reports, so it may walk the whole file each time.
+ * for a call LF001 reports; the file is indexed once (lf_evidence_file).
  *
  * When both kinds are found, the unsafe kind wins: a fix that breaks a
  * working program is worse than a fix left for --unsafe-fixes.
@@ -35,9 +35,19 @@ typedef struct lf_evidence {
 	uint32_t at; /* byte offset of what proves it (the save, the use, the handler) */
 } lf_evidence;
 
-/* Judges the torch.load call `call` whose path argument is `path` (may be
- * null). */
-void lf_evidence_judge(TSNode call, TSNode path, const lf_source *src, lf_evidence *out);
+/*
+ * What one file says, indexed once: its assignments, saves, classes and
+ * the names used.  Created empty per file by the pipeline and built the
+ * first time a call is judged (files without an LF001 finding never pay).
+ * Borrows the tree and source, which must outlive it.
+ */
+typedef struct lf_evidence_file lf_evidence_file;
+lf_evidence_file *lf_evidence_file_create(TSTree *tree, const lf_source *src);
+void lf_evidence_file_destroy(lf_evidence_file *file);
+
+/* Judges the torch.load call `call` of `file` whose path argument is
+ * `path` (may be null). */
+void lf_evidence_judge(lf_evidence_file *file, TSNode call, TSNode path, lf_evidence *out);
 
 /* Whether the evidence makes the fix unsafe. */
 bool lf_evidence_unsafe(const lf_evidence *evidence);

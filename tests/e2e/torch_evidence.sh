@@ -20,7 +20,15 @@ PY=/usr/bin/python3
 # Without real PyTorch this proves nothing: fail, never skip.
 if ! "$PY" -c 'import torch' 2>/dev/null; then
   fail "$PY cannot import torch (apt-get install python3-torch)"
-  finish
+  
+# ---- 5: the evidence costs one index per file, not one walk per call ------
+"$PY" -c '
+import sys
+sys.stdout.write("import torch\n" + "".join("x%d = torch.load(\"a%d.pt\")\nx%d.eval()\n" % (i, i, i) for i in range(20000)))
+' >many.py
+expect_status "20,000 judged loads in one file, within 20 s" 1 timeout 20 "$LOADFIX" -q --statistics many.py
+expect "... all of them with unsafe evidence (no [*])" contains "$OUT" "20000	LF001	torch-load-without-weights-only"
+finish
   exit 1
 fi
 unset TORCH_FORCE_WEIGHTS_ONLY_LOAD TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD
@@ -149,4 +157,12 @@ expect_status "torch>=2.6: a retry without weights_only is weights-only by defau
 expect_status "torch>=2.0: LF005" 1 "$LOADFIX" --select LF005 old
 expect "... saying the project admits releases before 2.6" contains "$OUT" \
   "on the releases before 2.6 that the project's torch requirement admits that means \`weights_only=False\`"
+
+# ---- 5: the evidence costs one index per file, not one walk per call ------
+"$PY" -c '
+import sys
+sys.stdout.write("import torch\n" + "".join("x%d = torch.load(\"a%d.pt\")\nx%d.eval()\n" % (i, i, i) for i in range(20000)))
+' >many.py
+expect_status "20,000 judged loads in one file, within 20 s" 1 timeout 20 "$LOADFIX" -q --statistics many.py
+expect "... all of them with unsafe evidence (no [*])" contains "$OUT" "20000	LF001	torch-load-without-weights-only"
 finish

@@ -31,3 +31,10 @@ def tensor(path, device):
     # a tensor has .to() too, and weights_only loads tensors: stays safe
     features = torch.load(path, weights_only=True).to(device)
     return features.sum()
+
+
+def rebound(path, build):
+    # the name is rebound before .eval(): the loaded value is not the module
+    model = torch.load(path, weights_only=True)
+    model = build(model)
+    model.eval()

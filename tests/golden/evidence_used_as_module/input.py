@@ -31,3 +31,10 @@ def tensor(path, device):
     # a tensor has .to() too, and weights_only loads tensors: stays safe
     features = torch.load(path).to(device)
     return features.sum()
+
+
+def rebound(path, build):
+    # the name is rebound before .eval(): the loaded value is not the module
+    model = torch.load(path)
+    model = build(model)
+    model.eval()
