@@ -479,7 +479,7 @@ static void test_sarif_document(void **state)
 	static const char *const severities[] = {"8.8", "8.8", "7.0", "5.0", "8.8", "8.8", "8.8",
 	                                         "8.8", "8.8", "8.8", "8.8", "8.8", "7.5"};
 	static const char *const levels[] = {"error", "error", "error", "warning", "error", "error", "error",
-	                                     "error", "error", "error", "error", "error",   "error"};
+	                                     "error", "error", "error", "error",   "error", "error"};
 	assert_int_equal(sizeof severities / sizeof severities[0], lf_rule_count);
 	assert_int_equal(lf_fixer_count, lf_rule_count);
 	for (size_t i = 0; i < lf_fixer_count; i++) {
