@@ -21,19 +21,21 @@ static const lf_fixer table[] = {
         {&lf_rules[2], LF_FAMILY_TORCH_LOAD, lf_check_weights_only_dynamic}, /* LF003 */
         {&lf_rules[3], LF_FAMILY_TORCH_LOAD, lf_check_load_as_value},        /* LF004 */
         {&lf_rules[4], LF_FAMILY_TORCH_LOAD, lf_check_retry_fallback},       /* LF005 */
-        {&lf_rules[5], LF_FAMILY_PROJECT, check_nothing},                    /* LF006 */
-        {&lf_rules[6], LF_FAMILY_PROJECT, check_nothing},                    /* LF008 */
-        {&lf_rules[7], LF_FAMILY_PICKLE, lf_check_unsafe_loader},            /* LF101 */
-        {&lf_rules[8], LF_FAMILY_JOBLIB, lf_check_unsafe_loader},            /* LF102 */
-        {&lf_rules[9], LF_FAMILY_NUMPY_LOAD, lf_check_numpy_allow_pickle},   /* LF103 */
-        {&lf_rules[10], LF_FAMILY_YAML_LOAD, lf_check_yaml_unsafe_load},     /* LF104 */
-        {&lf_rules[11], LF_FAMILY_KERAS_LOAD, lf_check_keras_load_model},    /* LF105 */
-        {&lf_rules[12], LF_FAMILY_REMOTE_CODE, lf_check_trust_remote_code},  /* LF106 */
+        /* LF006 in Python; its files are src/project_rules.c's */
+        {&lf_rules[5], LF_FAMILY_ENV_SWITCH, lf_check_env_switch},          /* LF006 */
+        {&lf_rules[6], LF_FAMILY_TORCH_LOAD, lf_check_load_replaced},       /* LF007 */
+        {&lf_rules[7], LF_FAMILY_PROJECT, check_nothing},                   /* LF008 */
+        {&lf_rules[8], LF_FAMILY_PICKLE, lf_check_unsafe_loader},           /* LF101 */
+        {&lf_rules[9], LF_FAMILY_JOBLIB, lf_check_unsafe_loader},           /* LF102 */
+        {&lf_rules[10], LF_FAMILY_NUMPY_LOAD, lf_check_numpy_allow_pickle}, /* LF103 */
+        {&lf_rules[11], LF_FAMILY_YAML_LOAD, lf_check_yaml_unsafe_load},    /* LF104 */
+        {&lf_rules[12], LF_FAMILY_KERAS_LOAD, lf_check_keras_load_model},   /* LF105 */
+        {&lf_rules[13], LF_FAMILY_REMOTE_CODE, lf_check_trust_remote_code}, /* LF106 */
 };
 
 const lf_fixer *const lf_fixers[] = {
         &table[0], &table[1], &table[2], &table[3],  &table[4],  &table[5],  &table[6],
-        &table[7], &table[8], &table[9], &table[10], &table[11], &table[12],
+        &table[7], &table[8], &table[9], &table[10], &table[11], &table[12], &table[13],
 };
 
 const size_t lf_fixer_count = sizeof lf_fixers / sizeof lf_fixers[0];

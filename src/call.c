@@ -100,6 +100,30 @@ lf_truth lf_literal_truth(TSNode value, lf_literal *kind)
 	return empty ? LF_TRUTH_FALSE : LF_TRUTH_TRUE;
 }
 
+bool lf_string_literal_value(TSNode value, const lf_source *src, const uint8_t **text, uint32_t *len)
+{
+	if (!is(value, "string"))
+		return false;
+	*text = src->bytes + ts_node_end_byte(value);
+	*len = 0;
+	bool seen = false;
+	uint32_t n = ts_node_named_child_count(value);
+	for (uint32_t i = 0; i < n; i++) {
+		TSNode child = ts_node_named_child(value, i);
+		if (is(child, "interpolation"))
+			return false;
+		if (!is(child, "string_content"))
+			continue;
+		/* one content node, with no escape_sequence inside */
+		if (seen || ts_node_named_child_count(child) > 0)
+			return false;
+		seen = true;
+		*text = src->bytes + ts_node_start_byte(child);
+		*len = ts_node_end_byte(child) - ts_node_start_byte(child);
+	}
+	return true;
+}
+
 /* A keyword argument: the deciding keyword or the blocker. */
 static void note_keyword(lf_call_args *args, const lf_target *target, TSNode keyword, const lf_source *src)
 {

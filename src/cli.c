@@ -10,6 +10,8 @@
 #include <unistd.h>
 
 #include "loadfix/buf.h"
+#include "loadfix/color.h"
+#include "loadfix/explain.h"
 #include "loadfix/fixer.h"
 #include "loadfix/walk.h"
 
@@ -36,6 +38,7 @@ static const char USAGE[] =
         "      --select CODES         check only these rules (comma-separated codes or prefixes, ALL)\n"
         "      --ignore CODES         do not check these rules\n"
         "      --since REV            check only the Python files changed since git revision REV\n"
+        "      --no-default-path      with no PATH, check nothing instead of '.' (for hooks)\n"
         "      --exclude GLOBS        exclusions, replacing the defaults (comma-separated fnmatch globs)\n"
         "      --extend-exclude GLOBS exclusions added to the defaults\n"
         "      --no-ignore            do not skip what .gitignore files and git's excludes ignore\n"
@@ -48,15 +51,24 @@ static const char USAGE[] =
         "\n"
         "Output:\n"
         "      --output-format FMT    text (default), json, sarif or github\n"
+        "      --sarif-category NAME  the SARIF run's code scanning category (default loadfix)\n"
         "      --statistics           print counts per rule instead of each finding\n"
         "      --stdin-filename NAME  name standard input in reports\n"
         "      --exit-zero            exit 0 even when findings remain\n"
+        "      --color WHEN           colour the text report: auto (default), always or never\n"
         "  -q, --quiet                print findings only, no summary or progress\n"
         "  -j, --threads N            worker threads (default: number of cores)\n"
+        "      --explain CODE         print a rule's documentation (ALL: every rule) and exit\n"
+        "      --explain-format FMT   text (default) or scdoc (the man page's RULES section)\n"
         "      --version              print the version\n"
         "  -h, --help                 print this help\n"
         "\n"
         "Rules:\n";
+
+static const char *environment(const char *name)
+{
+	return getenv(name);
+}
 
 static void print_help(void)
 {
@@ -64,7 +76,7 @@ static void print_help(void)
 	for (size_t i = 0; i < lf_rule_count; i++)
 		printf("  %s  %s\n", lf_rules[i].code, lf_rules[i].summary);
 	fputs("\nExit status: 0 nothing to report, 1 findings remain (or the diff is not empty),\n"
-	      "2 usage, configuration or I/O error.\n",
+	      "2 usage, configuration or I/O error; 129, 130, 143 after SIGHUP, SIGINT, SIGTERM.\n",
 	      stdout);
 }
 
@@ -77,6 +89,29 @@ __attribute__((format(printf, 1, 2), noreturn)) static void usage_error(const ch
 	va_end(args);
 	fputs("\nTry 'loadfix --help' for more information.\n", stderr);
 	exit(EXIT_USAGE);
+}
+
+/* `--explain CODE|ALL`: the rule table's documentation (loadfix/explain.h). */
+static void print_explanation(const char *code, lf_explain_format format)
+{
+	lf_buf out;
+	lf_buf_init(&out);
+	if (strcmp(code, "ALL") == 0) {
+		for (size_t i = 0; i < lf_rule_count; i++) {
+			if (i && format == LF_EXPLAIN_TEXT)
+				lf_buf_puts(&out, "\n");
+			lf_explain(&out, &lf_rules[i], format);
+		}
+	} else {
+		const lf_rule *rule = lf_rule_find(code);
+		if (!rule) {
+			lf_buf_finish(&out);
+			usage_error("--explain: unknown rule code '%s'", code);
+		}
+		lf_explain(&out, rule, format);
+	}
+	fwrite(out.data, 1, out.len, stdout);
+	lf_buf_finish(&out);
 }
 
 /* Whether a selector (code, prefix or ALL) names rule i. */
@@ -194,6 +229,11 @@ void lf_cli_parse(int argc, char **argv, lf_settings *s)
 		OPT_EXTEND_EXCLUDE,
 		OPT_NO_IGNORE,
 		OPT_STATISTICS,
+		OPT_COLOR,
+		OPT_EXPLAIN,
+		OPT_EXPLAIN_FORMAT,
+		OPT_NO_DEFAULT_PATH,
+		OPT_SARIF_CATEGORY,
 	};
 	static const struct option long_options[] = {
 	        {"fix", no_argument, NULL, OPT_FIX},
@@ -213,6 +253,11 @@ void lf_cli_parse(int argc, char **argv, lf_settings *s)
 	        {"extend-exclude", required_argument, NULL, OPT_EXTEND_EXCLUDE},
 	        {"no-ignore", no_argument, NULL, OPT_NO_IGNORE},
 	        {"statistics", no_argument, NULL, OPT_STATISTICS},
+	        {"color", required_argument, NULL, OPT_COLOR},
+	        {"explain", required_argument, NULL, OPT_EXPLAIN},
+	        {"explain-format", required_argument, NULL, OPT_EXPLAIN_FORMAT},
+	        {"no-default-path", no_argument, NULL, OPT_NO_DEFAULT_PATH},
+	        {"sarif-category", required_argument, NULL, OPT_SARIF_CATEGORY},
 	        {"threads", required_argument, NULL, 'j'},
 	        {"quiet", no_argument, NULL, 'q'},
 	        {"version", no_argument, NULL, OPT_VERSION},
@@ -224,7 +269,10 @@ void lf_cli_parse(int argc, char **argv, lf_settings *s)
 	s->threads = default_threads();
 	s->max_file_size = DEFAULT_MAX_FILE_SIZE;
 	s->use_gitignore = true;
-	const char *select = NULL, *config_path = NULL, *exclude = NULL;
+	s->sarif_category = "loadfix";
+	const char *select = NULL, *config_path = NULL, *exclude = NULL, *explain = NULL;
+	lf_explain_format explain_format = LF_EXPLAIN_TEXT;
+	lf_color_choice color = LF_COLOR_AUTO;
 	bool fix = false, diff = false, unsafe = false, isolated = false;
 	lf_buf ignores, extend;
 	lf_buf_init(&ignores);
@@ -267,6 +315,31 @@ void lf_cli_parse(int argc, char **argv, lf_settings *s)
 		case OPT_EXTEND_EXCLUDE: lf_buf_printf(&extend, "%s,", optarg); break;
 		case OPT_NO_IGNORE: s->use_gitignore = false; break;
 		case OPT_STATISTICS: s->statistics = true; break;
+		case OPT_COLOR:
+			if (strcmp(optarg, "auto") == 0)
+				color = LF_COLOR_AUTO;
+			else if (strcmp(optarg, "always") == 0)
+				color = LF_COLOR_ALWAYS;
+			else if (strcmp(optarg, "never") == 0)
+				color = LF_COLOR_NEVER;
+			else
+				usage_error("unknown --color '%s' (expected auto, always or never)", optarg);
+			break;
+		case OPT_EXPLAIN: explain = optarg; break;
+		case OPT_EXPLAIN_FORMAT:
+			if (strcmp(optarg, "text") == 0)
+				explain_format = LF_EXPLAIN_TEXT;
+			else if (strcmp(optarg, "scdoc") == 0)
+				explain_format = LF_EXPLAIN_SCDOC;
+			else
+				usage_error("unknown --explain-format '%s' (expected text or scdoc)", optarg);
+			break;
+		case OPT_NO_DEFAULT_PATH: s->no_default_path = true; break;
+		case OPT_SARIF_CATEGORY:
+			if (!optarg[0])
+				usage_error("empty --sarif-category");
+			s->sarif_category = optarg;
+			break;
 		case 'j':
 			errno = 0;
 			/* range-checked before narrowing: 4294967297 must not wrap to 1 */
@@ -281,8 +354,14 @@ void lf_cli_parse(int argc, char **argv, lf_settings *s)
 		default: fputs("Try 'loadfix --help' for more information.\n", stderr); exit(EXIT_USAGE);
 		}
 	}
+	if (explain) {
+		print_explanation(explain, explain_format);
+		exit(0);
+	}
 	if (fix && diff)
 		usage_error("--fix and --diff cannot be combined");
+	/* Only the text report is coloured; the decision is made once here. */
+	s->color = s->format == LF_FORMAT_TEXT && lf_color_enabled(color, environment, isatty(STDOUT_FILENO));
 	if (config_path && isolated)
 		usage_error("--config and --isolated cannot be combined");
 	s->mode = fix ? LF_MODE_FIX : diff ? LF_MODE_DIFF : LF_MODE_REPORT;

@@ -344,7 +344,9 @@ int main(int argc, char **argv)
 
 	static const char *const default_paths[] = {"."};
 	const char *const *roots = s.path_count ? s.paths : default_paths;
-	size_t root_count = s.path_count ? s.path_count : 1;
+	/* --no-default-path: a hook that was handed no file names (pre-commit
+	 * can call with none) checks nothing rather than the whole tree. */
+	size_t root_count = s.path_count ? s.path_count : s.no_default_path ? 0 : 1;
 
 	/* '-' is standard input; everything else is walked (or diffed). */
 	lf_file_list files;
@@ -370,7 +372,7 @@ int main(int argc, char **argv)
 		free(walk_roots);
 		return finish(&s, &files, EXIT_ERROR);
 	}
-	if (s.since) {
+	if (s.since && root_count) {
 		char *error = NULL;
 		if (!lf_changed_files(s.since, walk_roots, s.path_count ? walk_count : 0, &files, &error)) {
 			fprintf(stderr, "loadfix: --since %s: %s\n", s.since, error);

@@ -77,6 +77,17 @@ static const char *const ASSIGN = "(?<![=!<>])=(?!=)[\\s\\\\(]*(" NAME ")";
  *     (lf_prefilter_star_imports) and the project says whether any binds a
  *     loader.                                                 STAR_IMPORT
  */
+/*
+ *  8. LF006 in Python reports only a literal variable name, so the name
+ *     itself must occur (most files import os; few set this).  ENV_WORD
+ *  9. LF007's `setattr(torch, "load", f)` (and monkeypatch's, mock's
+ *     patch.object) spell `load` in a string, not after a dot: in a file
+ *     that mentions torch, the word setattr or `patch.object`. REPLACE_WORD
+ *     (`torch.load = f`, `torch.load.__kwdefaults__` and the "torch.load"
+ *     strings of monkeypatch and mock.patch are pattern 3's `.load`.)
+ */
+static const char *const ENV_WORD = "\\bTORCH_FORCE_NO_WEIGHTS_ONLY_LOAD\\b";
+static const char *const REPLACE_WORD = "\\b(?:setattr\\b|patch" GAP "\\." GAP "object\\b)";
 static const char *const STAR_IMPORT =
         "(?m)(?:^|[;:])[ \\t]*+from" BREAK "(\\.*+)" GAP "([\\w.]*+)" BREAK "import" GAP "\\*";
 enum {
@@ -89,6 +100,8 @@ enum {
 	OTHER_IMPORT_RE,
 	ANY_KEYWORD_RE,
 	STAR_IMPORT_RE,
+	ENV_WORD_RE,
+	REPLACE_WORD_RE,
 	PATTERN_COUNT
 };
 
@@ -141,7 +154,7 @@ static void root_word_patterns(void)
 {
 	for (size_t i = 0; i < lf_target_count; i++) {
 		const lf_target *t = &lf_targets[i];
-		if (strcmp(t->name, "*") == 0 || t->family == LF_FAMILY_TORCH_LOAD)
+		if (strcmp(t->name, "*") == 0 || t->family == LF_FAMILY_TORCH_LOAD || t->family == LF_FAMILY_ENV_SWITCH)
 			continue;
 		const char *dot = strchr(t->name, '.');
 		size_t len = dot ? (size_t)(dot - t->name) : strlen(t->name);
@@ -185,7 +198,9 @@ static void table_patterns(char **torch_other, char **other_import, char **any_k
 	lf_buf_init(&keywords);
 	for (size_t i = 0; i < lf_target_count; i++) {
 		const lf_target *t = &lf_targets[i];
-		if (strcmp(t->name, "*") == 0) {
+		if (t->family == LF_FAMILY_ENV_SWITCH) {
+			continue; /* pattern 8 */
+		} else if (strcmp(t->name, "*") == 0) {
 			add_alternative(&keywords, t->keyword, strlen(t->keyword));
 		} else if (t->family == LF_FAMILY_TORCH_LOAD) {
 			const char *last = strrchr(t->name, '.') + 1;
@@ -221,6 +236,8 @@ static void compile_patterns(void)
 	patterns[IMPORT_AS_RE] = compile(IMPORT_AS);
 	patterns[ASSIGN_RE] = compile(ASSIGN);
 	patterns[STAR_IMPORT_RE] = compile(STAR_IMPORT);
+	patterns[ENV_WORD_RE] = compile(ENV_WORD);
+	patterns[REPLACE_WORD_RE] = compile(REPLACE_WORD);
 	root_word_patterns();
 	char *torch_other, *other_import, *any_keyword;
 	table_patterns(&torch_other, &other_import, &any_keyword);
@@ -458,6 +475,9 @@ static bool may_refer(lf_prefilter *p, const uint8_t *bytes, size_t len)
 	size_t at = 0;
 	if (next_match(p, ANY_KEYWORD_RE, bytes, len, &at) != NO_MATCH)
 		return true;
+	at = 0;
+	if (next_match(p, ENV_WORD_RE, bytes, len, &at) != NO_MATCH)
+		return true;
 	bool checked[MAX_ROOTS] = {false};
 	match_result r;
 	for (at = 0; (r = next_match(p, OTHER_IMPORT_RE, bytes, len, &at)) != NO_MATCH;) {
@@ -486,6 +506,9 @@ static bool may_refer_torch(lf_prefilter *p, const uint8_t *bytes, size_t len)
 		return r == MATCH_ERROR;
 	at = 0;
 	if (next_match(p, TORCH_OTHER_RE, bytes, len, &at) != NO_MATCH)
+		return true;
+	at = 0;
+	if (next_match(p, REPLACE_WORD_RE, bytes, len, &at) != NO_MATCH)
 		return true;
 	at = 0;
 	r = next_match(p, FROM_TORCH_RE, bytes, len, &at);

@@ -2,8 +2,11 @@
 
 #include <jansson.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <unistd.h>
 
+#include "loadfix/color.h"
+#include "loadfix/explain.h"
 #include "loadfix/fixer.h"
 #include <stdlib.h>
 #include <string.h>
@@ -46,16 +49,25 @@ static void position(const lf_source *src, const lf_report_map *map, uint32_t of
 }
 
 void lf_report_text(lf_buf *out, const char *display_path, const lf_source *src, const lf_report_map *map,
-                    const lf_diag *diag, bool fixable)
+                    const lf_diag *diag, bool fixable, bool color)
 {
 	lf_report_position pos;
 	position(src, map, diag->start, &pos);
+	/* Each style is reset at once, so a line never leaks colour into the
+	 * next one or into the shell. */
+	const char *bold = color ? LF_SGR_BOLD : "", *cyan = color ? LF_SGR_CYAN : "",
+	           *reset = color ? LF_SGR_RESET : "";
+	const char *code_style = !color                                  ? ""
+	                         : diag->rule->level == LF_LEVEL_WARNING ? LF_SGR_BOLD_YELLOW
+	                                                                 : LF_SGR_BOLD_RED;
+	lf_buf_printf(out, "%s%s%s%s:%s", bold, display_path, reset, cyan, reset);
 	if (pos.cell)
-		lf_buf_printf(out, "%s:cell %u:", display_path, pos.cell);
-	else
-		lf_buf_printf(out, "%s:", display_path);
-	lf_buf_printf(out, "%u:%u: %s %s%s\n", pos.line, pos.column, diag->rule->code, fixable ? "[*] " : "",
-	              diag->message);
+		lf_buf_printf(out, "cell %u%s:%s", pos.cell, cyan, reset);
+	lf_buf_printf(out, "%u%s:%s%u%s:%s %s%s%s ", pos.line, cyan, reset, pos.column, cyan, reset, code_style,
+	              diag->rule->code, reset);
+	if (fixable)
+		lf_buf_printf(out, "%s[*]%s ", cyan, reset);
+	lf_buf_printf(out, "%s\n", diag->message);
 }
 
 /* A JSON string from bytes that may not be UTF-8. */
@@ -169,12 +181,15 @@ static json_t *artifact_location(const char *path)
 	return location;
 }
 
-/* The whole lines [first line of start, end of the line of end). */
+/* The whole lines [first line of start, end of the line of end), or NULL
+ * when they are longer than a snippet may be. */
 static json_t *sarif_context_region(const lf_source *src, uint32_t start, uint32_t end)
 {
 	uint32_t first = lf_source_line_start(src, start);
 	uint32_t last_line = lf_source_line_of(src, end > start ? end - 1 : end);
 	uint32_t stop = last_line + 1 < src->line_count ? src->line_starts[last_line + 1] : src->len;
+	if (stop - first > LF_SARIF_MAX_SNIPPET)
+		return NULL;
 	json_t *region = json_pack("{s:i, s:i}", "startLine", (json_int_t)lf_source_line_of(src, first) + 1, "endLine",
 	                           (json_int_t)last_line + 1);
 	json_object_set_new(region, "snippet",
@@ -187,9 +202,61 @@ static const char *level_name(const lf_rule *rule)
 	return rule->level == LF_LEVEL_WARNING ? "warning" : "error";
 }
 
-void lf_report_sarif_result(lf_buf *out, const char *path, const lf_source *src, const lf_report_map *map,
-                            const lf_diag *diag, size_t rule_index)
+/* FNV-1a, 64 bits: small, fixed and easy to re-implement from the README
+ * (a fingerprint needs stability, not secrecy). */
+#define FNV_OFFSET 0xcbf29ce484222325ull
+#define FNV_PRIME 0x100000001b3ull
+
+static uint64_t fnv1a(uint64_t hash, const void *bytes, size_t len)
 {
+	const unsigned char *p = bytes;
+	for (size_t i = 0; i < len; i++)
+		hash = (hash ^ p[i]) * FNV_PRIME;
+	return hash;
+}
+
+static bool is_python_space(unsigned char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
+
+/* The finding's text with every whitespace byte dropped: re-indenting or
+ * re-wrapping a call does not move its alert. */
+static uint64_t normalised_text_hash(uint64_t hash, const lf_source *src, const lf_diag *diag)
+{
+	for (uint32_t i = diag->start; i < diag->end && i < src->len; i++)
+		if (!is_python_space(src->bytes[i]))
+			hash = fnv1a(hash, &src->bytes[i], 1);
+	return hash;
+}
+
+uint64_t lf_report_text_hash(const lf_source *src, const lf_diag *diag)
+{
+	return normalised_text_hash(FNV_OFFSET, src, diag);
+}
+
+void lf_report_fingerprint(char out[17], const char *path, const lf_source *src, const lf_diag *diag,
+                           uint32_t occurrence)
+{
+	char *uri = lf_path_to_uri(path);
+	char index[16];
+	snprintf(index, sizeof index, "%u", occurrence);
+	uint64_t hash = fnv1a(FNV_OFFSET, diag->rule->code, strlen(diag->rule->code) + 1);
+	hash = fnv1a(hash, uri, strlen(uri) + 1);
+	hash = normalised_text_hash(hash, src, diag);
+	hash = fnv1a(hash, "", 1);
+	hash = fnv1a(hash, index, strlen(index));
+	snprintf(out, 17, "%016llx", (unsigned long long)hash);
+	free(uri);
+}
+
+void lf_report_sarif_result(lf_buf *out, const char *path, const lf_source *src, const lf_report_map *map,
+                            const lf_diag *diag, size_t rule_index, uint32_t occurrence)
+{
+	/* From the checked source, before any map: a notebook's fingerprint
+	 * does not change when a cell's JSON is re-indented. */
+	char fingerprint[17];
+	lf_report_fingerprint(fingerprint, path, src, diag, occurrence);
 	/* Through a map, the region is the file's own: the finding's offsets
 	 * become the file's, and snippets come from the file's text. */
 	lf_diag mapped;
@@ -207,16 +274,24 @@ void lf_report_sarif_result(lf_buf *out, const char *path, const lf_source *src,
 		cell = start.cell;
 	}
 	json_t *region = sarif_region(src, diag->start, diag->end);
-	json_object_set_new(region, "snippet",
-	                    json_pack("{s:o}", "text",
-	                              lossy_string((const char *)src->bytes + diag->start, diag->end - diag->start)));
+	/* Snippets are optional: past LF_SARIF_MAX_SNIPPET they are left out,
+	 * or a minified one-line file would repeat its whole line in every
+	 * result (and blow GitHub's 10 MB limit and our memory). */
+	if (diag->end - diag->start <= LF_SARIF_MAX_SNIPPET)
+		json_object_set_new(
+		        region, "snippet",
+		        json_pack("{s:o}", "text",
+		                  lossy_string((const char *)src->bytes + diag->start, diag->end - diag->start)));
 	json_t *result = json_pack("{s:s, s:i, s:s, s:{s:o}, s:[{s:{s:o, s:o}}]}", "ruleId", diag->rule->code,
 	                           "ruleIndex", (json_int_t)rule_index, "level", level_name(diag->rule), "message",
 	                           "text", lossy_string(diag->message, strlen(diag->message)), "locations",
 	                           "physicalLocation", "artifactLocation", artifact_location(path), "region", region);
-	json_object_set_new(
-	        json_object_get(json_array_get(json_object_get(result, "locations"), 0), "physicalLocation"),
-	        "contextRegion", sarif_context_region(src, diag->start, diag->end));
+	json_t *context = sarif_context_region(src, diag->start, diag->end);
+	if (context)
+		json_object_set_new(
+		        json_object_get(json_array_get(json_object_get(result, "locations"), 0), "physicalLocation"),
+		        "contextRegion", context);
+	json_object_set_new(result, "partialFingerprints", json_pack("{s:s}", LF_SARIF_FINGERPRINT_KEY, fingerprint));
 	if (cell)
 		json_object_set_new(result, "properties", json_pack("{s:i}", "cell", (json_int_t)cell));
 	if (diag->fix.count) {
@@ -242,7 +317,7 @@ void lf_report_sarif_result(lf_buf *out, const char *path, const lf_source *src,
 	json_decref(result);
 }
 
-void lf_report_sarif_document(lf_buf *out, const char *results, size_t results_len)
+void lf_report_sarif_document(lf_buf *out, const char *results, size_t results_len, const char *category)
 {
 	json_t *rules = json_array();
 	for (size_t i = 0; i < lf_rule_count; i++) {
@@ -254,7 +329,10 @@ void lf_report_sarif_document(lf_buf *out, const char *results, size_t results_l
 		const char *cwe_number = rule->cwe + 4;
 		char *cwe_uri = lf_xasprintf("https://cwe.mitre.org/data/definitions/%s.html", cwe_number);
 		char *cwe_tag = lf_xasprintf("external/cwe/cwe-%s", cwe_number);
-		char *markdown = lf_xasprintf("%s\n\nSee [%s](%s).", rule->help, rule->cwe, cwe_uri);
+		lf_buf markdown_buf;
+		lf_buf_init(&markdown_buf);
+		lf_explain_markdown(&markdown_buf, rule, cwe_uri);
+		char *markdown = lf_buf_steal(&markdown_buf, NULL);
 		/* SARIF viewers expect a PascalCase friendly name. */
 		lf_buf pascal;
 		lf_buf_init(&pascal);
@@ -286,6 +364,16 @@ void lf_report_sarif_document(lf_buf *out, const char *results, size_t results_l
 	        "2.1.0", "runs", "tool", "driver", "name", "loadfix", "version", LOADFIX_VERSION, "semanticVersion",
 	        LOADFIX_VERSION, "informationUri", "https://cwe.mitre.org/data/definitions/502.html", "rules", rules,
 	        "originalUriBaseIds", "%SRCROOT%", "uri", root, "columnKind", "unicodeCodePoints", "results");
+	/* One run, in one category (GitHub rejects two runs of one tool and
+	 * category in an upload).  The id ends in "/": it names the category
+	 * only, the run id is GitHub's to give.  upload-sarif keeps an id the
+	 * report has, so the category is ours to set (--sarif-category). */
+	size_t category_len = strlen(category);
+	char *automation_id =
+	        lf_xasprintf("%s%s", category, category_len && category[category_len - 1] == '/' ? "" : "/");
+	json_object_set_new(json_array_get(json_object_get(document, "runs"), 0), "automationDetails",
+	                    json_pack("{s:s}", "id", automation_id));
+	free(automation_id);
 	free(root);
 	free(cwd_uri);
 	free(cwd);

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "loadfix/buf.h"
+#include "loadfix/call.h"
 #include "loadfix/names.h"
 #include "loadfix/parse.h"
 #include "loadfix/project.h"
@@ -873,6 +874,211 @@ static bool passes_keyword(TSNode arguments, const lf_source *src, const char *k
 		for (uint64_t bits_ = (value).bits[w_]; bits_; bits_ &= bits_ - 1) \
 			if (((target) = lf_name_get(w_ * 64 + (uint32_t)__builtin_ctzll(bits_))->target))
 
+/* ---- LF007: torch's load replaced at run time ------------------------------ */
+
+/* torch.load or torch.serialization.load (the rows LF004 reports as values,
+ * the only ones a replacement defeats): the first in `value`, or NULL. */
+static const lf_target *replaceable_in(const lf_values *value)
+{
+	const lf_target *target;
+	FOR_EACH_TARGET(*value, target)
+	if (target->value_references && target->family == LF_FAMILY_TORCH_LOAD)
+		return target;
+	return NULL;
+}
+
+/* The load `node` stands for (`torch.load`, `t.serialization.load`, an
+ * alias), or NULL. */
+static const lf_target *replaceable_load(resolver *r, TSNode node, uint32_t scope_id)
+{
+	lf_values value = classify(r, node, scope_id, 0);
+	return replaceable_in(&value);
+}
+
+/* The load whose attribute `name` (a text) an object's replacement would
+ * write: `load` of torch or torch.serialization, or NULL. */
+static const lf_target *replaceable_member(resolver *r, TSNode object, uint32_t scope_id, const uint8_t *name,
+                                           uint32_t len)
+{
+	lf_values object_value = classify(r, object, scope_id, 0), members = {{0}};
+	for (uint32_t w = 0; w < LF_NAME_MAX / 64; w++)
+		for (uint64_t bits = object_value.bits[w]; bits; bits &= bits - 1) {
+			uint32_t id = w * 64 + (uint32_t)__builtin_ctzll(bits);
+			uint32_t child = id == OTHER ? OTHER : lf_name_child(id, name, len);
+			if (child != OTHER)
+				lf_values_add(&members, child);
+		}
+	return replaceable_in(&members);
+}
+
+static bool text_is(const uint8_t *text, uint32_t len, const char *word)
+{
+	return strlen(word) == len && memcmp(text, word, len) == 0;
+}
+
+static bool is_defaults_name(const uint8_t *text, uint32_t len)
+{
+	return text_is(text, len, "__kwdefaults__") || text_is(text, len, "__defaults__");
+}
+
+/* `torch.load.__kwdefaults__` / `.__defaults__`: the load, or NULL. */
+static const lf_target *defaults_of(resolver *r, TSNode node, uint32_t scope_id)
+{
+	node = lf_node_unparenthesize(node);
+	if (!is(node, LF_KIND_ATTRIBUTE))
+		return NULL;
+	TSNode attr = ts_node_child_by_field_id(node, lf_field_id(LF_FIELD_ATTRIBUTE));
+	if (ts_node_is_null(attr) || !is_defaults_name(r->src->bytes + ts_node_start_byte(attr),
+	                                               ts_node_end_byte(attr) - ts_node_start_byte(attr)))
+		return NULL;
+	return replaceable_load(r, ts_node_child_by_field_id(node, lf_field_id(LF_FIELD_OBJECT)), scope_id);
+}
+
+/* The positional arguments of a call (at most `max`), and whether one of
+ * the keywords `a` or `b` is passed. */
+static uint32_t positional_arguments(TSNode arguments, TSNode *out, uint32_t max, const lf_source *src, const char *a,
+                                     const char *b, bool *keyword)
+{
+	uint32_t count = 0;
+	*keyword = false;
+	if (!is(arguments, LF_KIND_ARGUMENT_LIST))
+		return 0;
+	uint32_t n = ts_node_named_child_count(arguments);
+	for (uint32_t i = 0; i < n; i++) {
+		TSNode arg = ts_node_named_child(arguments, i);
+		if (is_extra(arg))
+			continue;
+		if (is(arg, LF_KIND_KEYWORD_ARGUMENT)) {
+			TSNode name = ts_node_child_by_field_id(arg, lf_field_id(LF_FIELD_NAME));
+			if (!ts_node_is_null(name) &&
+			    ((a && lf_node_text_is(name, src, a)) || (b && lf_node_text_is(name, src, b))))
+				*keyword = true;
+		} else if (!is(arg, LF_KIND_LIST_SPLAT) && !is(arg, LF_KIND_DICTIONARY_SPLAT) && count < max) {
+			out[count++] = lf_node_unparenthesize(arg);
+		}
+	}
+	return count;
+}
+
+/* setattr-shaped arguments (OBJECT, "NAME", ...): the load replaced, with
+ * *defaults set when NAME is __kwdefaults__ / __defaults__ of the load. */
+static const lf_target *setattr_target(resolver *r, TSNode object, TSNode name, uint32_t scope_id, bool *defaults)
+{
+	const uint8_t *text;
+	uint32_t len;
+	*defaults = false;
+	if (!lf_string_literal_value(name, r->src, &text, &len))
+		return NULL;
+	if (is_defaults_name(text, len)) {
+		*defaults = true;
+		return replaceable_load(r, object, scope_id);
+	}
+	return replaceable_member(r, object, scope_id, text, len);
+}
+
+/* The load a dotted string names ("torch.load", as monkeypatch.setattr and
+ * mock.patch take it: an absolute import path, no alias), or NULL. */
+static const lf_target *load_named_by_string(resolver *r, TSNode string)
+{
+	const uint8_t *text;
+	uint32_t len;
+	if (!lf_string_literal_value(string, r->src, &text, &len))
+		return NULL;
+	uint32_t id = OTHER;
+	for (uint32_t start = 0, i = 0; i <= len; i++) {
+		if (i < len && text[i] != '.')
+			continue;
+		id = start == 0 ? lf_name_module(text, i) : lf_name_child(id, text + start, i - start);
+		if (id == OTHER)
+			return NULL;
+		start = i + 1;
+	}
+	const lf_target *target = lf_name_get(id)->target;
+	return target && target->value_references && target->family == LF_FAMILY_TORCH_LOAD ? target : NULL;
+}
+
+/* The last name of a callee: `patch` for `mock.patch` and `patch`. */
+static bool callee_named(TSNode function, const lf_source *src, const char *name)
+{
+	if (is(function, LF_KIND_ATTRIBUTE))
+		function = ts_node_child_by_field_id(function, lf_field_id(LF_FIELD_ATTRIBUTE));
+	return is(function, LF_KIND_IDENTIFIER) && lf_node_text_is(function, src, name);
+}
+
+static void push_replacement(resolver *r, const frame *at, const lf_target *target, lf_replacement how)
+{
+	push_ref(r, LF_REF_REPLACE, at, (TSNode){0}, 0);
+	lf_load_ref *ref = &r->refs->items[r->refs->count - 1];
+	ref->target = target;
+	ref->replacement = how;
+	ref->keyword_name = OTHER;
+}
+
+/* `torch.load = f`, `t.serialization.load = f`, `torch.load.__kwdefaults__
+ * = {...}`, `torch.load.__kwdefaults__["weights_only"] = False` (also
+ * augmented: `|=`). */
+static void visit_store(resolver *r, const frame *self)
+{
+	TSNode left = lf_node_unparenthesize(ts_node_child_by_field_id(self->node, lf_field_id(LF_FIELD_LEFT)));
+	const lf_target *target;
+	if (is(left, LF_KIND_ATTRIBUTE) && (target = replaceable_load(r, left, self->scope)))
+		push_replacement(r, self, target, LF_REPLACED_ASSIGN);
+	else if ((target = defaults_of(r, left, self->scope)))
+		push_replacement(r, self, target, LF_REPLACED_DEFAULTS);
+	else if (is(left, LF_KIND_SUBSCRIPT) &&
+	         (target = defaults_of(r, ts_node_child_by_field_id(left, lf_field_id(LF_FIELD_VALUE)), self->scope)))
+		push_replacement(r, self, target, LF_REPLACED_DEFAULTS);
+}
+
+/* The calls that replace the load (README, LF007). */
+static void visit_replacing_call(resolver *r, const frame *self, TSNode function, TSNode arguments)
+{
+	function = lf_node_unparenthesize(function);
+	TSNode args[3];
+	bool replacement_keyword;
+	uint32_t count = positional_arguments(arguments, args, 3, r->src, "new", "side_effect", &replacement_keyword);
+	const lf_target *target = NULL;
+	bool defaults = false;
+	if (is(function, LF_KIND_IDENTIFIER) && callee_named(function, r->src, "setattr")) {
+		/* the builtin, unless the file binds the name */
+		lf_values bound = classify(r, function, self->scope, 0);
+		if (lf_values_empty(&bound) && count >= 2 &&
+		    (target = setattr_target(r, args[0], args[1], self->scope, &defaults)))
+			push_replacement(r, self, target, defaults ? LF_REPLACED_DEFAULTS : LF_REPLACED_SETATTR);
+		return;
+	}
+	if (is(function, LF_KIND_ATTRIBUTE) && callee_named(function, r->src, "setattr")) {
+		/* pytest's monkeypatch (any name: fixtures are renamed) */
+		if (count >= 1 && (target = load_named_by_string(r, args[0])))
+			push_replacement(r, self, target, LF_REPLACED_MONKEYPATCH);
+		else if (count >= 2 && (target = setattr_target(r, args[0], args[1], self->scope, &defaults)))
+			push_replacement(r, self, target, defaults ? LF_REPLACED_DEFAULTS : LF_REPLACED_MONKEYPATCH);
+		return;
+	}
+	if (callee_named(function, r->src, "patch")) {
+		/* mock.patch("torch.load", new) / new=, side_effect=: without a
+		 * replacement the MagicMock loads nothing at all */
+		if ((count >= 2 || replacement_keyword) && count >= 1 && (target = load_named_by_string(r, args[0])))
+			push_replacement(r, self, target, LF_REPLACED_MOCK);
+		return;
+	}
+	if (is(function, LF_KIND_ATTRIBUTE) && callee_named(function, r->src, "object") &&
+	    callee_named(lf_node_unparenthesize(ts_node_child_by_field_id(function, lf_field_id(LF_FIELD_OBJECT))),
+	                 r->src, "patch")) {
+		/* mock.patch.object(torch, "load", new) */
+		if ((count >= 3 || replacement_keyword) && count >= 2 &&
+		    (target = setattr_target(r, args[0], args[1], self->scope, &defaults)))
+			push_replacement(r, self, target, defaults ? LF_REPLACED_DEFAULTS : LF_REPLACED_MOCK);
+		return;
+	}
+	if (is(function, LF_KIND_ATTRIBUTE) &&
+	    (callee_named(function, r->src, "update") || callee_named(function, r->src, "setdefault") ||
+	     callee_named(function, r->src, "__setitem__")) &&
+	    (target = defaults_of(r, ts_node_child_by_field_id(function, lf_field_id(LF_FIELD_OBJECT)), self->scope)))
+		/* torch.load.__kwdefaults__.update(weights_only=False) */
+		push_replacement(r, self, target, LF_REPLACED_DEFAULTS);
+}
+
 /* Phase 2: classify calls and value references. */
 static void visit_references(resolver *r, frame *frames, uint32_t depth)
 {
@@ -898,6 +1104,11 @@ static void visit_references(resolver *r, frame *frames, uint32_t depth)
 		const lf_target *any = lf_target_any_callee();
 		if (any && passes_keyword(arguments, r->src, any->keyword))
 			push_target_ref(r, LF_REF_CALL, self, arguments, 0, any);
+		visit_replacing_call(r, self, function, arguments);
+		return;
+	}
+	if (self->type == LF_KIND_ASSIGNMENT || self->type == LF_KIND_AUGMENTED_ASSIGNMENT) {
+		visit_store(r, self);
 		return;
 	}
 	if (self->type != LF_KIND_IDENTIFIER && self->type != LF_KIND_ATTRIBUTE)

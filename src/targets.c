@@ -56,6 +56,10 @@
 		.name = name_, .family = LF_FAMILY_KERAS_LOAD, .keyword = "safe_mode", .keyword_position = 3, \
 		.blocker_position = -1, .library = "Keras"                                                    \
 	}
+#define ENV_SWITCH(name_)                                                                                     \
+	{                                                                                                     \
+		.name = name_, .family = LF_FAMILY_ENV_SWITCH, .keyword_position = -1, .blocker_position = -1 \
+	}
 
 /*
  * Keyword positions are the libraries' own signatures:
@@ -116,6 +120,18 @@ const lf_target lf_targets[] = {
         KERAS("keras.saving.load_model"),
         KERAS("tensorflow.keras.models.load_model"),
         KERAS("tensorflow.keras.saving.load_model"),
+        /* Python setting PyTorch's escape hatch (LF006, fixers/env_switch.c):
+         * os.environ as a value (its item assignment), its setdefault and
+         * update, and os.putenv.  Not loaders, but what LF006 targets; the
+         * prefilter asks for the variable's name instead of these words. */
+        {.name = "os.environ",
+         .family = LF_FAMILY_ENV_SWITCH,
+         .keyword_position = -1,
+         .blocker_position = -1,
+         .value_references = true},
+        ENV_SWITCH("os.environ.setdefault"),
+        ENV_SWITCH("os.environ.update"),
+        ENV_SWITCH("os.putenv"),
         /* any call: LF106 */
         {.name = "*",
          .family = LF_FAMILY_REMOTE_CODE,

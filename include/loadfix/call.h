@@ -63,6 +63,11 @@ lf_truth lf_literal_truth(TSNode value, lf_literal *kind);
  * their text. */
 lf_truth lf_literal_truth_in(TSNode value, const lf_source *src, lf_literal *kind);
 
+/* The text of a string literal with no fields and no escape sequences
+ * (`"1"`, `'TORCH_...'`, r"x"): true with [*text, *text + *len) in `src`.
+ * Escapes are not decoded: such a literal is not known (false). */
+bool lf_string_literal_value(TSNode value, const lf_source *src, const uint8_t **text, uint32_t *len);
+
 void lf_call_args_analyze(const lf_load_ref *ref, const lf_source *src, lf_call_args *args);
 
 /*

@@ -29,7 +29,10 @@ typedef struct lf_settings {
 	bool statistics;
 	bool show_settings;
 	bool use_gitignore;
-	const char *since; /* --since REV, or NULL */
+	bool color;                 /* colour the text report (--color, NO_COLOR, FORCE_COLOR, a terminal) */
+	bool no_default_path;       /* --no-default-path: no PATH means no file, not '.' */
+	const char *since;          /* --since REV, or NULL */
+	const char *sarif_category; /* --sarif-category, "loadfix" by default (borrowed) */
 	unsigned threads;
 	unsigned long long max_file_size;
 	lf_config config;       /* what was read (config.path NULL when none) */

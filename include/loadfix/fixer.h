@@ -58,6 +58,8 @@ void lf_check_weights_only_dynamic(const lf_rule *, const lf_load_ref *, const l
                                    lf_diags *);
 void lf_check_retry_fallback(const lf_rule *, const lf_load_ref *, const lf_call_args *, const lf_source *, lf_diags *);
 void lf_check_load_as_value(const lf_rule *, const lf_load_ref *, const lf_call_args *, const lf_source *, lf_diags *);
+void lf_check_env_switch(const lf_rule *, const lf_load_ref *, const lf_call_args *, const lf_source *, lf_diags *);
+void lf_check_load_replaced(const lf_rule *, const lf_load_ref *, const lf_call_args *, const lf_source *, lf_diags *);
 void lf_check_unsafe_loader(const lf_rule *, const lf_load_ref *, const lf_call_args *, const lf_source *, lf_diags *);
 void lf_check_numpy_allow_pickle(const lf_rule *, const lf_load_ref *, const lf_call_args *, const lf_source *,
                                  lf_diags *);

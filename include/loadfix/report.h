@@ -47,9 +47,10 @@ typedef struct lf_report_map {
 } lf_report_map;
 
 /* `path:line:col: CODE [*] message` and a newline (`path:cell N:line:col`
- * with a map that gives cells).  `fixable` adds [*]. */
+ * with a map that gives cells).  `fixable` adds [*]; `color` styles the
+ * path, separators, code and [*] with ANSI escapes (loadfix/color.h). */
 void lf_report_text(lf_buf *out, const char *display_path, const lf_source *src, const lf_report_map *map,
-                    const lf_diag *diag, bool fixable);
+                    const lf_diag *diag, bool fixable, bool color);
 
 /*
  * One finding as a JSON object (no trailing comma or newline); see the
@@ -76,15 +77,43 @@ void lf_report_json(lf_buf *out, const char *path, const lf_source *src, const l
  * file's).
  */
 void lf_report_sarif_result(lf_buf *out, const char *path, const lf_source *src, const lf_report_map *map,
-                            const lf_diag *diag, size_t rule_index);
+                            const lf_diag *diag, size_t rule_index, uint32_t occurrence);
+
+/*
+ * SARIF partialFingerprints, so code scanning tracks an alert across
+ * commits without line numbers: under the key LF_SARIF_FINGERPRINT_KEY,
+ * 16 lowercase hex digits of FNV-1a 64 over
+ *   rule code, NUL, the file's URI (lf_path_to_uri), NUL,
+ *   the finding's source text with every whitespace byte removed, NUL,
+ *   `occurrence` in decimal
+ * where `occurrence` counts the earlier findings in the same file with the
+ * same rule and the same normalised text (0 for the first), so two
+ * identical calls differ and inserting lines above changes nothing.
+ * lf_report_text_hash is the normalised text's hash alone (to count
+ * occurrences).  `out` gets 16 digits and a NUL.
+ */
+#define LF_SARIF_FINGERPRINT_KEY "loadfix/v1"
+void lf_report_fingerprint(char out[17], const char *path, const lf_source *src, const lf_diag *diag,
+                           uint32_t occurrence);
+uint64_t lf_report_text_hash(const lf_source *src, const lf_diag *diag);
+
+/* GitHub code scanning rejects a run of more than 25,000 results; loadfix
+ * writes the first LF_SARIF_MAX_RESULTS (in path order) and warns. */
+#define LF_SARIF_MAX_RESULTS 25000
+/* A region's snippet, and the context region, are written only up to this
+ * many bytes (README, "GitHub code scanning"). */
+#define LF_SARIF_MAX_SNIPPET 4096
+/* GitHub's limit on an upload, gzip-compressed; loadfix warns past it. */
+#define LF_SARIF_MAX_UPLOAD 10000000
 
 /*
  * The SARIF document around `results` (comma-separated result objects):
  * tool.driver with version and every rule's metadata (help text, help URI,
  * CWE-502 tag, security-severity), originalUriBaseIds for the current
- * directory.  Appends to `out`.
+ * directory, and automationDetails.id `category/` (the code scanning
+ * category; a trailing '/' is not doubled).  Appends to `out`.
  */
-void lf_report_sarif_document(lf_buf *out, const char *results, size_t results_len);
+void lf_report_sarif_document(lf_buf *out, const char *results, size_t results_len, const char *category);
 
 /* A GitHub Actions workflow command annotating the finding:
  * ::error file=P,line=L,col=C,endLine=L,endColumn=C,title=T::message

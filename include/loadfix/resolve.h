@@ -31,7 +31,18 @@ typedef enum lf_ref_kind {
 	LF_REF_CALL,    /* torch.load(...) */
 	LF_REF_PARTIAL, /* functools.partial(torch.load, ...) */
 	LF_REF_VALUE,   /* torch.load used as a value: loader = torch.load */
+	LF_REF_REPLACE, /* torch.load replaced at run time (LF007): node is the
+	                   assignment or the call that does it; see `replacement` */
 } lf_ref_kind;
+
+/* How an LF_REF_REPLACE replaces torch's load (its target). */
+typedef enum lf_replacement {
+	LF_REPLACED_ASSIGN,      /* torch.load = f (any alias of torch or torch.serialization) */
+	LF_REPLACED_SETATTR,     /* setattr(torch, "load", f) */
+	LF_REPLACED_MONKEYPATCH, /* monkeypatch.setattr(torch, "load", f) / ("torch.load", f): pytest */
+	LF_REPLACED_MOCK,        /* mock.patch("torch.load", f) / patch.object(torch, "load", f) */
+	LF_REPLACED_DEFAULTS,    /* a write to torch.load.__kwdefaults__ or __defaults__ */
+} lf_replacement;
 
 typedef struct lf_load_ref {
 	lf_ref_kind kind;
@@ -42,6 +53,7 @@ typedef struct lf_load_ref {
 	                               own: 1 for partial's function argument */
 	bool in_error;              /* inside an ERROR node of the parse */
 	const lf_target *target;    /* the loader (loadfix/targets.h) */
+	lf_replacement replacement; /* LF_REF_REPLACE: how */
 	uint32_t keyword_name;      /* the known name the deciding argument's value resolves to
 	                               (`Loader=yaml.FullLoader`), or LF_NAME_OTHER */
 } lf_load_ref;

@@ -27,6 +27,10 @@ typedef struct lf_rule {
 	const char *cwe;               /* "CWE-502": the weakness, tagged in SARIF */
 	const char *fix_title;         /* what its fix does, or NULL when it never fixes */
 	const char *bandit;            /* Bandit's code for the same check (`# nosec B301`), or NULL */
+	/* The documentation --explain, the man page and SARIF help share: */
+	const char *example;       /* code it reports (lines end in a newline) */
+	const char *example_fixed; /* the same after the fix, or NULL when it never fixes */
+	const char *applicability; /* when its fix is applied: safe, unsafe (--unsafe-fixes), never */
 } lf_rule;
 
 /* Sorted by code (a unit test checks); lf_rule_find searches it. */

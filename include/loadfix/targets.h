@@ -28,6 +28,7 @@ typedef enum lf_family {
 	LF_FAMILY_YAML_LOAD,   /* PyYAML's load family: LF104 */
 	LF_FAMILY_KERAS_LOAD,  /* Keras load_model: LF105 */
 	LF_FAMILY_REMOTE_CODE, /* any call passing trust_remote_code: LF106 */
+	LF_FAMILY_ENV_SWITCH,  /* os.environ / os.putenv: where Python sets a torch switch (LF006) */
 	LF_FAMILY_PROJECT,     /* no loader: checked once per run on non-Python files (project_rules.h): LF006, LF008 */
 	LF_FAMILY_COUNT,
 } lf_family;

@@ -37,6 +37,7 @@ static const char USAGE[] = "Usage: loadfix inspect [OPTIONS] CHECKPOINT...\n"
                             "      --torch-version V     the allow-list to judge by: latest (default) or 1.13\n"
                             "      --code PATH           also list the torch.load calls under PATH that load each\n"
                             "                            checkpoint by a literal path, and whether their fix is safe\n"
+                            "      --no-default-path     with no CHECKPOINT, exit 0 instead of failing (for hooks)\n"
                             "  -h, --help                print this help\n"
                             "\n"
                             "Exit status: 0 nothing dangerous, 1 a checkpoint references a dangerous\n"
@@ -269,12 +270,14 @@ int lf_inspect_main(int argc, char **argv)
 	        {"output-format", required_argument, NULL, 'f'},
 	        {"torch-version", required_argument, NULL, 't'},
 	        {"code", required_argument, NULL, 'c'},
+	        {"no-default-path", no_argument, NULL, 'n'},
 	        {"help", no_argument, NULL, 'h'},
 	        {0},
 	};
 	bool json = false;
 	const lf_allowlist *list = lf_allowlists[0];
 	const char *code_root = NULL;
+	bool none_is_clean = false;
 	optind = 1;
 	int c;
 	while ((c = getopt_long(argc, argv, "h", long_options, NULL)) != -1) {
@@ -293,10 +296,14 @@ int lf_inspect_main(int argc, char **argv)
 				usage_error("unknown --torch-version (expected latest or 1.13):", optarg);
 			break;
 		case 'c': code_root = optarg; break;
+		case 'n': none_is_clean = true; break;
 		case 'h': fputs(USAGE, stdout); return INSPECT_CLEAN;
 		default: fputs("Try 'loadfix inspect --help' for more information.\n", stderr); return INSPECT_ERROR;
 		}
 	}
+	/* pre-commit may call a hook with no file names: nothing to inspect. */
+	if (optind >= argc && none_is_clean)
+		return INSPECT_CLEAN;
 	if (optind >= argc)
 		usage_error("no checkpoint given", NULL);
 

@@ -339,7 +339,7 @@ static void check_reports(const lf_check_options *options, const lf_source *src,
 		const lf_diag *d = &diags->items[i];
 		lf_buf out;
 		lf_buf_init(&out);
-		lf_report_text(&out, display, src, NULL, d, lf_check_fix_applies(options, d));
+		lf_report_text(&out, display, src, NULL, d, lf_check_fix_applies(options, d), false);
 		CHECK(out.len > 0 && out.data[out.len - 1] == '\n' &&
 		              memchr(out.data, '\n', out.len) == out.data + out.len - 1,
 		      text, len, "the text report of finding %u is not exactly one line", i);

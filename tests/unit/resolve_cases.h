@@ -219,6 +219,28 @@ static const resolve_case resolve_cases[] = {
          "import torch\n@register(torch.load(p))\ndef f(torch):\n    pass\n", "CALL@2:torch.load(p)"},
         {"nested_calls", "import torch\nm.load_state_dict(torch.load(torch.load(p)))\n",
          "CALL@2:torch.load(torch.load(p)); CALL@2:torch.load(p)"},
+
+        /* ---- LF007: torch's load replaced at run time ---------------------- */
+        {"replace_by_assignment", "import torch as t\nt.load = f\n", "REPLACE@2:t.load = f"},
+        {"replace_serialization_load", "from torch import serialization as s\ns.load = f\n", "REPLACE@2:s.load = f"},
+        {"replace_by_setattr", "import torch\nsetattr(torch, 'load', f)\n", "REPLACE@2:setattr(torch, 'load', f)"},
+        {"setattr_shadowed_is_not_the_builtin", "import torch\ndef setattr(*a): pass\nsetattr(torch, 'load', f)\n", ""},
+        {"replace_by_monkeypatch_string", "def test(monkeypatch):\n    monkeypatch.setattr('torch.load', f)\n",
+         "REPLACE@2:monkeypatch.setattr('torch.load', f)"},
+        {"mock_patch_without_replacement_loads_nothing", "from unittest import mock\nmock.patch('torch.load')\n", ""},
+        {"replace_by_mock_patch_object",
+         "import torch\nfrom unittest import mock\nmock.patch . object(torch, 'load', new=f)\n",
+         "REPLACE@3:mock.patch . object(torch, 'load', new=f)"},
+        {"write_kwdefaults_item", "import torch\ntorch.load.__kwdefaults__['weights_only'] = False\n",
+         "REPLACE@2:torch.load.__kwdefaults__['weights_only'] = False"},
+        {"assignment_to_a_parameter_named_torch", "import torch\ndef f(torch):\n    torch.load = g\n", ""},
+        {"assignment_to_other_object_load", "import torch\nobj.load = g\n", ""},
+        /* ---- LF006 from Python: os.environ's refs (the prefilter asks for the
+         * variable's name: only a literal one is ever reported) ----------- */
+        {"environ_item_and_setdefault",
+         "from os import environ\nK = 'TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD'\nenviron[K] = '1'\n"
+         "environ.setdefault(K, '1')\n",
+         "VALUE@3:environ [os.environ]; CALL@4:environ.setdefault(K, '1') [os.environ.setdefault]"},
 };
 
 #define RESOLVE_CASE_COUNT (sizeof resolve_cases / sizeof resolve_cases[0])

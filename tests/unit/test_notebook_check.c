@@ -80,7 +80,7 @@ static void test_report_maps_to_cell(void **state)
 	assert_false(check.doc.changed);
 	lf_buf out;
 	lf_buf_init(&out);
-	lf_report_text(&out, "n.ipynb", lf_doc_text(&check.doc), &check.map, &check.doc.diags.items[0], true);
+	lf_report_text(&out, "n.ipynb", lf_doc_text(&check.doc), &check.map, &check.doc.diags.items[0], true, false);
 	assert_string_equal(out.data, "n.ipynb:cell 3:1:5: LF001 [*] `torch.load` without `weights_only=True` can run "
 	                              "code from a crafted checkpoint\n");
 	lf_buf_finish(&out);

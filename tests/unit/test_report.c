@@ -144,8 +144,8 @@ static void test_text_line(void **state)
 	make_diag(&diags, "LF001", at, at + 18, "msg one", LF_FIX_SAFE, at + 17, at + 17, ", weights_only=True");
 	lf_buf out;
 	lf_buf_init(&out);
-	lf_report_text(&out, "pkg/a.py", &src, NULL, &diags.items[0], true);
-	lf_report_text(&out, "pkg/a.py", &src, NULL, &diags.items[0], false);
+	lf_report_text(&out, "pkg/a.py", &src, NULL, &diags.items[0], true, false);
+	lf_report_text(&out, "pkg/a.py", &src, NULL, &diags.items[0], false, false);
 	char *text = steal(&out);
 	assert_string_equal(text, "pkg/a.py:2:9: LF001 [*] msg one\npkg/a.py:2:9: LF001 msg one\n");
 	free(text);
@@ -169,8 +169,8 @@ static void test_text_columns_in_characters(void **state)
 	make_diag(&diags, "LF001", second, second + 13, "m", LF_FIX_NONE, 0, 0, NULL);
 	lf_buf out;
 	lf_buf_init(&out);
-	lf_report_text(&out, "a.py", &src, NULL, &diags.items[0], false);
-	lf_report_text(&out, "a.py", &src, NULL, &diags.items[1], false);
+	lf_report_text(&out, "a.py", &src, NULL, &diags.items[0], false, false);
+	lf_report_text(&out, "a.py", &src, NULL, &diags.items[1], false, false);
 	char *text = steal(&out);
 	assert_string_equal(text, "a.py:2:7: LF001 m\na.py:3:5: LF001 m\n");
 	free(text);
@@ -333,7 +333,7 @@ static json_t *sarif_result(const char *path, const lf_source *src, const lf_dia
 	for (size_t i = 0; i < lf_fixer_count; i++)
 		if (lf_fixers[i]->rule == diag->rule)
 			index = i;
-	lf_report_sarif_result(&out, path, src, NULL, diag, index);
+	lf_report_sarif_result(&out, path, src, NULL, diag, index, 0);
 	char *text = steal(&out);
 	json_t *result = parse_json(text);
 	free(text);
@@ -447,7 +447,7 @@ static void test_sarif_document(void **state)
 	const char *results = "{\"ruleId\": \"LF001\"},{\"ruleId\": \"LF004\"}";
 	lf_buf out;
 	lf_buf_init(&out);
-	lf_report_sarif_document(&out, results, strlen(results));
+	lf_report_sarif_document(&out, results, strlen(results), "loadfix");
 	char *text = steal(&out);
 	assert_int_equal(text[strlen(text) - 1], '\n');
 	json_t *doc = parse_json(text);
@@ -475,11 +475,11 @@ static void test_sarif_document(void **state)
 	assert_string_equal(string_at(driver, "version"), LOADFIX_VERSION);
 	json_t *rules = json_object_get(driver, "rules");
 	assert_int_equal(json_array_size(rules), lf_fixer_count);
-	/* LF001-LF006, LF008, LF101-LF106 */
+	/* LF001-LF008, LF101-LF106 */
 	static const char *const severities[] = {"8.8", "8.8", "7.0", "5.0", "8.8", "8.8", "8.8",
-	                                         "8.8", "8.8", "8.8", "8.8", "8.8", "7.5"};
+	                                         "8.8", "8.8", "8.8", "8.8", "8.8", "8.8", "7.5"};
 	static const char *const levels[] = {"error", "error", "error", "warning", "error", "error", "error",
-	                                     "error", "error", "error", "error",   "error", "error"};
+	                                     "error", "error", "error", "error",   "error", "error", "error"};
 	assert_int_equal(sizeof severities / sizeof severities[0], lf_rule_count);
 	assert_int_equal(lf_fixer_count, lf_rule_count);
 	for (size_t i = 0; i < lf_fixer_count; i++) {
@@ -524,10 +524,14 @@ static void test_sarif_document(void **state)
 
 	/* no results: an empty array */
 	lf_buf_init(&out);
-	lf_report_sarif_document(&out, "", 0);
+	lf_report_sarif_document(&out, "", 0, "py/");
 	text = steal(&out);
 	doc = parse_json(text);
 	free(text);
+	/* the category's trailing '/' is not doubled */
+	assert_string_equal(
+	        string_at(json_object_get(json_array_get(json_object_get(doc, "runs"), 0), "automationDetails"), "id"),
+	        "py/");
 	assert_int_equal(json_array_size(json_object_get(json_array_get(json_object_get(doc, "runs"), 0), "results")),
 	                 0);
 	json_decref(doc);
@@ -588,6 +592,58 @@ static void test_github_escaping(void **state)
 	lf_source_finish(&src);
 }
 
+/* ---- SARIF fingerprints and colour (README, "GitHub code scanning") ------- */
+
+static void fingerprint_of(char out[17], const char *code, uint32_t start, uint32_t end, uint32_t occurrence)
+{
+	lf_source src;
+	source_from(&src, code);
+	lf_diags diags;
+	lf_diags_init(&diags);
+	make_diag(&diags, "LF001", start, end, "m", LF_FIX_NONE, 0, 0, NULL);
+	lf_report_fingerprint(out, "pkg/a.py", &src, &diags.items[0], occurrence);
+	lf_diags_finish(&diags);
+	lf_source_finish(&src);
+}
+
+static void test_fingerprint_ignores_lines_above_and_whitespace(void **state)
+{
+	(void)state;
+	char plain[17], moved[17], wrapped[17], second[17];
+	fingerprint_of(plain, "import torch\nx = torch.load(p)\n", 17, 30, 0);
+	fingerprint_of(moved, "import torch\n\n\n# new\nx = torch.load(p)\n", 25, 38, 0);
+	fingerprint_of(wrapped, "import torch\nx = torch.load(\n    p\n)\n", 17, 36, 0);
+	fingerprint_of(second, "import torch\nx = torch.load(p)\n", 17, 30, 1);
+	assert_int_equal(strlen(plain), 16);
+	assert_string_equal(plain, moved);
+	assert_string_equal(plain, wrapped);
+	/* the second identical call of the file */
+	assert_string_not_equal(plain, second);
+}
+
+static void test_text_line_in_colour(void **state)
+{
+	(void)state;
+	lf_source src;
+	source_from(&src, "import torch\nx = torch.load(p)\nf = torch.load\n");
+	lf_diags diags;
+	lf_diags_init(&diags);
+	make_diag(&diags, "LF001", 17, 30, "msg", LF_FIX_SAFE, 29, 29, ", weights_only=True");
+	make_diag(&diags, "LF004", 35, 45, "ref", LF_FIX_NONE, 0, 0, NULL);
+	lf_buf out;
+	lf_buf_init(&out);
+	lf_report_text(&out, "a.py", &src, NULL, &diags.items[0], true, true);
+	lf_report_text(&out, "a.py", &src, NULL, &diags.items[1], false, true);
+	char *text = steal(&out);
+	assert_string_equal(text, "\033[1ma.py\033[0m\033[36m:\033[0m2\033[36m:\033[0m5\033[36m:\033[0m "
+	                          "\033[1;31mLF001\033[0m \033[36m[*]\033[0m msg\n"
+	                          "\033[1ma.py\033[0m\033[36m:\033[0m3\033[36m:\033[0m5\033[36m:\033[0m "
+	                          "\033[1;33mLF004\033[0m ref\n");
+	free(text);
+	lf_diags_finish(&diags);
+	lf_source_finish(&src);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -605,6 +661,8 @@ int main(void)
 	        cmocka_unit_test(test_sarif_document),
 	        cmocka_unit_test(test_github_annotation),
 	        cmocka_unit_test(test_github_escaping),
+	        cmocka_unit_test(test_fingerprint_ignores_lines_above_and_whitespace),
+	        cmocka_unit_test(test_text_line_in_colour),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -17,6 +17,7 @@ static const char *kind_name(lf_ref_kind kind)
 	case LF_REF_CALL: return "CALL";
 	case LF_REF_PARTIAL: return "PARTIAL";
 	case LF_REF_VALUE: return "VALUE";
+	case LF_REF_REPLACE: return "REPLACE";
 	}
 	return "?";
 }
@@ -40,6 +41,14 @@ static void check_ref_shape(const lf_load_ref *ref)
 		assert_true(ts_node_is_null(ref->arguments));
 		assert_int_equal(ref->positional_offset, 0);
 		break;
+	case LF_REF_REPLACE: {
+		/* the statement or call that replaces the load */
+		const char *type = ts_node_type(ref->node);
+		assert_true(strcmp(type, "assignment") == 0 || strcmp(type, "augmented_assignment") == 0 ||
+		            strcmp(type, "call") == 0);
+		assert_true(ts_node_is_null(ref->arguments));
+		break;
+	}
 	}
 }
 

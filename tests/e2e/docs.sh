@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# The man page and the completions cannot drift from the program: every
+# option `loadfix --help` and `loadfix inspect --help` list, every rule and
+# every exit status is in the man page, and every option and rule is in each
+# completion file; `meson install --destdir` puts them where README
+# "Install" says. Args: MESON BUILD_ROOT.
+. "$(dirname "$0")/lib.sh"
+: "${SOURCE_ROOT:?}"
+meson=$1 build=$2
+man_src=$SOURCE_ROOT/doc/loadfix.1.scd
+man_built=$build/loadfix.1
+completions=("$SOURCE_ROOT/completions/loadfix.bash" "$SOURCE_ROOT/completions/_loadfix" "$SOURCE_ROOT/completions/loadfix.fish")
+
+options() { grep -oE -- '(^|[ ,])--?[a-z][a-z-]*' | sed 's/^[ ,]*//' | sort -u; }
+main_options=$("$LOADFIX" --help | sed -n '/^Modes:/,/^Rules:/p' | options)
+inspect_options=$("$LOADFIX" inspect --help | sed -n '/^Options:/,/^Exit/p' | options)
+rules=$("$LOADFIX" --help | sed -n 's/^  \(LF[0-9]*\)  .*/\1/p')
+expect "found the options --help lists" test "$(echo $main_options | wc -w)" -ge 25
+expect "found inspect's options" test "$(echo $inspect_options | wc -w)" -ge 5
+expect "found the rules --help lists" test "$(echo $rules | wc -w)" -ge 12
+
+expect "the man page was built (scdoc is installed: scripts/bootstrap --tests)" test -s "$man_built"
+# In scdoc an option is *--name*; `-` needs no escape there, `_` would.
+missing=
+for o in $main_options $inspect_options; do grep -qF -- "*$o*" "$man_src" || missing="$missing $o"; done
+expect "every option is in the man page${missing:+ (missing:$missing)}" test -z "$missing"
+missing=
+for r in $rules; do grep -qF -- "$r" "$man_built" || missing="$missing $r"; done
+expect "every rule is in the built man page's RULES${missing:+ (missing:$missing)}" test -z "$missing"
+for status in 0 1 2 129 130 143; do
+  expect "exit status $status is in the man page" grep -qF -- "*$status*" "$man_src"
+done
+expect "the man page renders" eval 'MANWIDTH=80 man -l "$man_built" 2>/dev/null | grep -q "^RULES"'
+
+for file in "${completions[@]}"; do
+  name=$(basename "$file")
+  missing=
+  for o in $main_options $inspect_options; do
+    case $name in
+      loadfix.fish) # fish spells options -l name / -s x
+        if [[ $o == --* ]]; then pattern="-l ${o#--}( |$)"; else pattern="-s ${o#-}( |$)"; fi
+        grep -qE -- "$pattern" "$file" || missing="$missing $o" ;;
+      *) grep -qE -- "(^|[^a-z-])$o([^a-z-]|$)" "$file" || missing="$missing $o" ;;
+    esac
+  done
+  expect "$name completes every option${missing:+ (missing:$missing)}" test -z "$missing"
+  missing=
+  for r in $rules; do grep -qw -- "$r" "$file" || missing="$missing $r"; done
+  expect "$name completes every rule${missing:+ (missing:$missing)}" test -z "$missing"
+done
+expect "bash completion parses" bash -n "$SOURCE_ROOT/completions/loadfix.bash"
+expect "bash completion completes --col to --color" bash -c '
+  . "$1"; COMP_WORDS=(loadfix --col); COMP_CWORD=1; _loadfix; [ "${COMPREPLY[*]}" = --color ]' _ "$SOURCE_ROOT/completions/loadfix.bash"
+expect "bash completion completes --explain LF10" bash -c '
+  . "$1"; COMP_WORDS=(loadfix --explain LF10); COMP_CWORD=2; _loadfix; [ "${COMPREPLY[*]}" = "LF101 LF102 LF103 LF104 LF105 LF106" ]' _ "$SOURCE_ROOT/completions/loadfix.bash"
+
+# meson install into a staging directory: the binary, the man page and the
+# three completions in their standard directories under the prefix.
+prefix=$("$meson" introspect "$build" --buildoptions | /usr/bin/python3 -c '
+import json, sys
+print(next(o["value"] for o in json.load(sys.stdin) if o["name"] == "prefix"))')
+expect_status "meson install --destdir" 0 "$meson" install -C "$build" --destdir "$WORK/stage" --no-rebuild --quiet
+root=$WORK/stage$prefix
+for f in bin/loadfix share/man/man1/loadfix.1 share/bash-completion/completions/loadfix \
+  share/zsh/site-functions/_loadfix share/fish/vendor_completions.d/loadfix.fish; do
+  expect "installed $prefix/$f" test -s "$root/$f"
+done
+expect "the installed man page is the built one" cmp -s "$root/share/man/man1/loadfix.1" "$man_built"
+
+finish
