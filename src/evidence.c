@@ -58,11 +58,20 @@ static bool text_starts_with(TSNode node, const lf_source *src, const char *pref
 	return len > n && memcmp(src->bytes + start, prefix, n) == 0;
 }
 
+/*
+ * How far up the tree any search climbs.  tree-sitter 0.20's
+ * ts_node_parent descends from the root, so each step costs the node's
+ * depth: unbounded climbs are quadratic in it (100,000 nested operators in
+ * tests/e2e/hostile.sh).  A handler or scope further up than this from a
+ * load is not looked for: no evidence, the fix stays as it was.
+ */
+#define MAX_CLIMB 64
+
 /* The parent, past any parentheses around `node`. */
 static TSNode parent_past_parens(TSNode node)
 {
 	TSNode parent = ts_node_parent(node);
-	while (is(parent, "parenthesized_expression"))
+	for (int i = 0; i < MAX_CLIMB && is(parent, "parenthesized_expression"); i++)
 		parent = ts_node_parent(parent);
 	return parent;
 }
@@ -263,7 +272,8 @@ typedef struct except_handler {
 static bool next_handler(TSNode *from, except_handler *out)
 {
 	TSNode child = *from;
-	for (TSNode node = ts_node_parent(child); !ts_node_is_null(node) && !is_scope(node);
+	int climbed = 0;
+	for (TSNode node = ts_node_parent(child); !ts_node_is_null(node) && !is_scope(node) && climbed++ < MAX_CLIMB;
 	     child = node, node = ts_node_parent(node)) {
 		if (is(node, "except_clause") && !same_node(child, field(node, "value"))) {
 			out->clause = node;
@@ -379,6 +389,7 @@ struct lf_evidence_file {
 	uint32_t module_class_count, module_class_cap;
 	bool module_classes_found;
 	uint32_t follow_budget; /* names followed for one save; bounds `a = b; b = a` chains */
+	TSNode last_target;     /* while indexing: the last assignment's target */
 };
 
 lf_evidence_file *lf_evidence_file_create(TSTree *tree, const lf_source *src)
@@ -406,16 +417,18 @@ static bool index_node(TSNode node, void *context)
 	lf_evidence_file *file = context;
 	const lf_source *src = file->src;
 	if (is(node, "identifier") || is(node, "attribute")) {
-		TSNode parent = ts_node_parent(node);
 		GROW(file->occurrences, file->occurrence_count, file->occurrence_cap);
 		file->occurrences[file->occurrence_count++] = (occurrence){
 		        .name = span_of(node, src),
 		        .at = ts_node_start_byte(node),
 		        .node = node,
-		        .binds = is(parent, "assignment") && same_node(field(parent, "left"), node),
+		        .binds = same_node(file->last_target, node),
 		};
 	} else if (is(node, "assignment")) {
 		TSNode left = field(node, "left"), right = field(node, "right");
+		/* the walk visits the target next: no ts_node_parent, whose
+		 * cost is the node's depth, per name */
+		file->last_target = left;
 		if ((is(left, "identifier") || is(left, "attribute")) && !ts_node_is_null(right)) {
 			GROW(file->bindings, file->binding_count, file->binding_cap);
 			file->bindings[file->binding_count++] = (binding){span_of(left, src), right};
@@ -754,13 +767,20 @@ static void judge_use(TSNode value, const lf_source *src, lf_evidence *out, int 
 	}
 }
 
+/* The uses of a name looked at after a load is assigned to it: each costs
+ * a ts_node_parent, and real code shows what it does with a model at once. */
+#define MAX_USES 64
+
 /* `m = torch.load(p)` (or `m = torch.load(p)["model"]`, `self.m = ...`):
- * the later uses of `m` in the same scope, up to the next assignment to it. */
+ * the later uses of `m` in the same scope (the first MAX_USES), up to the
+ * next assignment to it. */
 static void judge_assigned_uses(lf_evidence_file *file, TSNode call, lf_evidence *out)
 {
 	TSNode value = call;
+	int climbed = 0;
 	for (TSNode parent = parent_past_parens(value);
-	     is(parent, "subscript") && same_node(lf_node_unparenthesize(field(parent, "value")), value);
+	     climbed++ < MAX_CLIMB && is(parent, "subscript") &&
+	     same_node(lf_node_unparenthesize(field(parent, "value")), value);
 	     parent = parent_past_parens(value))
 		value = parent;
 	TSNode assignment = parent_past_parens(value);
@@ -770,14 +790,15 @@ static void judge_assigned_uses(lf_evidence_file *file, TSNode call, lf_evidence
 	if (!is(left, "identifier") && !is(left, "attribute"))
 		return;
 	TSNode scope = assignment;
-	while (!ts_node_is_null(scope) && !is_scope(scope))
+	for (int i = 0; i < MAX_CLIMB && !ts_node_is_null(scope) && !is_scope(scope); i++)
 		scope = ts_node_parent(scope);
-	if (ts_node_is_null(scope))
+	if (ts_node_is_null(scope) || !is_scope(scope))
 		return;
 	span name = span_of(left, file->src);
 	uint32_t end = ts_node_end_byte(scope);
-	for (uint32_t i = first_occurrence(file, name, ts_node_end_byte(assignment));
-	     i < file->occurrence_count && span_compare(file->occurrences[i].name, name) == 0 &&
+	uint32_t first = first_occurrence(file, name, ts_node_end_byte(assignment));
+	for (uint32_t i = first;
+	     i < file->occurrence_count && i - first < MAX_USES && span_compare(file->occurrences[i].name, name) == 0 &&
 	     file->occurrences[i].at < end && !file->occurrences[i].binds;
 	     i++)
 		judge_use(file->occurrences[i].node, file->src, out, 0);
