@@ -5,7 +5,7 @@ _loadfix()
     local cur prev
     cur=${COMP_WORDS[COMP_CWORD]}
     prev=${COMP_WORDS[COMP_CWORD-1]}
-    local rules="ALL LF LF001 LF002 LF003 LF004 LF006 LF007 LF008 LF101 LF102 LF103 LF104 LF105 LF106"
+    local rules="ALL LF LF001 LF002 LF003 LF004 LF005 LF006 LF007 LF008 LF101 LF102 LF103 LF104 LF105 LF106"
 
     if [[ ${COMP_WORDS[1]} == inspect ]]; then
         case $prev in

@@ -1,6 +1,6 @@
 # fish completion for loadfix; installed to $datadir/fish/vendor_completions.d.
 # tests/e2e/docs.sh fails when an option of `loadfix --help` is missing here.
-set -l rules ALL LF LF001 LF002 LF003 LF004 LF006 LF007 LF008 LF101 LF102 LF103 LF104 LF105 LF106
+set -l rules ALL LF LF001 LF002 LF003 LF004 LF005 LF006 LF007 LF008 LF101 LF102 LF103 LF104 LF105 LF106
 set -l main 'not __fish_seen_subcommand_from inspect server'
 set -l inspect '__fish_seen_subcommand_from inspect'
 

@@ -16,5 +16,5 @@ void lf_check_load_as_value(const lf_rule *rule, const lf_load_ref *ref, const l
 	if (ref->kind != LF_REF_PARTIAL || !ts_node_is_null(args->keyword))
 		return;
 	/* partial(torch.load, ...) fixes the keyword once for every caller. */
-	lf_fixer_report_missing(rule, ref, args, src, start, end, "`partial(torch.load, ...)`", out);
+	lf_fixer_report_missing(rule, ref, args, src, start, end, "`partial(torch.load, ...)`", NULL, out);
 }

@@ -6,6 +6,7 @@
 #include "loadfix/buf.h"
 #include "loadfix/call.h"
 #include "loadfix/edit.h"
+#include "loadfix/evidence.h"
 #include "loadfix/fixer.h"
 #include "loadfix/parse.h"
 #include "loadfix/partial.h"
@@ -96,11 +97,13 @@ static void lint_tree(const lf_check_options *options, const lf_source *src, TST
 		lf_wrappers_discover(tree, src, &context, &refs, &own);
 		lf_wrappers_add_calls(tree, src, &context, &own, &refs);
 	}
+	lf_evidence_file *evidence = lf_evidence_file_create(tree, src);
 	for (uint32_t i = 0; i < refs.count; i++) {
 		const lf_load_ref *ref = &refs.items[i];
 		lf_call_args args;
 		lf_call_args_analyze(ref, src, &args);
 		args.torch = &options->torch;
+		args.evidence = evidence;
 		uint32_t first = diags->count;
 		for (size_t f = 0; f < lf_fixer_count; f++)
 			if (options->enabled[f] && lf_fixers[f]->family == ref->target->family)
@@ -115,6 +118,7 @@ static void lint_tree(const lf_check_options *options, const lf_source *src, TST
 	}
 	lf_refs_finish(&refs);
 	lf_wrappers_finish(&own);
+	lf_evidence_file_destroy(evidence);
 	TSNode root = ts_tree_root_node(tree);
 	for (uint32_t i = diags->count; i-- > 0;) {
 		const lf_diag *diag = &diags->items[i];

@@ -24,7 +24,10 @@ const lf_rule lf_rules[] = {
          .example = "import torch\n\nstate = torch.load(\"model.pt\")\n",
          .example_fixed = "import torch\n\nstate = torch.load(\"model.pt\", weights_only=True)\n",
          .applicability = "safe (applied by --fix); unsafe when the project admits torch < 1.13, which lacks "
-                          "weights_only. No fix when the call passes pickle_module, *args or **kwargs."},
+                          "weights_only, or when the file shows the checkpoint will not load weights-only (a whole "
+                          "module, an argparse.Namespace or numpy values saved to the same path, the loaded value "
+                          "used as a module, an except TypeError fallback, a retry after a weights-only load). No "
+                          "fix when the call passes pickle_module, *args or **kwargs."},
         {.code = "LF002",
          .name = "torch-load-weights-only-false",
          .summary = "`torch.load` called with `weights_only=False`",
@@ -70,6 +73,24 @@ const lf_rule lf_rules[] = {
          .example_fixed = "loader = functools.partial(torch.load, map_location=\"cpu\", weights_only=True)\n",
          .applicability = "safe inside functools.partial; other references (loader = torch.load, pool.map(torch.load, "
                           "...)) are reported only."},
+        {.code = "LF005",
+         .name = "torch-load-unsafe-fallback",
+         .summary = "`torch.load` retried without `weights_only=True` after a weights-only load failed",
+         .help = "A try whose body loads with weights_only=True and whose except handler loads the same file "
+                 "again with weights_only=False (or without weights_only, where the project admits torch < 2.6) "
+                 "unpickles exactly the checkpoints the check refused, a crafted one included (CWE-502). Remove "
+                 "the fallback, or allow the checkpoint's classes with torch.serialization.add_safe_globals and "
+                 "keep weights_only=True.",
+         .level = LF_LEVEL_ERROR,
+         .security_severity = "8.8",
+         .cwe = "CWE-502",
+         .bandit = "B614",
+         .example = "try:\n    state = torch.load(path, weights_only=True)\nexcept Exception:\n"
+                    "    state = torch.load(path, weights_only=False)\n",
+         .example_fixed = NULL,
+         .applicability = "never fixed (report only): whether to fail or to allow the checkpoint's classes is the "
+                          "author's decision. Handlers that cannot catch the refusal (pickle.UnpicklingError), "
+                          "such as except FileNotFoundError, are not reported."},
         {.code = "LF006",
          .name = "torch-force-no-weights-only-load",
          .summary = "`TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD` switched on",
@@ -97,7 +118,8 @@ const lf_rule lf_rules[] = {
          .level = LF_LEVEL_ERROR,
          .security_severity = "8.8",
          .cwe = "CWE-502",
-         .example = "import functools\nimport torch\n\ntorch.load = functools.partial(torch.load, weights_only=False)\n",
+         .example =
+                 "import functools\nimport torch\n\ntorch.load = functools.partial(torch.load, weights_only=False)\n",
          .example_fixed = NULL,
          .applicability = "never fixed (report only)."},
         {.code = "LF008",

@@ -74,7 +74,7 @@
  *   keras.saving.load_model(filepath, custom_objects=None, compile=True, safe_mode=True)
  */
 const lf_target lf_targets[] = {
-        /* torch: LF001-LF004 */
+        /* torch: LF001-LF005 */
         TORCH_LOAD("torch.load"),
         TORCH_LOAD("torch.serialization.load"), /* the same function */
         TORCH("torch.hub.load_state_dict_from_url", 6, "2.1", false),

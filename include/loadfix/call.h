@@ -36,6 +36,9 @@ typedef struct lf_call_args {
 	/* Not about the call: the run's torch version facts (lf_check_options'),
 	 * set by the pipeline so that fixers see them; NULL when unknown. */
 	const struct lf_torch_versions *torch;
+	/* The file's evidence index (loadfix/evidence.h), also set by the
+	 * pipeline; NULL: no evidence is read. */
+	struct lf_evidence_file *evidence;
 } lf_call_args;
 
 /* What Python's truth test makes of a literal value, when the source says. */

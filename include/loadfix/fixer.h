@@ -5,6 +5,7 @@
 
 #include "loadfix/call.h"
 #include "loadfix/diag.h"
+#include "loadfix/evidence.h"
 #include "loadfix/resolve.h"
 #include "loadfix/rules.h"
 #include "loadfix/source.h"
@@ -40,10 +41,13 @@ const char *lf_fixer_insert_blocker(const lf_call_args *args);
  * Appends the finding for a call that lacks weights_only (`what` names it
  * in the message, e.g. "`torch.load`"): with the safe fix that appends
  * `weights_only=True`, or without a fix and with the reason when a blocker
- * prevents it.  [start, end) is the call's span.
+ * prevents it.  [start, end) is the call's span.  `evidence` (may be NULL)
+ * is what the code says about the call (loadfix/evidence.h): unsafe
+ * evidence makes the fix unsafe and the message tells why.
  */
 void lf_fixer_report_missing(const lf_rule *rule, const lf_load_ref *ref, const lf_call_args *args,
-                             const lf_source *src, uint32_t start, uint32_t end, const char *what, lf_diags *out);
+                             const lf_source *src, uint32_t start, uint32_t end, const char *what,
+                             const lf_evidence *evidence, lf_diags *out);
 
 /* The checks, one per fixer file (fixers/<name>.c). */
 void lf_check_missing_weights_only(const lf_rule *, const lf_load_ref *, const lf_call_args *, const lf_source *,
@@ -52,6 +56,7 @@ void lf_check_weights_only_false(const lf_rule *, const lf_load_ref *, const lf_
                                  lf_diags *);
 void lf_check_weights_only_dynamic(const lf_rule *, const lf_load_ref *, const lf_call_args *, const lf_source *,
                                    lf_diags *);
+void lf_check_retry_fallback(const lf_rule *, const lf_load_ref *, const lf_call_args *, const lf_source *, lf_diags *);
 void lf_check_load_as_value(const lf_rule *, const lf_load_ref *, const lf_call_args *, const lf_source *, lf_diags *);
 void lf_check_env_switch(const lf_rule *, const lf_load_ref *, const lf_call_args *, const lf_source *, lf_diags *);
 void lf_check_load_replaced(const lf_rule *, const lf_load_ref *, const lf_call_args *, const lf_source *, lf_diags *);

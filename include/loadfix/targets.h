@@ -21,7 +21,7 @@
  */
 
 typedef enum lf_family {
-	LF_FAMILY_TORCH_LOAD,  /* torch.load and the functions that call it: LF001-LF004 */
+	LF_FAMILY_TORCH_LOAD,  /* torch.load and the functions that call it: LF001-LF005 */
 	LF_FAMILY_PICKLE,      /* pickle and its relatives: LF101 */
 	LF_FAMILY_JOBLIB,      /* joblib.load: LF102 */
 	LF_FAMILY_NUMPY_LOAD,  /* numpy.load(allow_pickle=...): LF103 */

@@ -37,7 +37,7 @@ run = d["runs"][0]
 drv = run["tool"]["driver"]
 assert drv["name"] == "loadfix" and drv["version"]
 ids = [r["id"] for r in drv["rules"]]
-assert ids == ["LF001", "LF002", "LF003", "LF004", "LF006", "LF007", "LF008", "LF101", "LF102", "LF103", "LF104", "LF105", "LF106"], ids
+assert ids == ["LF001", "LF002", "LF003", "LF004", "LF005", "LF006", "LF007", "LF008", "LF101", "LF102", "LF103", "LF104", "LF105", "LF106"], ids
 for r in drv["rules"]:
     assert r["helpUri"].startswith("https://") and r["help"]["text"] and r["shortDescription"]["text"]
     cwe = {"LF106": "CWE-829", "LF008": "CWE-1395"}.get(r["id"], "CWE-502")

@@ -33,7 +33,7 @@ static void test_defaults(void **state)
 	assert_int_equal(s.mode, LF_MODE_REPORT);
 	assert_int_equal(s.format, LF_FORMAT_TEXT);
 	assert_string_equal(enabled_rules(s.check.enabled),
-	                    "LF001,LF002,LF003,LF004,LF006,LF007,LF008,LF101,LF102,LF103,LF104,LF105,LF106");
+	                    "LF001,LF002,LF003,LF004,LF005,LF006,LF007,LF008,LF101,LF102,LF103,LF104,LF105,LF106");
 	assert_false(s.check.fix);
 	assert_false(s.check.unsafe_fixes);
 	assert_null(s.stdin_filename);
@@ -62,7 +62,7 @@ static void test_no_config_found_without_isolated(void **state)
 	PARSE(&a, &s, "x.py");
 	assert_null(s.config.path);
 	assert_string_equal(enabled_rules(s.check.enabled),
-	                    "LF001,LF002,LF003,LF004,LF006,LF007,LF008,LF101,LF102,LF103,LF104,LF105,LF106");
+	                    "LF001,LF002,LF003,LF004,LF005,LF006,LF007,LF008,LF101,LF102,LF103,LF104,LF105,LF106");
 	lf_settings_finish(&s);
 	test_argv_free(&a);
 }
@@ -111,14 +111,14 @@ static void test_select_and_ignore(void **state)
 		const char *option, *value, *rules;
 	} cases[] = {
 	        {"--select", "LF002", "LF002"},
-	        {"--select", "LF00", "LF001,LF002,LF003,LF004,LF006,LF007,LF008"},
-	        {"--select", "LF", "LF001,LF002,LF003,LF004,LF006,LF007,LF008,LF101,LF102,LF103,LF104,LF105,LF106"},
-	        {"--select", "ALL", "LF001,LF002,LF003,LF004,LF006,LF007,LF008,LF101,LF102,LF103,LF104,LF105,LF106"},
+	        {"--select", "LF00", "LF001,LF002,LF003,LF004,LF005,LF006,LF007,LF008"},
+	        {"--select", "LF", "LF001,LF002,LF003,LF004,LF005,LF006,LF007,LF008,LF101,LF102,LF103,LF104,LF105,LF106"},
+	        {"--select", "ALL", "LF001,LF002,LF003,LF004,LF005,LF006,LF007,LF008,LF101,LF102,LF103,LF104,LF105,LF106"},
 	        {"--select", "LF001,LF003", "LF001,LF003"},
 	        {"--select", "LF001, LF004", "LF001,LF004"},
-	        {"--ignore", "LF001", "LF002,LF003,LF004,LF006,LF007,LF008,LF101,LF102,LF103,LF104,LF105,LF106"},
-	        {"--ignore", "LF003,LF004", "LF001,LF002,LF006,LF007,LF008,LF101,LF102,LF103,LF104,LF105,LF106"},
-	        {"--ignore", "LF1", "LF001,LF002,LF003,LF004,LF006,LF007,LF008"},
+	        {"--ignore", "LF001", "LF002,LF003,LF004,LF005,LF006,LF007,LF008,LF101,LF102,LF103,LF104,LF105,LF106"},
+	        {"--ignore", "LF003,LF004", "LF001,LF002,LF005,LF006,LF007,LF008,LF101,LF102,LF103,LF104,LF105,LF106"},
+	        {"--ignore", "LF1", "LF001,LF002,LF003,LF004,LF005,LF006,LF007,LF008"},
 	        {"--ignore", "ALL", ""},
 	        {"--ignore", "LF00", "LF101,LF102,LF103,LF104,LF105,LF106"},
 	};
@@ -141,12 +141,12 @@ static void test_select_and_ignore(void **state)
 	test_argv_free(&a);
 	PARSE(&a, &s, "--isolated", "--ignore", "LF001", "--ignore", "LF002");
 	assert_string_equal(enabled_rules(s.check.enabled),
-	                    "LF003,LF004,LF006,LF007,LF008,LF101,LF102,LF103,LF104,LF105,LF106");
+	                    "LF003,LF004,LF005,LF006,LF007,LF008,LF101,LF102,LF103,LF104,LF105,LF106");
 	lf_settings_finish(&s);
 	test_argv_free(&a);
 	/* ignore applies after select */
 	PARSE(&a, &s, "--isolated", "--ignore", "LF002", "--select", "LF00");
-	assert_string_equal(enabled_rules(s.check.enabled), "LF001,LF003,LF004,LF006,LF007,LF008");
+	assert_string_equal(enabled_rules(s.check.enabled), "LF001,LF003,LF004,LF005,LF006,LF007,LF008");
 	lf_settings_finish(&s);
 	test_argv_free(&a);
 

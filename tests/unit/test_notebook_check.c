@@ -53,7 +53,7 @@ static int reset(void **state)
 	"   \"source\": [\"import torch\"]},\n"                                                       \
 	"  {\"cell_type\": \"markdown\", \"metadata\": {}, \"source\": [\"torch.load(x)\"]},\n"       \
 	"  {\"cell_type\": \"code\", \"metadata\": {}, \"outputs\": [], \"execution_count\": null,\n" \
-	"   \"source\": [\"m = torch.load('m.pt')\\n\", \"m.eval()\"]}\n"                             \
+	"   \"source\": [\"m = torch.load('m.pt')\\n\", \"print(m)\"]}\n"                             \
 	" ],\n \"metadata\": {},\n \"nbformat\": 4,\n \"nbformat_minor\": 5\n}\n"
 
 static void options_for(lf_check_options *options, bool fix)

@@ -475,11 +475,11 @@ static void test_sarif_document(void **state)
 	assert_string_equal(string_at(driver, "version"), LOADFIX_VERSION);
 	json_t *rules = json_object_get(driver, "rules");
 	assert_int_equal(json_array_size(rules), lf_fixer_count);
-	/* LF001-LF004, LF006-LF008, LF101-LF106 */
+	/* LF001-LF008, LF101-LF106 */
 	static const char *const severities[] = {"8.8", "8.8", "7.0", "5.0", "8.8", "8.8", "8.8",
-	                                         "8.8", "8.8", "8.8", "8.8", "8.8", "7.5"};
+	                                         "8.8", "8.8", "8.8", "8.8", "8.8", "8.8", "7.5"};
 	static const char *const levels[] = {"error", "error", "error", "warning", "error", "error", "error",
-	                                     "error", "error", "error", "error",   "error", "error"};
+	                                     "error", "error", "error", "error",   "error", "error", "error"};
 	assert_int_equal(sizeof severities / sizeof severities[0], lf_rule_count);
 	assert_int_equal(lf_fixer_count, lf_rule_count);
 	for (size_t i = 0; i < lf_fixer_count; i++) {

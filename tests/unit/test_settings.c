@@ -57,7 +57,7 @@ static void test_config_select_and_ignore(void **state)
 	PARSE(&a, &s, ".");
 	assert_non_null(s.config.path);
 	assert_true(s.config.found);
-	assert_string_equal(enabled_rules(s.check.enabled), "LF001,LF002,LF004,LF006,LF007,LF008");
+	assert_string_equal(enabled_rules(s.check.enabled), "LF001,LF002,LF004,LF005,LF006,LF007,LF008");
 	lf_settings_finish(&s);
 	test_argv_free(&a);
 }
@@ -87,7 +87,7 @@ static void test_cli_select_keeps_config_ignore(void **state)
 	lf_settings s;
 	PARSE(&a, &s, "--select", "ALL", ".");
 	assert_string_equal(enabled_rules(s.check.enabled),
-	                    "LF001,LF002,LF003,LF006,LF007,LF008,LF101,LF102,LF103,LF104,LF105,LF106");
+	                    "LF001,LF002,LF003,LF005,LF006,LF007,LF008,LF101,LF102,LF103,LF104,LF105,LF106");
 	lf_settings_finish(&s);
 	test_argv_free(&a);
 }
@@ -100,12 +100,12 @@ static void test_cli_ignore_adds_to_config_ignore(void **state)
 	lf_settings s;
 	PARSE(&a, &s, ".");
 	assert_string_equal(enabled_rules(s.check.enabled),
-	                    "LF001,LF002,LF003,LF006,LF007,LF008,LF101,LF102,LF103,LF104,LF105,LF106");
+	                    "LF001,LF002,LF003,LF005,LF006,LF007,LF008,LF101,LF102,LF103,LF104,LF105,LF106");
 	lf_settings_finish(&s);
 	test_argv_free(&a);
 	PARSE(&a, &s, "--ignore", "LF001", ".");
 	assert_string_equal(enabled_rules(s.check.enabled),
-	                    "LF002,LF003,LF006,LF007,LF008,LF101,LF102,LF103,LF104,LF105,LF106");
+	                    "LF002,LF003,LF005,LF006,LF007,LF008,LF101,LF102,LF103,LF104,LF105,LF106");
 	lf_settings_finish(&s);
 	test_argv_free(&a);
 }
@@ -217,17 +217,17 @@ static void test_per_file_ignores(void **state)
 	assert_int_equal(s.config.per_file_ignore_count, 2);
 	/* the run's selection is untouched; the ignores apply per file */
 	assert_string_equal(enabled_rules(s.check.enabled),
-	                    "LF001,LF002,LF003,LF006,LF007,LF008,LF101,LF102,LF103,LF104,LF105,LF106");
+	                    "LF001,LF002,LF003,LF005,LF006,LF007,LF008,LF101,LF102,LF103,LF104,LF105,LF106");
 	lf_check_options options;
 	lf_settings_for_file(&s, "./tests/test_a.py", &options);
 	assert_string_equal(enabled_rules(options.enabled),
-	                    "LF002,LF003,LF006,LF007,LF008,LF101,LF102,LF103,LF104,LF105,LF106");
+	                    "LF002,LF003,LF005,LF006,LF007,LF008,LF101,LF102,LF103,LF104,LF105,LF106");
 	lf_settings_for_file(&s, "tests/test_a.py", &options);
 	assert_string_equal(enabled_rules(options.enabled),
-	                    "LF002,LF003,LF006,LF007,LF008,LF101,LF102,LF103,LF104,LF105,LF106");
+	                    "LF002,LF003,LF005,LF006,LF007,LF008,LF101,LF102,LF103,LF104,LF105,LF106");
 	lf_settings_for_file(&s, "./src/a.py", &options);
 	assert_string_equal(enabled_rules(options.enabled),
-	                    "LF001,LF002,LF003,LF006,LF007,LF008,LF101,LF102,LF103,LF104,LF105,LF106");
+	                    "LF001,LF002,LF003,LF005,LF006,LF007,LF008,LF101,LF102,LF103,LF104,LF105,LF106");
 	/* a glob without '/' matches the name in any directory */
 	lf_settings_for_file(&s, "./src/legacy.py", &options);
 	assert_string_equal(enabled_rules(options.enabled), "LF101,LF102,LF103,LF104,LF105,LF106");
@@ -259,12 +259,12 @@ static void test_per_file_ignores_relative_to_config(void **state)
 	lf_check_options options;
 	lf_settings_for_file(&s, "proj/tests/x.py", &options);
 	assert_string_equal(enabled_rules(options.enabled),
-	                    "LF002,LF003,LF004,LF006,LF007,LF008,LF101,LF102,LF103,LF104,LF105,LF106");
+	                    "LF002,LF003,LF004,LF005,LF006,LF007,LF008,LF101,LF102,LF103,LF104,LF105,LF106");
 	assert_true(options.fix);
 	/* the same relative path outside the configuration's directory */
 	lf_settings_for_file(&s, "other/tests/x.py", &options);
 	assert_string_equal(enabled_rules(options.enabled),
-	                    "LF001,LF002,LF003,LF004,LF006,LF007,LF008,LF101,LF102,LF103,LF104,LF105,LF106");
+	                    "LF001,LF002,LF003,LF004,LF005,LF006,LF007,LF008,LF101,LF102,LF103,LF104,LF105,LF106");
 	lf_settings_finish(&s);
 	test_argv_free(&a);
 }
@@ -300,7 +300,7 @@ static void test_nearest_config_from_first_path(void **state)
 	PARSE(&a, &s, "--isolated", "proj/src/sub/a.py");
 	assert_null(s.config.path);
 	assert_string_equal(enabled_rules(s.check.enabled),
-	                    "LF001,LF002,LF003,LF004,LF006,LF007,LF008,LF101,LF102,LF103,LF104,LF105,LF106");
+	                    "LF001,LF002,LF003,LF004,LF005,LF006,LF007,LF008,LF101,LF102,LF103,LF104,LF105,LF106");
 	lf_settings_finish(&s);
 	test_argv_free(&a);
 }
