@@ -245,8 +245,8 @@ static void test_nfkc_words(void **state)
 	check_all(codes, sizeof codes / sizeof codes[0], true);
 	/* non-ASCII in comments, strings and other names changes nothing */
 	static const char *const others[] = {
-	        "import torch\n# caf\xc3\xa9 \xe2\x98\x83 \xe6\x97\xa5\xe6\x9c\xac\nx = "
-	        "'na\xc3\xafve'\nmodel.load(p)\n",
+	        ("import torch\n# caf\xc3\xa9 \xe2\x98\x83 \xe6\x97\xa5\xe6\x9c\xac\n"
+	         "x = 'na\xc3\xafve'\nmodel.load(p)\n"),
 	        "import numpy as np\n# \xef\xbd\x8e\xef\xbd\x90\nnp.zeros(3)\n",
 	        "import torch\nmod\xc3\xa8le.load(p)\n",
 	        "import torch\n\xff\xfe.load(p)\n",
