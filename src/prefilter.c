@@ -249,6 +249,9 @@ static size_t literal_count;
 static unsigned always_present;
 #define PREFIX_BITS 16
 static uint64_t prefix_bitmap[(1u << PREFIX_BITS) / 64];
+/* The literals' first bytes: most bytes of a file are none of them, and
+ * skip the window test. */
+static bool first_bytes[256];
 
 static uint32_t prefix_hash(uint32_t window)
 {
@@ -257,8 +260,11 @@ static uint32_t prefix_hash(uint32_t window)
 
 static void add_literal(const char *text, size_t len, unsigned group)
 {
+	/* A literal that holds one already there (`cloudpickle`, `pickle`)
+	 * occurs only where that one does: the shorter one stands for both
+	 * (one added before the shorter one is merely kept as well). */
 	for (size_t i = 0; i < literal_count; i++)
-		if (literals[i].len == len && memcmp(literals[i].text, text, len) == 0) {
+		if (literals[i].len <= len && memmem(text, len, literals[i].text, literals[i].len)) {
 			literals[i].group |= group;
 			return;
 		}
@@ -273,6 +279,7 @@ static void add_literal(const char *text, size_t len, unsigned group)
 	literals[literal_count++] = (literal){text, len, prefix, group};
 	uint32_t h = prefix_hash(prefix);
 	prefix_bitmap[h / 64] |= (uint64_t)1 << (h % 64);
+	first_bytes[(uint8_t)text[0]] = true;
 }
 
 static void literal_table(void)
@@ -293,6 +300,8 @@ static unsigned literal_groups(const uint8_t *bytes, size_t len)
 	const unsigned all = GROUP_TORCH | GROUP_LOAD | GROUP_ROOT | GROUP_KEYWORD;
 	unsigned found = always_present;
 	for (size_t at = 0; at + 4 <= len && found != all; at++) {
+		if (!first_bytes[bytes[at]])
+			continue;
 		uint32_t window;
 		memcpy(&window, bytes + at, 4);
 		uint32_t h = prefix_hash(window);
