@@ -228,6 +228,108 @@ static void table_patterns(char **torch_other, char **other_import, char **any_k
 	lf_buf_finish(&keywords);
 }
 
+/*
+ * Literal-first: every precise pattern above needs one of a few words to
+ * occur in the file (as a substring: a necessary condition, so only false
+ * positives): `torch` and `load` both for patterns 1-4 (every route to
+ * torch's loaders ends in a name that contains `load`; pattern 2 also takes
+ * `serialization` and `import *`), a top-level module
+ * of the other loaders for pattern 5, the keyword for pattern 6.  One pass
+ * over the bytes finds which of them occur, and only the patterns whose
+ * words do run; most files contain none and are rejected after that pass
+ * (it was up to four regex scans, plus the NFKC rescan).  The pass tests
+ * the 4-byte window at each position whose byte starts a literal against a
+ * bitmap of the literals' first four bytes, so its cost per byte does not
+ * grow with the number of literals (about 12 instructions, callgrind).
+ */
+typedef enum {
+	GROUP_TORCH = 1u << 0,   /* `torch` */
+	GROUP_LOAD = 1u << 1,    /* `load`, `serialization` (with GROUP_TORCH, or an
+	                           * `import *`: patterns 1-4) */
+	GROUP_ROOT = 1u << 2,    /* some other loader's module: pattern 5 */
+	GROUP_KEYWORD = 1u << 3, /* a keyword of a rule that looks at any call: pattern 6 */
+} literal_group;
+
+#define MAX_LITERALS 64
+typedef struct literal {
+	const char *text; /* static: the target table's or this file's */
+	size_t len;
+	uint32_t prefix; /* the first four bytes, as memcpy reads them */
+	unsigned group;
+} literal;
+static literal literals[MAX_LITERALS];
+static size_t literal_count;
+/* Groups that are present whatever the text (a literal shorter than the
+ * window cannot be looked up: its group always counts as found). */
+static unsigned always_present;
+#define PREFIX_BITS 16
+static uint64_t prefix_bitmap[(1u << PREFIX_BITS) / 64];
+/* The literals' first bytes: most bytes of a file are none of them, and
+ * skip the window test. */
+static bool first_bytes[256];
+
+static uint32_t prefix_hash(uint32_t window)
+{
+	return (window * 2654435761u) >> (32 - PREFIX_BITS);
+}
+
+static void add_literal(const char *text, size_t len, unsigned group)
+{
+	/* A literal that holds one already there (`cloudpickle`, `pickle`)
+	 * occurs only where that one does: the shorter one stands for both
+	 * (one added before the shorter one is merely kept as well). */
+	for (size_t i = 0; i < literal_count; i++)
+		if (literals[i].len <= len && memmem(text, len, literals[i].text, literals[i].len)) {
+			literals[i].group |= group;
+			return;
+		}
+	if (len < 4) {
+		always_present |= group;
+		return;
+	}
+	if (literal_count == MAX_LITERALS)
+		abort(); /* a table larger than this is a bug in this file */
+	uint32_t prefix;
+	memcpy(&prefix, text, 4);
+	literals[literal_count++] = (literal){text, len, prefix, group};
+	uint32_t h = prefix_hash(prefix);
+	prefix_bitmap[h / 64] |= (uint64_t)1 << (h % 64);
+	first_bytes[(uint8_t)text[0]] = true;
+}
+
+static void literal_table(void)
+{
+	add_literal("torch", 5, GROUP_TORCH);
+	add_literal("load", 4, GROUP_LOAD);
+	add_literal("serialization", 13, GROUP_LOAD);
+	for (size_t r = 0; r < root_count; r++)
+		add_literal(root_words[r].name, strlen(root_words[r].name), GROUP_ROOT);
+	for (size_t i = 0; i < lf_target_count; i++)
+		if (strcmp(lf_targets[i].name, "*") == 0)
+			add_literal(lf_targets[i].keyword, strlen(lf_targets[i].keyword), GROUP_KEYWORD);
+}
+
+/* Which groups' literals occur in the bytes (the pass stops once all have). */
+static unsigned literal_groups(const uint8_t *bytes, size_t len)
+{
+	const unsigned all = GROUP_TORCH | GROUP_LOAD | GROUP_ROOT | GROUP_KEYWORD;
+	unsigned found = always_present;
+	for (size_t at = 0; at + 4 <= len && found != all; at++) {
+		if (!first_bytes[bytes[at]])
+			continue;
+		uint32_t window;
+		memcpy(&window, bytes + at, 4);
+		uint32_t h = prefix_hash(window);
+		if (!(prefix_bitmap[h / 64] >> (h % 64) & 1))
+			continue;
+		for (size_t i = 0; i < literal_count; i++)
+			if (literals[i].prefix == window && literals[i].len <= len - at &&
+			    memcmp(bytes + at + 4, literals[i].text + 4, literals[i].len - 4) == 0)
+				found |= literals[i].group;
+	}
+	return found;
+}
+
 static void compile_patterns(void)
 {
 	patterns[TORCH_WORD_RE] = compile(TORCH_WORD);
@@ -247,6 +349,7 @@ static void compile_patterns(void)
 	free(torch_other);
 	free(other_import);
 	free(any_keyword);
+	literal_table();
 }
 
 /* A small set of names (byte slices of the source). */
@@ -411,24 +514,66 @@ static bool group(lf_prefilter *p, int n, const uint8_t *bytes, const uint8_t **
 
 static bool may_refer(lf_prefilter *p, const uint8_t *bytes, size_t len);
 
+/*
+ * Python compares identifiers after NFKC normalisation (PEP 3131:
+ * `ｔｏｒｃｈ.load` is torch.load), so a file the byte patterns reject is
+ * looked at again with each word that has a non-ASCII byte in its normal
+ * form.  Only such words are normalised, not the file: a word is a run of
+ * name bytes (ASCII letters, digits, `_`, any byte >= 0x80, so that a
+ * non-ASCII dot or equals sign next to a name is normalised with it, as
+ * normalising the whole file did), and ASCII text is already normal.  A
+ * word that is not valid UTF-8 stays as it is (Python would not accept it
+ * as a name).  Returns the folded copy (caller frees), or NULL when no word
+ * changes: then the second look could only repeat the first.
+ */
+static uint8_t *fold_words(const uint8_t *bytes, size_t len, size_t *out_len)
+{
+	lf_buf folded;
+	bool changed = false;
+	lf_buf_init(&folded);
+	size_t copied = 0; /* bytes[copied..] are not in `folded` yet */
+	for (size_t at = 0; at < len;) {
+		size_t start = at;
+		while (start < len && bytes[start] < 0x80)
+			start++;
+		if (start == len)
+			break;
+		/* widen the run of name bytes around the non-ASCII byte */
+		while (start > at && is_name_byte(bytes[start - 1]))
+			start--;
+		size_t end = start;
+		while (end < len && is_name_byte(bytes[end]))
+			end++;
+		size_t normal_len = 0;
+		uint8_t *normal = u8_normalize(UNINORM_NFKC, bytes + start, end - start, NULL, &normal_len);
+		if (normal && (normal_len != end - start || memcmp(normal, bytes + start, normal_len) != 0)) {
+			lf_buf_append(&folded, (const char *)bytes + copied, start - copied);
+			lf_buf_append(&folded, (const char *)normal, normal_len);
+			copied = end;
+			changed = true;
+		}
+		free(normal);
+		at = end;
+	}
+	if (!changed) {
+		lf_buf_finish(&folded);
+		return NULL;
+	}
+	lf_buf_append(&folded, (const char *)bytes + copied, len - copied);
+	*out_len = folded.len;
+	return (uint8_t *)folded.data;
+}
+
 bool lf_prefilter_may_refer(lf_prefilter *p, const uint8_t *bytes, size_t len)
 {
 	if (may_refer(p, bytes, len))
 		return true;
-	/* Python compares names after NFKC normalisation (`ｔｏｒｃｈ.load`):
-	 * a file with non-ASCII text is checked again in normal form.  Text
-	 * that is not valid UTF-8 cannot spell a name that way. */
-	bool ascii = true;
-	for (size_t i = 0; i < len && ascii; i++)
-		ascii = bytes[i] < 0x80;
-	if (ascii)
+	size_t folded_len = 0;
+	uint8_t *folded = fold_words(bytes, len, &folded_len);
+	if (!folded)
 		return false;
-	size_t normal_len = 0;
-	uint8_t *normal = u8_normalize(UNINORM_NFKC, bytes, len, NULL, &normal_len);
-	if (!normal)
-		return false;
-	bool result = may_refer(p, normal, normal_len);
-	free(normal);
+	bool result = may_refer(p, folded, folded_len);
+	free(folded);
 	return result;
 }
 
@@ -456,16 +601,48 @@ bool lf_prefilter_names_weights_only(const uint8_t *bytes, size_t len)
 
 bool lf_prefilter_may_bind(lf_prefilter *p, const uint8_t *bytes, size_t len)
 {
+	unsigned groups = literal_groups(bytes, len);
 	size_t at = 0;
-	if (next_match(p, TORCH_WORD_RE, bytes, len, &at) != NO_MATCH)
+	if ((groups & GROUP_TORCH) && next_match(p, TORCH_WORD_RE, bytes, len, &at) != NO_MATCH)
 		return true;
 	at = 0;
-	return next_match(p, OTHER_IMPORT_RE, bytes, len, &at) != NO_MATCH;
+	return (groups & GROUP_ROOT) && next_match(p, OTHER_IMPORT_RE, bytes, len, &at) != NO_MATCH;
+}
+
+/*
+ * Whether `import`, then spaces, continuations or comments, then `*` occur
+ * (what STAR_IMPORT needs): a few memmem hops over the file instead of a
+ * pattern tried at every line start.
+ */
+static bool has_import_star(const uint8_t *bytes, size_t len)
+{
+	static const char word[] = "import";
+	const size_t word_len = sizeof word - 1;
+	for (const uint8_t *at = bytes, *end = bytes + len;
+	     (at = memmem(at, (size_t)(end - at), word, word_len)) != NULL;) {
+		at += word_len;
+		while (at < end) {
+			if (*at == '#') {
+				const uint8_t *eol = memchr(at, '\n', (size_t)(end - at));
+				at = eol ? eol : end;
+			} else if (*at == ' ' || *at == '\t' || *at == '\n' || *at == '\r' || *at == '\v' ||
+			           *at == '\f' || *at == '\\') {
+				at++;
+			} else {
+				break;
+			}
+		}
+		if (at < end && *at == '*')
+			return true;
+	}
+	return false;
 }
 
 bool lf_prefilter_star_imports(lf_prefilter *p, const uint8_t *bytes, size_t len,
                                bool (*visit)(void *user, const char *module, unsigned level), void *user)
 {
+	if (!has_import_star(bytes, len))
+		return false;
 	size_t at = 0;
 	match_result r;
 	while ((r = next_match(p, STAR_IMPORT_RE, bytes, len, &at)) != NO_MATCH) {
@@ -492,15 +669,16 @@ bool lf_prefilter_star_imports(lf_prefilter *p, const uint8_t *bytes, size_t len
 static bool may_refer(lf_prefilter *p, const uint8_t *bytes, size_t len)
 {
 	/* Any error (PCRE2's match limits) answers "may refer". */
+	unsigned groups = literal_groups(bytes, len);
 	size_t at = 0;
-	if (next_match(p, ANY_KEYWORD_RE, bytes, len, &at) != NO_MATCH)
+	if ((groups & GROUP_KEYWORD) && next_match(p, ANY_KEYWORD_RE, bytes, len, &at) != NO_MATCH)
 		return true;
 	at = 0;
 	if (next_match(p, ENV_WORD_RE, bytes, len, &at) != NO_MATCH)
 		return true;
 	bool checked[MAX_ROOTS] = {false};
 	match_result r;
-	for (at = 0; (r = next_match(p, OTHER_IMPORT_RE, bytes, len, &at)) != NO_MATCH;) {
+	for (at = 0; (groups & GROUP_ROOT) && (r = next_match(p, OTHER_IMPORT_RE, bytes, len, &at)) != NO_MATCH;) {
 		const uint8_t *root;
 		size_t root_len;
 		if (r == MATCH_ERROR || !group(p, 1, bytes, &root, &root_len))
@@ -515,7 +693,8 @@ static bool may_refer(lf_prefilter *p, const uint8_t *bytes, size_t len)
 				return true;
 		}
 	}
-	return may_refer_torch(p, bytes, len);
+	return (groups & GROUP_TORCH) && ((groups & GROUP_LOAD) || has_import_star(bytes, len)) &&
+	       may_refer_torch(p, bytes, len);
 }
 
 static bool may_refer_torch(lf_prefilter *p, const uint8_t *bytes, size_t len)

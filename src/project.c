@@ -9,6 +9,7 @@
 #include "loadfix/prefilter.h"
 #include "loadfix/resolve.h"
 #include "loadfix/source.h"
+#include "loadfix/star_summary.h"
 #include "loadfix/wrappers.h"
 
 /* The exports of one module file, computed once. */
@@ -172,6 +173,37 @@ static void add_export(void *user, const uint8_t *name, size_t len, uint32_t id)
 	m->exports[m->count++] = (lf_export){.name = copy, .id = id};
 }
 
+/*
+ * Parses the module's summary (loadfix/star_summary.h: its top-level
+ * statements with function and class bodies left out, most of a module's
+ * bytes) into *summary, or returns NULL when the scan is unsure or the
+ * summary does not parse cleanly; then the caller parses the whole module.
+ * A module whose summary parses cleanly but whose whole text does not (a
+ * syntax error inside a body left out) cannot be imported at run time, so
+ * the bindings the whole parse's error recovery might invent are not
+ * exports either.
+ */
+static TSTree *parse_summary(lf_parser *parser, const lf_source *src, lf_source *summary)
+{
+	lf_buf text;
+	lf_buf_init(&text);
+	if (!lf_star_summary(src->bytes, src->len, &text) || text.len > UINT32_MAX - 1) {
+		lf_buf_finish(&text);
+		return NULL;
+	}
+	size_t len = 0;
+	lf_buf_reserve(&text, 1); /* lf_source_init wants one spare byte */
+	uint8_t *bytes = (uint8_t *)lf_buf_steal(&text, &len);
+	lf_source_init(summary, bytes, (uint32_t)len);
+	TSTree *tree = lf_parser_parse(parser, summary->bytes, summary->len);
+	if (ts_node_has_error(ts_tree_root_node(tree))) {
+		ts_tree_delete(tree);
+		lf_source_finish(summary);
+		return NULL;
+	}
+	return tree;
+}
+
 static void compute_exports(lf_project *p, module_entry *m, const char *path)
 {
 	lf_source src;
@@ -193,10 +225,18 @@ static void compute_exports(lf_project *p, module_entry *m, const char *path)
 	}
 	p->modules_parsed++;
 	lf_parser *parser = lf_parser_create();
-	TSTree *tree = lf_parser_parse(parser, src.bytes, src.len);
+	lf_source summary;
+	TSTree *tree = parse_summary(parser, &src, &summary);
+	const lf_source *parsed = &summary;
+	if (!tree) {
+		parsed = &src;
+		tree = lf_parser_parse(parser, src.bytes, src.len);
+	}
 	lf_resolve_context context = {.project = p, .path = path};
-	lf_resolve_module_exports(tree, &src, &context, add_export, m);
+	lf_resolve_module_exports(tree, parsed, &context, add_export, m);
 	ts_tree_delete(tree);
+	if (parsed == &summary)
+		lf_source_finish(&summary);
 	lf_parser_destroy(parser);
 	lf_source_finish(&src);
 }

@@ -54,6 +54,12 @@ typedef struct resolver {
 	uint32_t *heads; /* hash table: name hash -> first binding */
 	uint32_t head_mask;
 	lf_refs *refs;
+	/* Phase 1 notes the scope number at the start of each top-level
+	 * statement, so that phase 2 can step over a statement and still
+	 * number the scopes after it as phase 1 did. */
+	uint32_t *statement_scopes;
+	uint32_t statement_count, statement_cap;
+	bool *may_know;                            /* per binding: whether it may give its name a known value */
 	uint32_t partial, inspect, inspect_member; /* ids of known names the walk asks about */
 	const lf_resolve_context *context;         /* may be NULL */
 	TSNode statement;                          /* phase 1: the node whose bindings are collected */
@@ -1190,6 +1196,94 @@ static bool is_first_comprehension_iterable(const frame *parent, lf_field field)
 	return !is(previous, LF_KIND_FOR_IN_CLAUSE) && !is(previous, LF_KIND_IF_CLAUSE);
 }
 
+/* Whether some binding may give `name` a known value (an import of a
+ * known module, a star import, an alias of such a name): lookup finds
+ * nothing else. */
+static bool may_be_known(const resolver *r, const uint8_t *name, uint32_t len)
+{
+	for (uint32_t i = r->heads[hash_bytes(name, len) & r->head_mask]; i != NONE; i = r->bindings[i].next)
+		if (r->may_know[i] && binding_named(r, &r->bindings[i], name, len))
+			return true;
+	return false;
+}
+
+/*
+ * Which bindings may give their name a known value, over-approximated
+ * without classifying anything: imports of known names and star imports
+ * may; an alias may when the root name of its value (`a` in `x = a.b.c`)
+ * has a binding that may, in any scope, to a fixed point.  A root that is
+ * not plain ASCII may, whatever NFKC makes of it.
+ */
+static void mark_known_bindings(resolver *r)
+{
+	r->may_know = lf_xcalloc(r->binding_count ? r->binding_count : 1, sizeof(bool));
+	for (uint32_t i = 0; i < r->binding_count; i++) {
+		const binding *b = &r->bindings[i];
+		r->may_know[i] = b->kind == BINDING_STAR || (b->kind == BINDING_VALUE && b->value != OTHER);
+	}
+	for (bool changed = true; changed;) {
+		changed = false;
+		for (uint32_t i = 0; i < r->binding_count; i++) {
+			const binding *b = &r->bindings[i];
+			if (r->may_know[i] || b->kind != BINDING_ALIAS)
+				continue;
+			TSNode root = lf_node_unparenthesize(b->alias_of);
+			while (is(root, LF_KIND_ATTRIBUTE))
+				root = lf_node_unparenthesize(
+				        ts_node_child_by_field_id(root, lf_field_id(LF_FIELD_OBJECT)));
+			bool may = true;
+			if (is(root, LF_KIND_IDENTIFIER)) {
+				uint32_t start = ts_node_start_byte(root), len = ts_node_end_byte(root) - start;
+				bool ascii = true;
+				for (uint32_t k = 0; k < len && ascii; k++)
+					ascii = r->src->bytes[start + k] < 0x80;
+				may = !ascii || may_be_known(r, r->src->bytes + start, len);
+			} else if (!ts_node_is_null(root)) {
+				may = false; /* classify knows only names and attribute chains */
+			}
+			if (may) {
+				r->may_know[i] = true;
+				changed = true;
+			}
+		}
+	}
+}
+
+/*
+ * Phase 2 needs to walk only the top-level statements that can hold a
+ * reference: every reference is a call or a name whose lookup (of an
+ * identifier, or of an attribute chain's root) reaches a binding that may
+ * be known, or a call passing the keyword of the rules that look at any
+ * call.  A statement whose text names no such binding and holds neither
+ * the keyword nor a non-ASCII byte (a name that NFKC may fold into one)
+ * is stepped over; in typical files that is most of them, and walking the
+ * tree was a third of the editor hook's time.
+ */
+static bool statement_may_refer(const resolver *r, TSNode statement)
+{
+	const uint8_t *bytes = r->src->bytes;
+	uint32_t start = ts_node_start_byte(statement), end = ts_node_end_byte(statement);
+	const lf_target *any = lf_target_any_callee();
+	if (any && memmem(bytes + start, end - start, any->keyword, strlen(any->keyword)))
+		return true;
+	for (uint32_t at = start; at < end;) {
+		uint8_t c = bytes[at];
+		if (c >= 0x80)
+			return true;
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_')) {
+			at++;
+			continue;
+		}
+		uint32_t word = at;
+		while (at < end && ((bytes[at] >= 'a' && bytes[at] <= 'z') || (bytes[at] >= 'A' && bytes[at] <= 'Z') ||
+		                    (bytes[at] >= '0' && bytes[at] <= '9') || bytes[at] == '_'))
+			at++;
+		if (may_be_known(r, bytes + word, at - word))
+			return true;
+	}
+	return false;
+}
+
 /*
  * Depth-first walk with a tree cursor (no recursion: 100,000 nested
  * brackets must not overflow the stack), computing for each node the scope
@@ -1198,7 +1292,7 @@ static bool is_first_comprehension_iterable(const frame *parent, lf_field field)
  */
 static void walk(resolver *r, TSNode root, visit_fn visit, bool create_scopes)
 {
-	uint32_t cap = 256, depth = 0, next_scope = 1;
+	uint32_t cap = 256, depth = 0, next_scope = 1, statement = 0;
 	frame *frames = lf_xmalloc(sizeof(frame) * cap);
 	TSTreeCursor cursor = ts_tree_cursor_new(root);
 	for (;;) {
@@ -1234,13 +1328,29 @@ static void walk(resolver *r, TSNode root, visit_fn visit, bool create_scopes)
 			    ts_node_eq(frames[depth - 2].skip_child, node))
 				self->skip_value = true;
 		}
+		bool descend = true;
+		if (depth == 1 && create_scopes) {
+			if (r->statement_count == r->statement_cap) {
+				r->statement_cap = r->statement_cap ? r->statement_cap * 2 : 64;
+				r->statement_scopes =
+				        lf_xrealloc(r->statement_scopes, sizeof(uint32_t) * r->statement_cap);
+			}
+			r->statement_scopes[r->statement_count++] = next_scope;
+		} else if (depth == 1 && statement < r->statement_count && !statement_may_refer(r, node)) {
+			/* stepped over: its scopes are numbered as phase 1 did */
+			next_scope = statement + 1 < r->statement_count ? r->statement_scopes[statement + 1]
+			                                                : r->scope_count;
+			descend = false;
+		}
+		statement += depth == 1;
 		enum scope_kind kind;
-		if (creates_scope(self->type, &kind)) {
+		if (descend && creates_scope(self->type, &kind)) {
 			self->own_scope = create_scopes ? scope_new(r, self->scope, kind) : next_scope;
 			next_scope++;
 		}
-		visit(r, frames, depth);
-		if (ts_tree_cursor_goto_first_child(&cursor)) {
+		if (descend)
+			visit(r, frames, depth);
+		if (descend && ts_tree_cursor_goto_first_child(&cursor)) {
 			if (++depth == cap) {
 				cap *= 2;
 				frames = lf_xrealloc(frames, sizeof(frame) * cap);
@@ -1282,6 +1392,7 @@ static void resolver_open(resolver *r, TSTree *tree, const lf_source *src, const
 	scope_new(r, 0, SCOPE_MODULE);
 	walk(r, ts_tree_root_node(tree), visit_bindings, true);
 	index_bindings(r);
+	mark_known_bindings(r);
 }
 
 static void resolver_close(resolver *r)
@@ -1291,6 +1402,8 @@ static void resolver_close(resolver *r)
 		free(r->bindings[i].normal_name);
 	free(r->bindings);
 	free(r->heads);
+	free(r->statement_scopes);
+	free(r->may_know);
 }
 
 void lf_resolve_load_refs_in(TSTree *tree, const lf_source *src, const lf_resolve_context *context, lf_refs *refs)

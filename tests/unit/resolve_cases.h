@@ -113,6 +113,16 @@ static const resolve_case resolve_cases[] = {
         {"alias_rebound_to_call_result", "import torch\nfn = torch.load\nfn = make_loader()\nfn(p)\n",
          "VALUE@2:torch.load"},
         {"alias_cycle_terminates", "a = b\nb = a\na(p)\n", ""},
+        /* bound after their use, in reverse order, and the scopes of a
+         * statement phase 2 steps over still number those after it */
+        {"alias_chain_bound_in_reverse_order",
+         "def f(p):\n    return c.load(p)\nclass K:\n    def g(self):\n        pass\nc = b\nb = a\na = torch\n"
+         "import torch\n",
+         "CALL@2:c.load(p)"},
+        {"scopes_after_a_statement_stepped_over",
+         "import torch\nclass K:\n    def g(self, x):\n        return [x for x in y]\n"
+         "def h(torch):\n    return torch.load(p)\ndef k():\n    return torch.load(p)\n",
+         "CALL@8:torch.load(p)"},
 
         /* every way of spelling an alias (the prefilter must see them too) */
         {"module_alias_crlf", "import torch\r\nth = torch\r\nth.load(p)\r\n", "CALL@3:th.load(p)"},

@@ -5,6 +5,7 @@
  */
 #include <dirent.h>
 #include <stdio.h>
+#include <uninorm.h>
 
 #include "helpers.h"
 
@@ -219,6 +220,159 @@ static void test_golden_cases_with_findings_pass(void **state)
 	assert_true(checked >= 20);
 }
 
+/* Names that reach a loader only after NFKC (PEP 3131): the byte patterns
+ * reject each of them, the second look at the words with non-ASCII bytes
+ * in normal form must not. */
+static void test_nfkc_words(void **state)
+{
+	(void)state;
+	static const char *const codes[] = {
+	        /* full-width ｔｏｒｃｈ as the object, and in the import */
+	        "import torch\n\xef\xbd\x94\xef\xbd\x8f\xef\xbd\x92\xef\xbd\x83\xef\xbd\x88.load(p)\n",
+	        "import \xef\xbd\x94\xef\xbd\x8f\xef\xbd\x92\xef\xbd\x83\xef\xbd\x88\n"
+	        "\xef\xbd\x94\xef\xbd\x8f\xef\xbd\x92\xef\xbd\x83\xef\xbd\x88.\xef\xbd\x8c\xef\xbd\x8f\xef\xbd\x81"
+	        "\xef\xbd\x84(p)\n",
+	        /* the ligature U+FB01 is `fi`: an alias bound as one, used as the other */
+	        "import torch as \xef\xac\x81\nfi.load(p)\n",
+	        "import torch\n\xef\xac\x81 = torch\nfi.load(p)\n",
+	        "import torch as fi\n\xef\xac\x81.load(p)\n",
+	        /* a loader's module, and the keyword, spelled in full width */
+	        "import \xef\xbd\x90ickle\npickle.loads(b)\n",
+	        "f(x, trust_remote_\xef\xbd\x83ode=True)\n",
+	        /* a full-width dot between the names: normalised with them */
+	        "import torch\n\xef\xbd\x94orch\xef\xbc\x8eload(p)\n",
+	};
+	check_all(codes, sizeof codes / sizeof codes[0], true);
+	/* non-ASCII in comments, strings and other names changes nothing */
+	static const char *const others[] = {
+	        ("import torch\n# caf\xc3\xa9 \xe2\x98\x83 \xe6\x97\xa5\xe6\x9c\xac\n"
+	         "x = 'na\xc3\xafve'\nmodel.load(p)\n"),
+	        "import numpy as np\n# \xef\xbd\x8e\xef\xbd\x90\nnp.zeros(3)\n",
+	        "import torch\nmod\xc3\xa8le.load(p)\n",
+	        "import torch\n\xff\xfe.load(p)\n",
+	};
+	check_all(others, sizeof others / sizeof others[0], false);
+}
+
+/* Normalising words instead of the file admits everything normalising the
+ * file admitted (NFKC of the whole text is what the prefilter used to
+ * look at): any snippet whose whole-file normal form passes must pass. */
+static void check_word_fold_covers_file_fold(lf_prefilter *prefilter, const char *code, int *failures)
+{
+	size_t len = strlen(code), normal_len = 0;
+	uint8_t *normal = u8_normalize(UNINORM_NFKC, (const uint8_t *)code, len, NULL, &normal_len);
+	if (!normal)
+		return; /* not UTF-8: the file fold gave up on such files */
+	if (lf_prefilter_may_refer(prefilter, normal, normal_len) &&
+	    !lf_prefilter_may_refer(prefilter, (const uint8_t *)code, len)) {
+		print_error("passes in whole-file NFKC, rejected by words:\n%s\n", code);
+		(*failures)++;
+	}
+	free(normal);
+}
+
+/* Writes `template` with its `@`s replaced by fill[0], fill[1], fill[2]. */
+static void fill_template(char *out, size_t size, const char *template, const char *const fill[3])
+{
+	size_t used = 0, next = 0;
+	for (const char *c = template; *c && used + 1 < size; c++) {
+		const char *piece = *c == '@' && next < 3 ? fill[next++] : NULL;
+		size_t len = piece ? strlen(piece) : 1;
+		if (used + len >= size)
+			break;
+		memcpy(out + used, piece ? piece : c, len);
+		used += len;
+	}
+	out[used] = '\0';
+}
+
+static void test_word_fold_covers_file_fold(void **state)
+{
+	(void)state;
+	/* every identifier-ish spelling of the words the patterns look for */
+	static const char *const wide_torch = "\xef\xbd\x94\xef\xbd\x8f\xef\xbd\x92\xef\xbd\x83\xef\xbd\x88";
+	static const char *const wide_load = "\xef\xbd\x8c\xef\xbd\x8f\xef\xbd\x81\xef\xbd\x84";
+	/* `@` is replaced by the words, in order */
+	static const char *const templates[] = {
+	        "import @\n@.@(p)\n",
+	        "from @ import @ as @\n",
+	        "import @ as m\nx = m\nx.@(@)\n",
+	        "# @ @ @\nx = 1\n",
+	        "s = '@.@(@)'\n",
+	        "import torch as @\n@.@(p)\n",
+	        "@ = torch\n@.@(p)\n",
+	        "import @\n@\xef\xbc\x8e@(p)\n",
+	};
+	const char *words[] = {"torch", "load", wide_torch, wide_load, "\xef\xac\x81", "fi", "pickle", "numpy"};
+	const size_t n = sizeof words / sizeof words[0];
+	lf_prefilter *prefilter = lf_prefilter_create();
+	int failures = 0, checked = 0;
+	char code[512];
+	for (size_t t = 0; t < sizeof templates / sizeof templates[0]; t++)
+		for (size_t a = 0; a < n; a++)
+			for (size_t b = 0; b < n; b++)
+				for (size_t c = 0; c < n; c++) {
+					const char *fill[] = {words[a], words[b], words[c]};
+					fill_template(code, sizeof code, templates[t], fill);
+					check_word_fold_covers_file_fold(prefilter, code, &failures);
+					checked++;
+				}
+	for (size_t i = 0; i < RESOLVE_CASE_COUNT; i++)
+		check_word_fold_covers_file_fold(prefilter, resolve_cases[i].code, &failures);
+	lf_prefilter_destroy(prefilter);
+	assert_true(checked > 1000);
+	assert_int_equal(failures, 0);
+}
+
+typedef struct star_list {
+	char text[256];
+} star_list;
+
+static bool list_star(void *user, const char *module, unsigned level)
+{
+	star_list *list = user;
+	size_t used = strlen(list->text);
+	snprintf(list->text + used, sizeof list->text - used, "%u:%s;", level, module);
+	return false;
+}
+
+/* The star-import listing (a file whose star imports may bind a loader of
+ * the project's is parsed) sees every form the pattern allows, and the
+ * literal gate in front of it drops none. */
+static void test_star_imports(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *code, *expected;
+	} cases[] = {
+	        {"from pkg.utils import *\n", "0:pkg.utils;"},
+	        {"from .a import *\nfrom ..b.c import *\n", "1:a;2:b.c;"},
+	        {"from pkg import \\\n    *\n", "0:pkg;"},
+	        {"x = 1; from pkg import *\n", "0:pkg;"},
+	        {"try: from pkg import *\nexcept ImportError: pass\n", "0:pkg;"},
+	        /* tree-sitter's recovery binds what Python would refuse */
+	        {"from pkg import # c\n*\n", "0:pkg;"},
+	        {"from pkg import load\nx = a * b\n", ""},
+	        {"import os\nprint(*args)\n", ""},
+	        {"s = 'from pkg import' * 2\n", ""},
+	        {"", ""},
+	};
+	lf_prefilter *prefilter = lf_prefilter_create();
+	int failures = 0;
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		star_list list = {{0}};
+		lf_prefilter_star_imports(prefilter, (const uint8_t *)cases[i].code, strlen(cases[i].code), list_star,
+		                          &list);
+		if (strcmp(list.text, cases[i].expected) != 0) {
+			print_error("star imports of:\n%s\ngot \"%s\", expected \"%s\"\n", cases[i].code, list.text,
+			            cases[i].expected);
+			failures++;
+		}
+	}
+	lf_prefilter_destroy(prefilter);
+	assert_int_equal(failures, 0);
+}
+
 int main(int argc, char **argv)
 {
 	source_root = argc > 1 ? argv[1] : ".";
@@ -229,6 +383,9 @@ int main(int argc, char **argv)
 	        cmocka_unit_test(test_prefilter_reusable),
 	        cmocka_unit_test(test_never_skips_a_resolved_reference),
 	        cmocka_unit_test(test_golden_cases_with_findings_pass),
+	        cmocka_unit_test(test_nfkc_words),
+	        cmocka_unit_test(test_word_fold_covers_file_fold),
+	        cmocka_unit_test(test_star_imports),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

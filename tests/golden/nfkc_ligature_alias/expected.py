@@ -1,0 +1,8 @@
+import torch as ﬁ
+
+# NFKC (PEP 3131) folds the ligature: `ﬁ` and `fi` are one name.
+a = fi.load("a.pt", weights_only=True)
+# Non-ASCII in comments and strings is no name: ｔｏｒｃｈ.load("x.pt")
+b = "ｔｏｒｃｈ.load('b.pt')"
+c = café.load("c.pt")
+d = ｆｉ.ｌｏａｄ("d.pt", weights_only=True)
