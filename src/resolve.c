@@ -59,7 +59,11 @@ typedef struct resolver {
 	 * number the scopes after it as phase 1 did. */
 	uint32_t *statement_scopes;
 	uint32_t statement_count, statement_cap;
-	bool *may_know;                            /* per binding: whether it may give its name a known value */
+	bool *may_know; /* per binding: whether it may give its name a known value */
+	/* Phase 2 of lf_resolve_load_refs_in only: steps over statements that
+	 * cannot hold a reference.  A call of a project function (call sites,
+	 * for wrappers) is no reference to a known name and may be anywhere. */
+	bool step_over_statements;
 	uint32_t partial, inspect, inspect_member; /* ids of known names the walk asks about */
 	const lf_resolve_context *context;         /* may be NULL */
 	TSNode statement;                          /* phase 1: the node whose bindings are collected */
@@ -1266,6 +1270,11 @@ static bool statement_may_refer(const resolver *r, TSNode statement)
 	const lf_target *any = lf_target_any_callee();
 	if (any && memmem(bytes + start, end - start, any->keyword, strlen(any->keyword)))
 		return true;
+	/* LF007 names its target in a string (`monkeypatch.setattr("torch.load",
+	 * f)`, `mock.patch("torch.load", f)`), which no binding gives a value;
+	 * a call of a project wrapper passes `weights_only` (loadfix/wrappers.h). */
+	if (memmem(bytes + start, end - start, "torch", 5) || memmem(bytes + start, end - start, "weights_only", 12))
+		return true;
 	for (uint32_t at = start; at < end;) {
 		uint8_t c = bytes[at];
 		if (c >= 0x80)
@@ -1336,7 +1345,8 @@ static void walk(resolver *r, TSNode root, visit_fn visit, bool create_scopes)
 				        lf_xrealloc(r->statement_scopes, sizeof(uint32_t) * r->statement_cap);
 			}
 			r->statement_scopes[r->statement_count++] = next_scope;
-		} else if (depth == 1 && statement < r->statement_count && !statement_may_refer(r, node)) {
+		} else if (depth == 1 && r->step_over_statements && statement < r->statement_count &&
+		           !statement_may_refer(r, node)) {
 			/* stepped over: its scopes are numbered as phase 1 did */
 			next_scope = statement + 1 < r->statement_count ? r->statement_scopes[statement + 1]
 			                                                : r->scope_count;
@@ -1410,6 +1420,7 @@ void lf_resolve_load_refs_in(TSTree *tree, const lf_source *src, const lf_resolv
 {
 	resolver r;
 	resolver_open(&r, tree, src, context, refs);
+	r.step_over_statements = true;
 	walk(&r, ts_tree_root_node(tree), visit_references, false);
 	resolver_close(&r);
 }
