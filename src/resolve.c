@@ -64,6 +64,13 @@ typedef struct resolver {
 	 * cannot hold a reference.  A call of a project function (call sites,
 	 * for wrappers) is no reference to a known name and may be anywhere. */
 	bool step_over_statements;
+	/* What each alias binding stands for, per depth (binding_count *
+	 * MAX_ALIAS_DEPTH, allocated on first use, after phase 1 is done):
+	 * without it, n rebindings `x = x` cost n^MAX_ALIAS_DEPTH lookups (30
+	 * lines took minutes).  A pure function of (binding, depth) once the
+	 * bindings are collected, so the memo changes no result. */
+	lf_values *alias_values;
+	bool *alias_known;
 	uint32_t partial, inspect, inspect_member; /* ids of known names the walk asks about */
 	const lf_resolve_context *context;         /* may be NULL */
 	TSNode statement;                          /* phase 1: the node whose bindings are collected */
@@ -565,6 +572,24 @@ static uint32_t defining_scope(const resolver *r, const uint8_t *name, uint32_t 
 	}
 }
 
+/* classify() of alias binding i's value, at `depth` (1..MAX_ALIAS_DEPTH). */
+static lf_values alias_value(resolver *r, uint32_t i, int depth)
+{
+	if (!r->alias_known) {
+		size_t n = (size_t)(r->binding_count ? r->binding_count : 1) * MAX_ALIAS_DEPTH;
+		r->alias_values = lf_xmalloc(sizeof(lf_values) * n);
+		r->alias_known = lf_xcalloc(n, sizeof(bool));
+	}
+	size_t slot = (size_t)i * MAX_ALIAS_DEPTH + (size_t)(depth - 1);
+	if (!r->alias_known[slot]) {
+		/* depth only grows on the way down: (i, depth) is not re-entered */
+		const binding *b = &r->bindings[i];
+		r->alias_values[slot] = classify(r, b->alias_of, b->scope, depth);
+		r->alias_known[slot] = true;
+	}
+	return r->alias_values[slot];
+}
+
 /*
  * What `name` may stand for when looked up from scope_id.  Returns the
  * empty set when no scope binds it.
@@ -584,8 +609,7 @@ static lf_values lookup(resolver *r, const uint8_t *name, uint32_t len, uint32_t
 		if (b->kind == BINDING_STAR) {
 			lf_values_add(&star, b->value);
 		} else if (b->kind == BINDING_ALIAS) {
-			lf_values value = depth < MAX_ALIAS_DEPTH ? classify(r, b->alias_of, b->scope, depth + 1)
-			                                          : (lf_values){{0}};
+			lf_values value = depth < MAX_ALIAS_DEPTH ? alias_value(r, i, depth + 1) : (lf_values){{0}};
 			if (lf_values_empty(&value) || lf_values_has(&value, OTHER))
 				aliased_other = true;
 			lf_values_union(&aliased, &value);
@@ -1414,6 +1438,8 @@ static void resolver_close(resolver *r)
 	free(r->heads);
 	free(r->statement_scopes);
 	free(r->may_know);
+	free(r->alias_values);
+	free(r->alias_known);
 }
 
 void lf_resolve_load_refs_in(TSTree *tree, const lf_source *src, const lf_resolve_context *context, lf_refs *refs)

@@ -191,8 +191,12 @@ hostile "9,000 nested parentheses" parens-9000.py 1
 $PY -c '
 open("chain.py", "w").write("import torch\nx = " + "x = " * 8000 + "torch.load(p)\n")
 open("one-line.py", "w").write("import torch\n" + "x = torch.load(p); " * 15000 + "\n")
+# each `x = x` is one more binding of x to follow from every other: was
+# n^8 lookups (30 lines took minutes), now n^2 * 8
+open("self-aliases.py", "w").write("import torch\nx = torch\n" + "x = x\n" * 3000 + "x.load(p)\ntorch.load(q)\n")
 '
 hostile "an 8,000-link assignment chain" chain.py 1
+hostile "3,000 rebindings x = x" self-aliases.py 1
 hostile "15,000 calls on one line" one-line.py 15000
 
 # ---- size ------------------------------------------------------------------------
