@@ -129,7 +129,11 @@ static void open_segment(lexer *lx, uint32_t start)
 		last->end = start;
 		last->word_count = s->word_count - last->first_word;
 	}
-	s->items[s->count++] = (lf_segment){.start = start, .end = lx->len, .first_word = s->word_count};
+	s->items[s->count++] = (lf_segment){.start = start,
+	                                    .end = lx->len,
+	                                    .statement = LF_NO_STATEMENT,
+	                                    .head = LF_NO_STATEMENT,
+	                                    .first_word = s->word_count};
 }
 
 static void add_word(lexer *lx, uint32_t start, uint32_t len, bool attribute)
@@ -191,6 +195,13 @@ static uint32_t past_newline(const lexer *lx, uint32_t pos)
 	return pos + 1;
 }
 
+/* A `\r` not followed by `\n` in code: Python ends a line there, other
+ * tools may not; rather than guess where a statement begins, be unsure. */
+static bool lone_carriage_return(const lexer *lx, uint32_t pos)
+{
+	return lx->bytes[pos] == '\r' && (pos + 1 == lx->len || lx->bytes[pos + 1] != '\n');
+}
+
 /*
  * At the start of a physical line in plain code at depth 0: decides
  * whether a statement begins here and whether the line is module scope.
@@ -199,7 +210,7 @@ static uint32_t past_newline(const lexer *lx, uint32_t pos)
 static void line_start(lexer *lx)
 {
 	const uint8_t *b = lx->bytes;
-	uint32_t p = lx->pos, indent = 0;
+	uint32_t line = lx->pos, p = line, indent = 0;
 	/* Columns as Python counts them: a tab moves to the next multiple of
 	 * 8, so a body indented with tabs is not taken for a dedent. */
 	for (; p < lx->len && (b[p] == ' ' || b[p] == '\t' || b[p] == '\f'); p++)
@@ -208,34 +219,47 @@ static void line_start(lexer *lx)
 	if (p == lx->len || is_newline(b[p]) || b[p] == '#')
 		return; /* the newline's handler comes back here */
 	lx->at_line_start = false;
+	if (memchr(b + line, '\f', p - line) || (indent > 0 && !lx->seen_statement)) {
+		/* A form feed resets Python's column count, so `\fdef f():`
+		 * begins a statement this would merge into the one before,
+		 * taking f's header for part of a body: neither partial parsing
+		 * nor the star summary (which would stub only the first def)
+		 * may miss it.  An indented first statement is an error. */
+		lx->unsure = true;
+		return;
+	}
 	uint32_t head_len = word_len_at(lx, p);
 	const uint8_t *head = b + p;
+	bool header = word_is(head, head_len, "def") || word_is(head, head_len, "class");
+	if (word_is(head, head_len, "async")) {
+		uint32_t q = p + head_len;
+		while (q < lx->len && (b[q] == ' ' || b[q] == '\t'))
+			q++;
+		header = word_is(b + q, word_len_at(lx, q), "def");
+	}
 	if (lx->in_body && indent <= lx->body_indent)
 		lx->in_body = false;
 	if (indent == 0) {
-		bool continues = lx->after_decorator || word_is(head, head_len, "else") ||
-		                 word_is(head, head_len, "elif") || word_is(head, head_len, "except") ||
-		                 word_is(head, head_len, "finally");
-		if (lx->seen_statement && !continues)
+		bool clause = word_is(head, head_len, "else") || word_is(head, head_len, "elif") ||
+		              word_is(head, head_len, "except") || word_is(head, head_len, "finally");
+		if (lx->seen_statement && !lx->after_decorator && !clause)
 			open_segment(lx, p);
+		lf_segment *seg = &lx->out->items[lx->out->count - 1];
+		if (seg->statement == LF_NO_STATEMENT)
+			seg->statement = p;
+		if (b[p] != '@' && !clause && seg->head == LF_NO_STATEMENT) {
+			seg->head = p;
+			seg->definition = header;
+		}
 		lx->seen_statement = true;
 		lx->after_decorator = b[p] == '@';
 	}
 	lx->module_scope_line = !lx->in_body;
 	lx->case_line = word_is(head, head_len, "case");
 	end_simple_statement(lx);
-	if (!lx->in_body) {
-		bool header = word_is(head, head_len, "def") || word_is(head, head_len, "class");
-		if (word_is(head, head_len, "async")) {
-			uint32_t q = p + head_len;
-			while (q < lx->len && (b[q] == ' ' || b[q] == '\t'))
-				q++;
-			header = word_is(b + q, word_len_at(lx, q), "def");
-		}
-		if (header) {
-			lx->in_body = true;
-			lx->body_indent = indent;
-		}
+	if (!lx->in_body && header) {
+		lx->in_body = true;
+		lx->body_indent = indent;
 	}
 }
 
@@ -393,6 +417,10 @@ static void code(lexer *lx)
 		return;
 	}
 	if (is_newline(c)) {
+		if (lone_carriage_return(lx, lx->pos)) {
+			lx->unsure = true;
+			return;
+		}
 		lx->pos = past_newline(lx, lx->pos);
 		if (lx->top == 0 && ctx->depth == 0) {
 			lx->at_line_start = true;
@@ -410,7 +438,7 @@ static void code(lexer *lx)
 		return;
 	}
 	if (c == '\\') {
-		if (lx->pos + 1 < lx->len && is_newline(b[lx->pos + 1]))
+		if (lx->pos + 1 < lx->len && is_newline(b[lx->pos + 1]) && !lone_carriage_return(lx, lx->pos + 1))
 			lx->pos = past_newline(lx, lx->pos + 1); /* a continuation line */
 		else
 			lx->unsure = true;

@@ -18,13 +18,27 @@
  * and prefix, f-string replacement fields (nested quotes as in PEP 701),
  * comments, brackets, backslash continuations and indentation.  When it is
  * unsure (an unterminated string, an unbalanced bracket, a comment inside
- * an f-string field, a non-ASCII identifier, whose meaning depends on NFKC)
- * it says so and the caller parses the whole file.
+ * an f-string field, a non-ASCII identifier, whose meaning depends on NFKC,
+ * a form feed in a line's indentation, a carriage return alone, a first
+ * statement that is indented) it says so and the caller parses the whole
+ * file.  Partial parsing and the star-import summary
+ * (loadfix/star_summary.h) both use this one splitter.
  */
+
+#define LF_NO_STATEMENT UINT32_MAX
 
 typedef struct lf_segment {
 	uint32_t start;
 	uint32_t end;
+	/* The statement's first byte: `start`, but past the comments and blank
+	 * lines before the first statement; LF_NO_STATEMENT when the file has
+	 * none (then there is one segment). */
+	uint32_t statement;
+	/* Its first column-0 line that is no decorator (LF_NO_STATEMENT if it
+	 * has none), and whether that line begins `def`, `async def` or
+	 * `class`: the segment is then one (decorated) function or class. */
+	uint32_t head;
+	bool definition;
 	uint32_t first_word; /* its identifiers: words[first_word, first_word + word_count) */
 	uint32_t word_count;
 } lf_segment;

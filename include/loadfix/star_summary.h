@@ -22,13 +22,12 @@
  *  - every other top-level statement (imports, assignments, `if`/`try`
  *    blocks with whatever they hold) is copied as it is.
  *
- * Top-level statements are found by a lexical scan (strings of all quote
- * forms and prefixes, nested f-strings, comments, brackets, backslash
- * continuations; a statement goes on over indented lines and `else`,
- * `elif`, `except`, `finally` clauses).  Returns false, with `out` left
- * empty, whenever the scan is unsure (an unterminated string or bracket, a
- * first line that is indented, a lone carriage return or a form feed at a
- * line's start): the caller then parses the whole module.  The caller
+ * Top-level statements are found by the one statement splitter,
+ * loadfix/segment.h, which partial parsing uses too.  Returns false, with
+ * `out` left empty, whenever it is unsure (an unterminated string or
+ * bracket, a first line that is indented, a lone carriage return, a form
+ * feed in a line's indentation, a non-ASCII identifier ...): the caller
+ * then parses the whole module.  The caller
  * also parses the whole module when the summary does not parse cleanly.
  * `out` is initialised by the caller and owned by it.
  */

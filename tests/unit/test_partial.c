@@ -46,7 +46,7 @@ static void test_statements(void **state)
 	assert_segments("# c\nimport a\n# d\n\nb\n", "# c|b");
 	assert_segments("x = (\n1,\n2)\ny = [\n]\n", "x = (|y = [");
 	assert_segments("x = 1 + \\\n2\ny\n", "x = 1 + \\|y");
-	assert_segments("x = 1\r\ny = 2\rz = 3", "x = 1\r|y = 2\rz = 3|z = 3");
+	assert_segments("x = 1\r\ny = 2\r\nz = 3", "x = 1\r|y = 2\r|z = 3");
 	assert_segments("def f():\n    a\n# col 0 comment\n    b\nc\n", "def f():|c");
 	assert_segments("\xEF\xBB\xBFimport torch\nx\n", "\xEF\xBB\xBFimport torch|x");
 }
@@ -90,6 +90,10 @@ static void test_unsure(void **state)
 	assert_false(sure("x = f'''{a # c\n}'''\n"));     /* a comment in a field */
 	assert_false(sure("x = f'{a'\n"));                /* the f-string ends in a field */
 	assert_false(sure("x = 1 \\ y\n"));               /* a stray backslash */
+	assert_false(sure("x = 1\ry = 2\n"));             /* a carriage return alone */
+	assert_false(sure("x = 1 \\\ry = 2\n"));          /* ... after a backslash */
+	assert_false(sure("x = 1\n\fdef f(): pass\n"));   /* a form feed resets the column */
+	assert_false(sure("    import a\n"));             /* an indented first statement */
 }
 
 /* The words of `code`, as "name", "name'" (not module scope), ".name"
