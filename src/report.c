@@ -327,7 +327,7 @@ void lf_report_sarif_document(lf_buf *out, const char *results, size_t results_l
 		const char *severity = rule->security_severity;
 		/* "CWE-502" -> the MITRE page and GitHub's tag "external/cwe/cwe-502" */
 		const char *cwe_number = rule->cwe + 4;
-		char *cwe_uri = lf_xasprintf("https://cwe.mitre.org/data/definitions/%s.html", cwe_number);
+		char *cwe_uri = lf_rule_help_uri(rule);
 		char *cwe_tag = lf_xasprintf("external/cwe/cwe-%s", cwe_number);
 		lf_buf markdown_buf;
 		lf_buf_init(&markdown_buf);

@@ -1,5 +1,7 @@
 #include "loadfix/rules.h"
 
+#include "loadfix/buf.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -235,4 +237,12 @@ const lf_rule *lf_rule_find(const char *code)
 size_t lf_rule_index(const lf_rule *rule)
 {
 	return (size_t)(rule - lf_rules);
+}
+
+char *lf_rule_help_uri(const lf_rule *rule)
+{
+	/* "CWE-502" -> its MITRE page.  A URL of loadfix's own docs would need
+	 * a published home; the CWE page is true wherever loadfix runs, and
+	 * `loadfix --explain CODE` prints the rule's own documentation. */
+	return lf_xasprintf("https://cwe.mitre.org/data/definitions/%s.html", rule->cwe + 4);
 }

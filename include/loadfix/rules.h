@@ -39,6 +39,9 @@ extern const size_t lf_rule_count;
 
 /* The rule with this exact code, or NULL. */
 const lf_rule *lf_rule_find(const char *code);
+/* The page that documents the rule's weakness (MITRE's page of its CWE),
+ * for SARIF's helpUri and the language server's codeDescription; owned. */
+char *lf_rule_help_uri(const lf_rule *rule);
 /* The rule's index in lf_rules. */
 size_t lf_rule_index(const lf_rule *rule);
 

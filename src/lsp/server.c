@@ -18,10 +18,6 @@
 #include "loadfix/project_rules.h"
 #include "loadfix/rules.h"
 
-/* Where codeDescription.href points: the README's rules table, which
- * documents every rule (one anchor for all; the README has no per-rule
- * headings). */
-#define DOCS_URL "https://github.com/loadfix/loadfix/blob/main/README.md#rules"
 #define FIX_ALL_KIND "source.fixAll.loadfix"
 
 /* JSON-RPC and LSP error codes. */
@@ -203,10 +199,13 @@ static json_t *diagnostic_json(const server *s, const lf_lsp_document *doc, cons
 	const lf_rule *rule = diag->rule;
 	/* LSP severities: 1 error, 2 warning. */
 	int severity = rule->level == LF_LEVEL_ERROR ? 1 : 2;
-	return json_pack("{s:o, s:i, s:s, s:{s:s}, s:s, s:s}", "range",
-	                 range_json(&doc->text, diag->start, diag->end, s->encoding), "severity", severity, "code",
-	                 rule->code, "codeDescription", "href", DOCS_URL, "source", "loadfix", "message",
-	                 diag->message);
+	char *href = lf_rule_help_uri(rule);
+	json_t *diagnostic =
+	        json_pack("{s:o, s:i, s:s, s:{s:s}, s:s, s:s}", "range",
+	                  range_json(&doc->text, diag->start, diag->end, s->encoding), "severity", severity, "code",
+	                  rule->code, "codeDescription", "href", href, "source", "loadfix", "message", diag->message);
+	free(href);
+	return diagnostic;
 }
 
 static void publish(server *s, const lf_lsp_document *doc)
