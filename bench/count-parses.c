@@ -20,7 +20,7 @@ TSTree *ts_parser_parse_string_encoding(TSParser *p, const TSTree *old, const ch
 	static TSTree *(*real)(TSParser *, const TSTree *, const char *, uint32_t, int);
 	if (!real)
 		real = (TSTree * (*)(TSParser *, const TSTree *, const char *, uint32_t, int))
-			dlsym(RTLD_NEXT, "ts_parser_parse_string_encoding");
+		        dlsym(RTLD_NEXT, "ts_parser_parse_string_encoding");
 	atomic_fetch_add(&parses, 1);
 	atomic_fetch_add(&bytes, len);
 	return real(p, old, s, len, enc);

@@ -112,8 +112,10 @@ static void test_select_and_ignore(void **state)
 	} cases[] = {
 	        {"--select", "LF002", "LF002"},
 	        {"--select", "LF00", "LF001,LF002,LF003,LF004,LF005,LF006,LF007,LF008"},
-	        {"--select", "LF", "LF001,LF002,LF003,LF004,LF005,LF006,LF007,LF008,LF101,LF102,LF103,LF104,LF105,LF106"},
-	        {"--select", "ALL", "LF001,LF002,LF003,LF004,LF005,LF006,LF007,LF008,LF101,LF102,LF103,LF104,LF105,LF106"},
+	        {"--select", "LF",
+	         "LF001,LF002,LF003,LF004,LF005,LF006,LF007,LF008,LF101,LF102,LF103,LF104,LF105,LF106"},
+	        {"--select", "ALL",
+	         "LF001,LF002,LF003,LF004,LF005,LF006,LF007,LF008,LF101,LF102,LF103,LF104,LF105,LF106"},
 	        {"--select", "LF001,LF003", "LF001,LF003"},
 	        {"--select", "LF001, LF004", "LF001,LF004"},
 	        {"--ignore", "LF001", "LF002,LF003,LF004,LF005,LF006,LF007,LF008,LF101,LF102,LF103,LF104,LF105,LF106"},
