@@ -18,7 +18,8 @@ static inline void source_from_bytes(lf_source *src, const char *text, uint32_t 
 {
 	uint8_t *bytes = malloc((size_t)len + 1);
 	assert_non_null(bytes);
-	memcpy(bytes, text, len);
+	if (len) /* an empty file's text may be NULL */
+		memcpy(bytes, text, len);
 	lf_source_init(src, bytes, len);
 }
 
