@@ -214,8 +214,10 @@ void lf_check_source(lf_worker *worker, const lf_check_options *options, lf_sour
 	lf_partial partial;
 	bool partial_parse = options->partial && !options->previous_tree && !options->keep_tree &&
 	                     lf_partial_init(&partial, bytes, len);
+	bool tried_partial = partial_parse;
 	TSTree *tree = partial_parse ? parse_partial(worker->parser, &partial, bytes, len, &partial_parse)
 	                             : lf_parser_reparse(worker->parser, bytes, len, options->previous_tree);
+	doc->whole_reparses += tried_partial && !partial_parse;
 	doc->parsed_bytes = partial_parse ? partial.selected_bytes : len;
 	uint32_t errors = lf_count_parse_errors(ts_tree_root_node(tree));
 	for (int round = 0;; round++) {
@@ -227,6 +229,7 @@ void lf_check_source(lf_worker *worker, const lf_check_options *options, lf_sour
 			tree = lf_parser_parse(worker->parser, current->bytes, current->len);
 			errors = lf_count_parse_errors(ts_tree_root_node(tree));
 			doc->parsed_bytes = len;
+			doc->whole_reparses++;
 			lf_diags_finish(&doc->diags);
 			lf_diags_init(&doc->diags);
 			lint_tree(options, current, tree, &doc->diags);

@@ -128,6 +128,7 @@ static void process(lf_worker *worker, const lf_settings *s, lf_project *project
 	if (result->parsed) {
 		j->report.parsed_bytes = result->parsed_bytes;
 		j->report.parsed_file_bytes = result->original.len;
+		j->report.whole_reparses = result->whole_reparses;
 	}
 
 	file_bytes before, after;

@@ -138,6 +138,8 @@ static bool passes(const lf_word *w, word_filter filter)
 
 static bool spells_any(const selection *sel, const lf_segment *seg, const word_set *words, word_filter filter)
 {
+	if (seg->word_count == 0) /* and words may be NULL: no offset from it */
+		return false;
 	const lf_word *w = sel->segments->words + seg->first_word;
 	for (uint32_t i = 0; i < seg->word_count; i++)
 		if (passes(&w[i], filter) && set_has(words, sel->bytes + w[i].start, w[i].len, w[i].hash))
@@ -147,6 +149,8 @@ static bool spells_any(const selection *sel, const lf_segment *seg, const word_s
 
 static void add_words(selection *sel, const lf_segment *seg, word_set *words, word_filter filter)
 {
+	if (seg->word_count == 0)
+		return;
 	const lf_word *w = sel->segments->words + seg->first_word;
 	for (uint32_t i = 0; i < seg->word_count; i++)
 		if (passes(&w[i], filter))

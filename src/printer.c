@@ -108,6 +108,7 @@ void lf_totals_add(lf_run_totals *t, const lf_file_report *j, FILE *out, FILE *e
 	t->parsed += j->parsed;
 	t->parsed_bytes += j->parsed_bytes;
 	t->parsed_file_bytes += j->parsed_file_bytes;
+	t->whole_reparses += j->whole_reparses;
 	for (size_t i = 0; i < LF_MAX_RULES; i++) {
 		t->per_rule[i] += j->per_rule[i];
 		t->per_rule_fixable[i] += j->per_rule_fixable[i];
@@ -133,6 +134,8 @@ static void print_statistics(const lf_run_totals *t, FILE *out)
 	 * statements given to the parser, of those files' bytes. */
 	fprintf(out, "; %llu of %llu bytes parsed", (unsigned long long)t->parsed_bytes,
 	        (unsigned long long)t->parsed_file_bytes);
+	if (t->whole_reparses)
+		fprintf(out, "; %llu parsed whole again", (unsigned long long)t->whole_reparses);
 	fputc('\n', out);
 	for (size_t i = 0; i < lf_rule_count; i++) {
 		if (!t->per_rule[i])

@@ -29,8 +29,11 @@ typedef struct lf_doc {
 	bool changed;
 	bool parsed;           /* false: the prefilter showed no parse was needed */
 	uint32_t parsed_bytes; /* of the first parse: the selected statements' bytes (partial) or all */
-	uint32_t fixed_count;  /* findings fixed */
-	lf_diags diags;        /* findings left, positions in lf_doc_text() */
+	/* The original text parsed whole again after a partial parse (a parse
+	 * error in the partial text, or an LF001 finding: see check.c). */
+	uint32_t whole_reparses;
+	uint32_t fixed_count; /* findings fixed */
+	lf_diags diags;       /* findings left, positions in lf_doc_text() */
 	/* When `changed`: the findings of the original text (round 0's). */
 	lf_diags original_diags;
 	/* When `changed`: each round's edits, sorted, in the coordinates of

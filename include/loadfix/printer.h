@@ -34,6 +34,7 @@ typedef struct lf_file_report {
 	bool checked;                             /* read and run through the pipeline */
 	bool parsed;                              /* ... and parsed (the prefilter did not rule it out) */
 	uint32_t parsed_bytes, parsed_file_bytes; /* when parsed: bytes given to the parser (partial) of the file's */
+	uint32_t whole_reparses;                  /* lf_doc's: parsed whole again after a partial parse */
 	bool changed;
 	bool error;
 } lf_file_report;
@@ -48,6 +49,7 @@ typedef struct lf_run_totals {
 	uint64_t objects;
 	uint64_t modules_parsed;                  /* parsed only for their exports (loadfix/project.h) */
 	uint64_t parsed_bytes, parsed_file_bytes; /* the files parsed: bytes selected, bytes in all */
+	uint64_t whole_reparses;                  /* files parsed whole again after a partial parse */
 	bool error;                               /* a file could not be checked, fixed or written */
 	bool output_failed;                       /* standard output could not be written */
 } lf_run_totals;

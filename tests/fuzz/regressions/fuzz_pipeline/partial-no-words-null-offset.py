@@ -1,0 +1,3 @@
+#!/usr/bin/en th
+
+"""torch.load(path)"""
