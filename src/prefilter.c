@@ -81,13 +81,17 @@ static const char *const ASSIGN = "(?<![=!<>])=(?!=)[\\s\\\\(]*(" NAME ")";
  *  8. LF006 in Python reports only a literal variable name, so the name
  *     itself must occur (most files import os; few set this).  ENV_WORD
  *  9. LF007's `setattr(torch, "load", f)` (and monkeypatch's, mock's
- *     patch.object) spell `load` in a string, not after a dot: in a file
- *     that mentions torch, the word setattr or `patch.object`. REPLACE_WORD
+ *     patch.object) spell `load` in a string, not after a dot: `setattr(`
+ *     or `patch.object(` whose first argument starts with a name for torch
+ *     (pattern 3's names: `setattr(th.serialization, ...)`; the resolver
+ *     classifies that argument as a name or a dotted chain). A bare word
+ *     setattr was too weak: typing.py and most large modules use it.
+ *                                                             REPLACE_CALL
  *     (`torch.load = f`, `torch.load.__kwdefaults__` and the "torch.load"
  *     strings of monkeypatch and mock.patch are pattern 3's `.load`.)
  */
 static const char *const ENV_WORD = "\\bTORCH_FORCE_NO_WEIGHTS_ONLY_LOAD\\b";
-static const char *const REPLACE_WORD = "\\b(?:setattr\\b|patch" GAP "\\." GAP "object\\b)";
+static const char *const REPLACE_CALL = "\\b(?:setattr|patch" GAP "\\." GAP "object)" GAP "\\((?:\\s++|\\(|\\\\|#[^\\n]*+)*+(" NAME ")";
 static const char *const STAR_IMPORT =
         "(?m)(?:^|[;:])[ \\t]*+from" BREAK "(\\.*+)" GAP "([\\w.]*+)" BREAK "import" GAP "\\*";
 enum {
@@ -101,7 +105,7 @@ enum {
 	ANY_KEYWORD_RE,
 	STAR_IMPORT_RE,
 	ENV_WORD_RE,
-	REPLACE_WORD_RE,
+	REPLACE_CALL_RE,
 	PATTERN_COUNT
 };
 
@@ -339,7 +343,7 @@ static void compile_patterns(void)
 	patterns[ASSIGN_RE] = compile(ASSIGN);
 	patterns[STAR_IMPORT_RE] = compile(STAR_IMPORT);
 	patterns[ENV_WORD_RE] = compile(ENV_WORD);
-	patterns[REPLACE_WORD_RE] = compile(REPLACE_WORD);
+	patterns[REPLACE_CALL_RE] = compile(REPLACE_CALL);
 	root_word_patterns();
 	char *torch_other, *other_import, *any_keyword;
 	table_patterns(&torch_other, &other_import, &any_keyword);
@@ -707,9 +711,6 @@ static bool may_refer_torch(lf_prefilter *p, const uint8_t *bytes, size_t len)
 	if (next_match(p, TORCH_OTHER_RE, bytes, len, &at) != NO_MATCH)
 		return true;
 	at = 0;
-	if (next_match(p, REPLACE_WORD_RE, bytes, len, &at) != NO_MATCH)
-		return true;
-	at = 0;
 	r = next_match(p, FROM_TORCH_RE, bytes, len, &at);
 	if (r != NO_MATCH)
 		return true;
@@ -746,6 +747,9 @@ static bool may_refer_torch(lf_prefilter *p, const uint8_t *bytes, size_t len)
 				add_assignment_targets(bytes, pcre2_get_ovector_pointer(p->match)[0], &names);
 		}
 	}
+	for (at = 0; !may_refer && (r = next_match(p, REPLACE_CALL_RE, bytes, len, &at)) != NO_MATCH;)
+		may_refer = r == MATCH_ERROR || !group(p, 1, bytes, &name, &name_len) ||
+		            name_set_has(&names, name, name_len);
 	for (at = 0; !may_refer && (r = next_match(p, DOT_LOAD_RE, bytes, len, &at)) != NO_MATCH;) {
 		if (r == MATCH_ERROR) {
 			may_refer = true;

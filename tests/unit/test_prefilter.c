@@ -55,6 +55,9 @@ static void test_may_refer(void **state)
 	        "import torch\nx = torch.\\\n    load(p)\n",
 	        "from \\\n  torch import load as l\n",
 	        "from\ttorch import *\n",
+	        "import torch as th\nsetattr(th, 'load', f)\n",
+	        "import torch\nsetattr( (torch.serialization), 'load', f)\n",
+	        "import torch\nmock.patch.object(torch, 'load', f)\n",
 	        /* not Python, but tree-sitter's error recovery binds them */
 	        "from torch\n# c\n import load as tl\n",
 	        "from torch # c\nimport *\n",
@@ -101,6 +104,9 @@ static void test_may_not_refer(void **state)
 	        "torch_load(x)\n",
 	        "import torch\ntorch.loads(x)\n",
 	        "import torch\nmodel.load_state_dict(sd)\n",
+	        /* setattr and patch.object of something else, in a file naming torch */
+	        "import torch\nsetattr(obj, 'load', f)\n",
+	        "# no torch here\nsetattr(cls, name, value)\nmock.patch.object(os, 'getcwd', g)\n",
 	        "import pytorch_lightning\nmodel.load(p)\n",
 	        "import mytorch\nmytorch.load(p)\n",
 	        "import torchvision\ntorchvision.load(p)\n",
