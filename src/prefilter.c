@@ -91,7 +91,8 @@ static const char *const ASSIGN = "(?<![=!<>])=(?!=)[\\s\\\\(]*(" NAME ")";
  *     strings of monkeypatch and mock.patch are pattern 3's `.load`.)
  */
 static const char *const ENV_WORD = "\\bTORCH_FORCE_NO_WEIGHTS_ONLY_LOAD\\b";
-static const char *const REPLACE_CALL = "\\b(?:setattr|patch" GAP "\\." GAP "object)" GAP "\\((?:\\s++|\\(|\\\\|#[^\\n]*+)*+(" NAME ")";
+static const char *const REPLACE_CALL =
+        "\\b(?:setattr|patch" GAP "\\." GAP "object)" GAP "\\((?:\\s++|\\(|\\\\|#[^\\n]*+)*+(" NAME ")";
 static const char *const STAR_IMPORT =
         "(?m)(?:^|[;:])[ \\t]*+from" BREAK "(\\.*+)" GAP "([\\w.]*+)" BREAK "import" GAP "\\*";
 enum {
