@@ -43,7 +43,7 @@
 #define BREAK "(?:\\s++|\\\\|#[^\\n]*+)++"
 static const char *const TORCH_WORD = "\\btorch\\b";
 static const char *const FROM_TORCH =
-        "\\bfrom" BREAK "torch(?:" GAP "\\." GAP "serialization)?" BREAK "import\\b[ \\t\\\\]*"
+        "\\bfrom" BREAK "torch(?:" GAP "\\." GAP "serialization)?" BREAK "import\\b" GAP
         "(?:\\*|\\([^)]*?\\b(?:load|serialization)\\b|(?:[^;(\\n\\\\]|\\\\\\r?\\n)*?\\b(?:load|serialization)\\b)";
 static const char *const DOT_LOAD = "\\." GAP "load\\b";
 /* Names are bytes: without UTF mode \\w is ASCII, and Python allows

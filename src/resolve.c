@@ -745,6 +745,26 @@ typedef struct frame {
 
 typedef void (*visit_fn)(resolver *r, frame *frames, uint32_t depth);
 
+/*
+ * A simple statement that holds a syntax error counts as in error as a
+ * whole: `f = load \` / `(path)` after an ERROR in the same assignment is
+ * well-formed, but an edit there changes how tree-sitter recovers from
+ * the error beside it (the fuzzer found a fix that raised a file's parse
+ * errors from 3 to 4 so).  Compound statements are not judged whole: an
+ * error in a def's body must not block a fix elsewhere in it.
+ */
+static bool is_simple_statement(lf_kind type)
+{
+	switch (type) {
+	case LF_KIND_EXPRESSION_STATEMENT:
+	case LF_KIND_RETURN_STATEMENT:
+	case LF_KIND_ASSERT_STATEMENT:
+	case LF_KIND_RAISE_STATEMENT:
+	case LF_KIND_DELETE_STATEMENT: return true;
+	default: return false;
+	}
+}
+
 static void push_ref(resolver *r, lf_ref_kind kind, const frame *at, TSNode arguments, uint32_t offset)
 {
 	TSNode node = at->node;
@@ -1343,7 +1363,8 @@ static void walk(resolver *r, TSNode root, visit_fn visit, bool create_scopes)
 		self->own_scope = NONE;
 		self->skip_value = false;
 		self->skip_child = (TSNode){0};
-		self->in_error = lf_node_is_error(node) || (depth > 0 && frames[depth - 1].in_error);
+		self->in_error = lf_node_is_error(node) || (depth > 0 && frames[depth - 1].in_error) ||
+		                 (is_simple_statement(self->type) && ts_node_has_error(node));
 		if (depth == 0) {
 			self->scope = 0;
 		} else {

@@ -54,6 +54,8 @@ typedef struct lexer {
 	bool binding_run;              /* after `import`, `global`, `del`, `for` (up to `in`) */
 	bool case_line;                /* a `case` clause binds its captures */
 	uint8_t previous;              /* the last significant byte of code */
+	bool previous_dangles;         /* the last token cannot end a line (below) */
+	bool line_is_header;           /* the logical line opens a compound statement */
 } lexer;
 
 uint32_t lf_word_hash(const uint8_t *text, uint32_t len)
@@ -115,6 +117,71 @@ static bool is_keyword(const uint8_t *text, uint32_t len)
 		if (keywords[i][0] == text[0] && word_is(text, len, keywords[i]))
 			return true;
 	return false;
+}
+
+/*
+ * Where Python's grammar allows no NEWLINE, tree-sitter-python's scanner
+ * emits none: the newline is skipped as whitespace and the next line
+ * joins the statement (`import torch as` / `th` parses as one import,
+ * `x = a +` / `b` as one assignment, no error; Python rejects both).  A
+ * split there would parse differently from the whole file, so a line
+ * ending in such a token makes the splitter unsure.  These are the hard
+ * keywords that cannot end a simple statement (`await` too: tree-sitter
+ * reads it as a name here, but it is cheap to be careful) and, in
+ * line_ends_open, the operators.  Being unsure where Python would not join
+ * costs only speed.
+ */
+static bool keyword_dangles(const uint8_t *text, uint32_t len)
+{
+	static const char *const dangling[] = {
+	        "and",  "as",     "assert",   "async", "await", "class",  "def",   "del",    "elif",
+	        "else", "except", "finally",  "for",   "from",  "global", "if",    "import", "in",
+	        "is",   "lambda", "nonlocal", "not",   "or",    "try",    "while", "with",
+	};
+	for (size_t i = 0; i < sizeof dangling / sizeof dangling[0]; i++)
+		if (word_is(text, len, dangling[i]))
+			return true;
+	return false;
+}
+
+/* The first words of a compound statement's header, whose line ends in a
+ * `:` that tree-sitter does end the line at. */
+static bool header_keyword(const uint8_t *text, uint32_t len)
+{
+	static const char *const headers[] = {
+	        "async",   "case", "class", "def",   "elif", "else",  "except",
+	        "finally", "for",  "if",    "match", "try",  "while", "with",
+	};
+	for (size_t i = 0; i < sizeof headers / sizeof headers[0]; i++)
+		if (word_is(text, len, headers[i]))
+			return true;
+	return false;
+}
+
+/* At a newline that would end the logical line: whether tree-sitter
+ * joins the next line instead (keyword_dangles). */
+static bool line_ends_open(const lexer *lx)
+{
+	if (lx->previous_dangles)
+		return true;
+	switch (lx->previous) {
+	case ':': return !lx->line_is_header;
+	case '=':
+	case '+':
+	case '-':
+	case '*': /* not `from m import *`: previous_dangles is false there */
+	case '/':
+	case '%':
+	case '&':
+	case '|':
+	case '^':
+	case '<':
+	case '>':
+	case '~':
+	case '.': /* not `...`, an atom: code() records it as '0' */
+	case '@': return true;
+	default: return false;
+	}
 }
 
 static void open_segment(lexer *lx, uint32_t start)
@@ -256,6 +323,7 @@ static void line_start(lexer *lx)
 	}
 	lx->module_scope_line = !lx->in_body;
 	lx->case_line = word_is(head, head_len, "case");
+	lx->line_is_header = header_keyword(head, head_len);
 	end_simple_statement(lx);
 	if (!lx->in_body && header) {
 		lx->in_body = true;
@@ -343,6 +411,9 @@ static void fstring_text(lexer *lx)
 		} else {
 			lx->pos++;
 		}
+		/* the f-string is an atom, whatever its fields ended in */
+		lx->previous = '"';
+		lx->previous_dangles = false;
 	} else if (is_newline(c) && !ctx->triple) {
 		lx->unsure = true;
 	} else if (c == '{' && lx->pos + 1 < lx->len && b[lx->pos + 1] == '{') {
@@ -383,6 +454,7 @@ static void word(lexer *lx)
 	if (lx->pos < lx->len && (b[lx->pos] == '"' || b[lx->pos] == '\'') && string_prefix(b + start, len, &fstring)) {
 		open_string(lx, fstring);
 		lx->previous = '"';
+		lx->previous_dangles = false;
 		lx->after_import = false;
 		return;
 	}
@@ -393,6 +465,7 @@ static void word(lexer *lx)
 	bool attribute = lx->previous == '.';
 	lx->previous = 'a';
 	const uint8_t *text = b + start;
+	lx->previous_dangles = keyword_dangles(text, len);
 	lx->after_import = word_is(text, len, "import");
 	if (word_is(text, len, "global"))
 		lx->global_names = true;
@@ -418,6 +491,10 @@ static void code(lexer *lx)
 	}
 	if (is_newline(c)) {
 		if (lone_carriage_return(lx, lx->pos)) {
+			lx->unsure = true;
+			return;
+		}
+		if (lx->top == 0 && ctx->depth == 0 && line_ends_open(lx)) {
 			lx->unsure = true;
 			return;
 		}
@@ -456,7 +533,8 @@ static void code(lexer *lx)
 	lx->after_import = false;
 	if (star_import)
 		lx->out->star_import = true;
-	lx->previous = c;
+	lx->previous = star_import ? '0' : c; /* `import *` ends a line */
+	lx->previous_dangles = false;
 	if (c == '"' || c == '\'') {
 		open_string(lx, false);
 		return;
@@ -492,6 +570,10 @@ static void code(lexer *lx)
 			ctx->kind = CONTEXT_SPEC;
 		break;
 	case ';': end_simple_statement(lx); break;
+	case '.':
+		if (lx->pos >= 3 && b[lx->pos - 2] == '.' && b[lx->pos - 3] == '.')
+			lx->previous = '0'; /* `...`, an atom that ends a line */
+		break;
 	case '=': {
 		/* not ==, <=, >=, != (but <<= and >>= are assignments) */
 		uint8_t before = lx->pos >= 2 ? b[lx->pos - 2] : 0;

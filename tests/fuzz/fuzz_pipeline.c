@@ -738,16 +738,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	check_diags(out->bytes, out->len, &fixed.diags);
 
-	/* (Not where a line ends in `as`: tree-sitter reads `import torch as` /
-	 * `th` as one import, Python rejects it, and the statement splitter
-	 * splits there; a known divergence on invalid Python, see the note.)
-	 * P3b: on input that parses, partial parsing (loadfix/partial.h)
+	/* P3b: on input that parses, partial parsing (loadfix/partial.h)
 	 * finds and fixes exactly what the whole-file parse does (README
 	 * "Partial parsing").  Not on input with a syntax error: a whole
 	 * parse's error recovery may swallow the statements after it, which
 	 * partial parsing, blanking the broken statement, still checks. */
-	if (!(allow_known() && may_leak_scanner_state(data, len)) && parse_errors(data, len) == 0 &&
-	    !memmem(data, len, " as\n", 4)) {
+	if (!(allow_known() && may_leak_scanner_state(data, len)) && parse_errors(data, len) == 0) {
 		lf_check_options partial_options = options;
 		partial_options.partial = true;
 		lf_doc partial;

@@ -378,6 +378,27 @@ static void test_syntax_error_in_call(void **state)
 	snippet_close(&s);
 }
 
+/* A well-formed call beside an ERROR in the same simple statement: an edit
+ * would change tree-sitter's recovery (fuzz input
+ * statement-with-error-beside-the-call.py).  An error in another statement
+ * of the same body does not count. */
+static void test_syntax_error_beside_call(void **state)
+{
+	(void)state;
+	static const char code[] = "from torch import *\ndef f(path):\n    x = 1\n    y = [load(p) f = load \\\n"
+	                           "        (path)\n    return load(path)\n";
+	snippet s;
+	snippet_open(&s, code);
+	assert_int_equal(s.refs.count, 3);
+	for (uint32_t i = 0; i < 3; i++) {
+		lf_call_args args;
+		lf_call_args_analyze(&s.refs.items[i], &s.src, &args);
+		/* load(p) in the ERROR, load \ (path) beside it, the clean return */
+		assert_int_equal(args.has_error, i < 2);
+	}
+	snippet_close(&s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -406,6 +427,7 @@ int main(void)
 	        cmocka_unit_test(test_star_args_and_kwargs),
 	        cmocka_unit_test(test_weights_only_values),
 	        cmocka_unit_test(test_syntax_error_in_call),
+	        cmocka_unit_test(test_syntax_error_beside_call),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -96,6 +96,53 @@ static void test_unsure(void **state)
 	assert_false(sure("    import a\n"));             /* an indented first statement */
 }
 
+/* Where Python allows no NEWLINE, tree-sitter joins the next line into the
+ * statement, without an error: a split there would change the parse. */
+static void test_lines_tree_sitter_joins(void **state)
+{
+	(void)state;
+	static const char *const joined[] = {
+	        "import torch as\nth\n",
+	        "from torch import\nload\n",
+	        "from torch import # c\nload\n",
+	        "x =\ny\n",
+	        "x = a +\nb\n",
+	        "t = torch.\nload\n",
+	        "x = not\ny\n",
+	        "x = a if b else\nc\n",
+	        "x = lambda:\ny\n",
+	        "d:\nint\n",
+	        "@\nfoo\ndef f(): pass\n",
+	        "def f() ->\nint: pass\n",
+	        "del\nx\n",
+	        "global\nx\n",
+	        "x = a in\nb\n",
+	        "x = -\n1\n",
+	        "def f():\n    x = a or\n    b\n",
+	};
+	for (size_t i = 0; i < sizeof joined / sizeof joined[0]; i++)
+		if (sure(joined[i]))
+			fail_msg("split where tree-sitter joins: %s", joined[i]);
+	/* lines that do end where they seem to */
+	static const char *const ended[] = {
+	        "if x:\n  y\n",
+	        "class A(B):\n  pass\n",
+	        "from a import *\ny\n",
+	        "x = ...\ny\n",
+	        "def f(): ...\ny\n",
+	        "msg = f\"{x:.2f}\"\ny\n",
+	        "x = f\"{a}\" 'b:'\ny\n",
+	        "try:\n  a\nexcept E:\n  b\n",
+	        "return\n",
+	        "x = 1,\ny\n",
+	        "yield\nx\n",
+	        "async def f():\n  pass\n",
+	};
+	for (size_t i = 0; i < sizeof ended / sizeof ended[0]; i++)
+		if (!sure(ended[i]))
+			fail_msg("unsure at a line that ends: %s", ended[i]);
+}
+
 /* The words of `code`, as "name", "name'" (not module scope), ".name"
  * (attribute), "name=" (in a binding place), space-separated. */
 static void assert_words(const char *code, const char *expected)
@@ -279,6 +326,7 @@ int main(int argc, char **argv)
 	        cmocka_unit_test(test_decorators_and_clauses),
 	        cmocka_unit_test(test_strings),
 	        cmocka_unit_test(test_unsure),
+	        cmocka_unit_test(test_lines_tree_sitter_joins),
 	        cmocka_unit_test(test_words),
 	        cmocka_unit_test(test_selection),
 	        cmocka_unit_test(test_edits_move_the_selection),

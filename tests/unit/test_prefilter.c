@@ -62,6 +62,8 @@ static void test_may_refer(void **state)
 	        "from torch\n# c\n import load as tl\n",
 	        "from torch # c\nimport *\n",
 	        "from yaml # c\nimport load\n",
+	        "from torch import\nload\n", /* tree-sitter joins the lines */
+	        "from torch import # c\n  load as l\n",
 	        "import torch.serialization as ser\nser.load(p)\n",
 	        "import torch\nf = functools.partial(torch.load)\n",
 	        "\xef\xbb\xbfimport torch\r\ntorch.load(p)\r\n",
