@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "loadfix/buf.h"
+#include "loadfix/project.h"
 #include "loadfix/resolve.h"
 
 /*
@@ -390,6 +391,17 @@ struct lf_evidence_file {
 	bool module_classes_found;
 	uint32_t follow_budget; /* names followed for one save; bounds `a = b; b = a` chains */
 	TSNode last_target;     /* while indexing: the last assignment's target */
+	/* What names torch's save in this file, for saves judged without a
+	 * load to compare with (lf_evidence_file_saves): `import torch as
+	 * th` makes `th.save` one, `from torch import save` (or `*`) a bare
+	 * `save`. */
+	span *torch_aliases;
+	uint32_t torch_alias_count, torch_alias_cap;
+	bool bare_save_is_torch;
+	/* The project's other files' saves (lf_evidence_file_set_project);
+	 * borrowed, may be NULL. */
+	lf_project *project;
+	const char *path;
 };
 
 lf_evidence_file *lf_evidence_file_create(TSTree *tree, const lf_source *src)
@@ -409,7 +421,44 @@ void lf_evidence_file_destroy(lf_evidence_file *file)
 	free(file->saves);
 	free(file->classes);
 	free(file->module_classes);
+	free(file->torch_aliases);
 	free(file);
+}
+
+void lf_evidence_file_set_project(lf_evidence_file *file, lf_project *project, const char *path)
+{
+	file->project = project;
+	file->path = path;
+}
+
+/* `import torch as th`: `th` names torch (a plain `import torch` needs no
+ * entry: `torch.save` always counts). */
+static void index_torch_import(lf_evidence_file *file, TSNode node)
+{
+	for (uint32_t i = 0; i < ts_node_named_child_count(node); i++) {
+		TSNode child = ts_node_named_child(node, i);
+		if (is(child, "aliased_import") && text_is(field(child, "name"), file->src, "torch")) {
+			GROW(file->torch_aliases, file->torch_alias_count, file->torch_alias_cap);
+			file->torch_aliases[file->torch_alias_count++] = span_of(field(child, "alias"), file->src);
+		}
+	}
+}
+
+/* `from torch import save` (or `*`; also from torch.serialization): a bare
+ * `save(...)` is torch's.  `from torch import save as persist` is not
+ * followed: only calls spelled `save` are indexed. */
+static void index_save_import(lf_evidence_file *file, TSNode node)
+{
+	TSNode module = field(node, "module_name");
+	if (!text_is(module, file->src, "torch") && !text_is(module, file->src, "torch.serialization"))
+		return;
+	for (uint32_t i = 0; i < ts_node_named_child_count(node); i++) {
+		TSNode child = ts_node_named_child(node, i);
+		if (same_node(child, module))
+			continue;
+		if (is(child, "wildcard_import") || (is(child, "dotted_name") && text_is(child, file->src, "save")))
+			file->bare_save_is_torch = true;
+	}
 }
 
 static bool index_node(TSNode node, void *context)
@@ -439,6 +488,10 @@ static bool index_node(TSNode node, void *context)
 	} else if (is(node, "class_definition")) {
 		GROW(file->classes, file->class_count, file->class_cap);
 		file->classes[file->class_count++] = node;
+	} else if (is(node, "import_statement")) {
+		index_torch_import(file, node);
+	} else if (is(node, "import_from_statement")) {
+		index_save_import(file, node);
 	}
 	return true;
 }
@@ -504,30 +557,128 @@ static uint32_t first_binding(const lf_evidence_file *file, span name)
 
 /* ---- what the file saves to the same path ---------------------------- */
 
-/* A path's key: a string literal without fields (its contents), or a name
- * or attribute (its text).  False for anything else. */
-static bool path_key(TSNode path, const lf_source *src, span *key, bool *literal)
+/*
+ * A literal path, normalised, into `out`: a string literal without fields
+ * (its contents as written: `"a.pt"` is `'a.pt'`), or `os.path.join` of
+ * such literals (joined with "/", a part starting with "/" restarting the
+ * path, as posixpath.join does).  Normalised by dropping empty and "."
+ * segments (`./ckpt.pt` is `ckpt.pt`, `out//m.pt` is `out/m.pt`); ".." is
+ * kept (a symbolic link makes `a/../b` other than `b`).  False for
+ * anything else, for an empty path and for one holding a control
+ * character or a double quote (the message quotes the path).
+ */
+static bool append_literal(TSNode string, const lf_source *src, lf_buf *out)
+{
+	string = lf_node_unparenthesize(string);
+	if (!is(string, "string"))
+		return false;
+	uint32_t count = ts_node_named_child_count(string);
+	if (count < 2)
+		return false;
+	for (uint32_t i = 0; i < count; i++)
+		if (is(ts_node_named_child(string, i), "interpolation"))
+			return false;
+	uint32_t start = ts_node_end_byte(ts_node_named_child(string, 0));
+	uint32_t end = ts_node_start_byte(ts_node_named_child(string, count - 1));
+	for (uint32_t i = start; i < end; i++)
+		if (src->bytes[i] < 0x20 || src->bytes[i] == '"' || src->bytes[i] == 0x7f)
+			return false;
+	if (end > start && src->bytes[start] == '/')
+		out->len = 0; /* posixpath.join: an absolute part restarts */
+	else if (out->len && out->data[out->len - 1] != '/')
+		lf_buf_putc(out, '/');
+	lf_buf_append(out, src->bytes + start, end - start);
+	return true;
+}
+
+static void normalise_path(lf_buf *path)
+{
+	lf_buf clean;
+	lf_buf_init(&clean);
+	const char *text = path->data;
+	size_t len = path->len, i = 0;
+	if (len && text[0] == '/')
+		lf_buf_putc(&clean, '/');
+	while (i < len) {
+		size_t j = i;
+		while (j < len && text[j] != '/')
+			j++;
+		bool skip = j == i || (j - i == 1 && text[i] == '.');
+		if (!skip) {
+			if (clean.len && clean.data[clean.len - 1] != '/')
+				lf_buf_putc(&clean, '/');
+			lf_buf_append(&clean, text + i, j - i);
+		}
+		i = j + 1;
+	}
+	lf_buf_finish(path);
+	*path = clean;
+}
+
+static bool literal_path(TSNode path, const lf_source *src, lf_buf *out)
 {
 	path = lf_node_unparenthesize(path);
+	out->len = 0;
+	bool ok = false;
 	if (is(path, "string")) {
-		uint32_t count = ts_node_named_child_count(path);
-		if (count < 2)
-			return false;
-		for (uint32_t i = 0; i < count; i++)
-			if (is(ts_node_named_child(path, i), "interpolation"))
-				return false;
-		uint32_t start = ts_node_end_byte(ts_node_named_child(path, 0));
-		uint32_t end = ts_node_start_byte(ts_node_named_child(path, count - 1));
-		*key = (span){src->bytes + start, end - start};
-		*literal = true;
-		return true;
+		ok = append_literal(path, src, out);
+	} else if (is(path, "call") && text_is(field(path, "function"), src, "os.path.join")) {
+		TSNode list = field(path, "arguments");
+		uint32_t count = is(list, "argument_list") ? ts_node_named_child_count(list) : 0;
+		ok = count > 0;
+		for (uint32_t i = 0; i < count && ok; i++) {
+			TSNode arg = ts_node_named_child(list, i);
+			ok = is(arg, "comment") || append_literal(arg, src, out);
+		}
 	}
+	if (ok)
+		normalise_path(out);
+	return ok && out->len > 0 && !(out->len == 1 && out->data[0] == '/');
+}
+
+/* How a path links a save to a load. */
+typedef enum path_link {
+	LINK_NONE,
+	LINK_LITERAL, /* the normalised literal is in the buffer */
+	LINK_NAME,    /* a name or attribute: its text */
+} path_link;
+
+static path_link path_key(TSNode path, const lf_source *src, lf_buf *literal, span *name)
+{
+	path = lf_node_unparenthesize(path);
+	if (literal_path(path, src, literal))
+		return LINK_LITERAL;
 	if (is(path, "identifier") || is(path, "attribute")) {
-		*key = span_of(path, src);
-		*literal = false;
-		return true;
+		*name = span_of(path, src);
+		return LINK_NAME;
 	}
-	return false;
+	return LINK_NONE;
+}
+
+static uint32_t first_binding(const lf_evidence_file *file, span name);
+
+/*
+ * The literal a name stands for, for links across files (where names mean
+ * nothing): `CKPT = "ckpt.pt"` then `torch.save(m, CKPT)`.  Only when the
+ * file binds the name (anywhere, flow-insensitively, as for the values
+ * saved) and every binding is the same literal path.
+ */
+static bool literal_of_name(const lf_evidence_file *file, span name, lf_buf *out)
+{
+	lf_buf other;
+	lf_buf_init(&other);
+	bool found = false, agree = true;
+	for (uint32_t i = first_binding(file, name);
+	     agree && i < file->binding_count && span_compare(file->bindings[i].name, name) == 0; i++) {
+		lf_buf *into = found ? &other : out;
+		if (!literal_path(file->bindings[i].value, file->src, into))
+			agree = false;
+		else if (found && (other.len != out->len || memcmp(other.data, out->data, out->len) != 0))
+			agree = false;
+		found = true;
+	}
+	lf_buf_finish(&other);
+	return found && agree;
 }
 
 /* torch.nn's classes are modules, except Parameter (a tensor, which
@@ -712,28 +863,100 @@ static bool is_matching_save(const lf_evidence_file *file, TSNode load_callee, T
 	       (is(load_callee, "attribute") && same_text(object, field(load_callee, "object"), file->src));
 }
 
-/* Every save to the load's path. */
+/* The save's path argument (second positional, or `f=`), or null. */
+static TSNode save_path_of(const lf_evidence_file *file, TSNode call)
+{
+	TSNode path = positional(call, 1);
+	return ts_node_is_null(path) ? keyword_value(call, file->src, "f") : path;
+}
+
+/* Every save of this file to the load's path. */
 static void judge_saves(lf_evidence_file *file, TSNode call, TSNode path, lf_evidence *out)
 {
-	span key;
-	bool literal;
-	if (ts_node_is_null(path) || !path_key(path, file->src, &key, &literal))
-		return;
+	lf_buf key, save_key;
+	lf_buf_init(&key);
+	lf_buf_init(&save_key);
+	span name = {0}, save_name = {0};
+	path_link link = ts_node_is_null(path) ? LINK_NONE : path_key(path, file->src, &key, &name);
 	TSNode load_callee = field(call, "function");
-	for (uint32_t i = 0; i < file->save_count; i++) {
+	for (uint32_t i = 0; link != LINK_NONE && i < file->save_count; i++) {
 		save_entry *save = &file->saves[i];
 		if (!is_matching_save(file, load_callee, save->call))
 			continue;
-		TSNode save_path = positional(save->call, 1);
-		if (ts_node_is_null(save_path))
-			save_path = keyword_value(save->call, file->src, "f");
-		span save_key;
-		bool save_literal;
-		if (ts_node_is_null(save_path) || !path_key(save_path, file->src, &save_key, &save_literal) ||
-		    save_literal != literal || span_compare(save_key, key) != 0)
+		TSNode save_path = save_path_of(file, save->call);
+		if (ts_node_is_null(save_path) || path_key(save_path, file->src, &save_key, &save_name) != link)
 			continue;
-		offer(out, save_kind(file, save), ts_node_start_byte(save->call));
+		bool same = link == LINK_LITERAL
+		                    ? save_key.len == key.len && memcmp(save_key.data, key.data, key.len) == 0
+		                    : span_compare(save_name, name) == 0;
+		if (same)
+			offer(out, save_kind(file, save), ts_node_start_byte(save->call));
 	}
+	lf_buf_finish(&key);
+	lf_buf_finish(&save_key);
+}
+
+/* What the project's other files save to the load's literal path (only
+ * literals link across files, a name means nothing in another file; also
+ * a name this file binds to one literal only).  Asked last: this file's
+ * own evidence is told first. */
+static void judge_project_saves(lf_evidence_file *file, TSNode path, lf_evidence *out)
+{
+	if (!file->project || ts_node_is_null(path) || lf_evidence_unsafe(out))
+		return;
+	lf_buf key;
+	lf_buf_init(&key);
+	span name;
+	path_link link = path_key(path, file->src, &key, &name);
+	lf_project_save found;
+	if ((link == LINK_LITERAL || (link == LINK_NAME && literal_of_name(file, name, &key))) &&
+	    lf_project_saved(file->project, file->path, key.data, &found) &&
+	    (found.kind > LF_EVIDENCE_STATE_DICT || out->kind == LF_EVIDENCE_NONE))
+		*out = (lf_evidence){.kind = found.kind, .where = found.where, .path = found.path};
+	lf_buf_finish(&key);
+}
+
+/* Whether a save call is torch's, with no load to compare it with:
+ * `torch.save`, `th.save` after `import torch as th`, a bare `save` after
+ * `from torch import save` (or `*`). */
+static bool is_torch_save(const lf_evidence_file *file, TSNode call)
+{
+	TSNode function = field(call, "function");
+	if (is(function, "identifier"))
+		return file->bare_save_is_torch;
+	TSNode object = field(function, "object");
+	if (text_is(object, file->src, "torch"))
+		return true;
+	if (!is(object, "identifier"))
+		return false;
+	span text = span_of(object, file->src);
+	for (uint32_t i = 0; i < file->torch_alias_count; i++)
+		if (span_compare(file->torch_aliases[i], text) == 0)
+			return true;
+	return false;
+}
+
+void lf_evidence_file_saves(lf_evidence_file *file, void (*visit)(void *user, const lf_evidence_save *save), void *user)
+{
+	build(file);
+	lf_buf key;
+	lf_buf_init(&key);
+	for (uint32_t i = 0; i < file->save_count; i++) {
+		save_entry *save = &file->saves[i];
+		if (!is_torch_save(file, save->call))
+			continue;
+		TSNode path = save_path_of(file, save->call);
+		span name;
+		path_link link = ts_node_is_null(path) ? LINK_NONE : path_key(path, file->src, &key, &name);
+		if (link == LINK_NONE || (link == LINK_NAME && !literal_of_name(file, name, &key)))
+			continue;
+		lf_evidence_kind kind = save_kind(file, save);
+		if (kind == LF_EVIDENCE_NONE)
+			continue;
+		lf_evidence_save found = {.path = key.data, .kind = kind, .at = ts_node_start_byte(save->call)};
+		visit(user, &found);
+	}
+	lf_buf_finish(&key);
 }
 
 /* ---- how the loaded value is used ------------------------------------ */
@@ -826,6 +1049,17 @@ void lf_evidence_judge(lf_evidence_file *file, TSNode call, TSNode path, lf_evid
 	judge_saves(file, call, path, out);
 	judge_use(call, src, out, 0);
 	judge_assigned_uses(file, call, out);
+	judge_project_saves(file, path, out);
+}
+
+/* What the save is and where, for the message: "line 13 saves a whole
+ * module to this path", or "`train.py:12` saves a whole module to
+ * "ckpt.pt"" for another file's. */
+static char *saves_what(const lf_evidence *evidence, uint32_t line, const char *what)
+{
+	if (evidence->where)
+		return lf_xasprintf("`%s` saves %s to \"%s\"", evidence->where, what, evidence->path);
+	return lf_xasprintf("line %u saves %s to this path", line, what);
 }
 
 char *lf_evidence_explain(const lf_evidence *evidence, const lf_source *src)
@@ -833,6 +1067,7 @@ char *lf_evidence_explain(const lf_evidence *evidence, const lf_source *src)
 	uint32_t line = lf_source_line_of(src, evidence->at) + 1;
 	const char *state_dict = "save the state_dict instead (`torch.save(model.state_dict(), path)`, then "
 	                         "`model.load_state_dict(torch.load(path, weights_only=True))`)";
+	char *what = NULL, *message = NULL;
 	switch (evidence->kind) {
 	case LF_EVIDENCE_TYPEERROR_FALLBACK:
 		return lf_xasprintf(
@@ -846,21 +1081,24 @@ char *lf_evidence_explain(const lf_evidence *evidence, const lf_source *src)
 		                    "checkpoint's classes with `torch.serialization.add_safe_globals`",
 		                    line);
 	case LF_EVIDENCE_MODULE_SAVED:
-		return lf_xasprintf("line %u saves a whole module to this path, which `weights_only=True` refuses to "
-		                    "load; %s",
-		                    line, state_dict);
+		what = saves_what(evidence, line, "a whole module");
+		message = lf_xasprintf("%s, which `weights_only=True` refuses to load; %s", what, state_dict);
+		break;
 	case LF_EVIDENCE_NAMESPACE_SAVED:
-		return lf_xasprintf("line %u saves an `argparse.Namespace` to this path, which `weights_only=True` "
-		                    "refuses to load; save `vars(args)` instead, or allow it with "
-		                    "`torch.serialization.add_safe_globals([argparse.Namespace])` (or the "
-		                    "`torch.serialization.safe_globals([argparse.Namespace])` context manager)",
-		                    line);
+		what = saves_what(evidence, line, "an `argparse.Namespace`");
+		message = lf_xasprintf("%s, which `weights_only=True` refuses to load; save `vars(args)` instead, or "
+		                       "allow it with `torch.serialization.add_safe_globals([argparse.Namespace])` "
+		                       "(or the `torch.serialization.safe_globals([argparse.Namespace])` context "
+		                       "manager)",
+		                       what);
+		break;
 	case LF_EVIDENCE_NUMPY_SAVED:
-		return lf_xasprintf(
-		        "line %u saves numpy values to this path, which `weights_only=True` refuses to "
-		        "load; save tensors (`torch.from_numpy`) or plain lists instead, or allow numpy's "
-		        "classes with `torch.serialization.add_safe_globals` (`loadfix inspect` names them)",
-		        line);
+		what = saves_what(evidence, line, "numpy values");
+		message = lf_xasprintf("%s, which `weights_only=True` refuses to load; save tensors "
+		                       "(`torch.from_numpy`) or plain lists instead, or allow numpy's classes with "
+		                       "`torch.serialization.add_safe_globals` (`loadfix inspect` names them)",
+		                       what);
+		break;
 	case LF_EVIDENCE_USED_AS_MODULE:
 		return lf_xasprintf("the loaded value is used as a module (line %u), so the checkpoint holds a pickled "
 		                    "module, which `weights_only=True` refuses to load; %s",
@@ -868,5 +1106,6 @@ char *lf_evidence_explain(const lf_evidence *evidence, const lf_source *src)
 	case LF_EVIDENCE_NONE:
 	case LF_EVIDENCE_STATE_DICT: break;
 	}
-	return lf_xstrdup("");
+	free(what);
+	return message ? message : lf_xstrdup("");
 }
