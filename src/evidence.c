@@ -655,8 +655,6 @@ static path_link path_key(TSNode path, const lf_source *src, lf_buf *literal, sp
 	return LINK_NONE;
 }
 
-static uint32_t first_binding(const lf_evidence_file *file, span name);
-
 /*
  * The literal a name stands for, for links across files (where names mean
  * nothing): `CKPT = "ckpt.pt"` then `torch.save(m, CKPT)`.  Only when the
@@ -870,30 +868,49 @@ static TSNode save_path_of(const lf_evidence_file *file, TSNode call)
 	return ts_node_is_null(path) ? keyword_value(call, file->src, "f") : path;
 }
 
-/* Every save of this file to the load's path. */
+/* A path's links: its name (LINK_NAME) and the literal it stands for,
+ * when it is one or the file binds the name to one only. */
+typedef struct path_links {
+	path_link link;
+	span name;
+	bool has_literal;
+	lf_buf literal;
+} path_links;
+
+static void links_of(const lf_evidence_file *file, TSNode path, path_links *out)
+{
+	out->link = ts_node_is_null(path) ? LINK_NONE : path_key(path, file->src, &out->literal, &out->name);
+	out->has_literal = out->link == LINK_LITERAL ||
+	                   (out->link == LINK_NAME && literal_of_name(file, out->name, &out->literal));
+}
+
+static bool same_path(const path_links *a, const path_links *b)
+{
+	if (a->link == LINK_NAME && b->link == LINK_NAME && span_compare(a->name, b->name) == 0)
+		return true;
+	return a->has_literal && b->has_literal && a->literal.len == b->literal.len &&
+	       memcmp(a->literal.data, b->literal.data, a->literal.len) == 0;
+}
+
+/* Every save of this file to the load's path: the same name, or the same
+ * literal (also through a name bound to one only: `CKPT = "m.pt"`). */
 static void judge_saves(lf_evidence_file *file, TSNode call, TSNode path, lf_evidence *out)
 {
-	lf_buf key, save_key;
-	lf_buf_init(&key);
-	lf_buf_init(&save_key);
-	span name = {0}, save_name = {0};
-	path_link link = ts_node_is_null(path) ? LINK_NONE : path_key(path, file->src, &key, &name);
+	path_links load = {0}, save = {0};
+	lf_buf_init(&load.literal);
+	lf_buf_init(&save.literal);
+	links_of(file, path, &load);
 	TSNode load_callee = field(call, "function");
-	for (uint32_t i = 0; link != LINK_NONE && i < file->save_count; i++) {
-		save_entry *save = &file->saves[i];
-		if (!is_matching_save(file, load_callee, save->call))
+	for (uint32_t i = 0; load.link != LINK_NONE && i < file->save_count; i++) {
+		save_entry *entry = &file->saves[i];
+		if (!is_matching_save(file, load_callee, entry->call))
 			continue;
-		TSNode save_path = save_path_of(file, save->call);
-		if (ts_node_is_null(save_path) || path_key(save_path, file->src, &save_key, &save_name) != link)
-			continue;
-		bool same = link == LINK_LITERAL
-		                    ? save_key.len == key.len && memcmp(save_key.data, key.data, key.len) == 0
-		                    : span_compare(save_name, name) == 0;
-		if (same)
-			offer(out, save_kind(file, save), ts_node_start_byte(save->call));
+		links_of(file, save_path_of(file, entry->call), &save);
+		if (same_path(&load, &save))
+			offer(out, save_kind(file, entry), ts_node_start_byte(entry->call));
 	}
-	lf_buf_finish(&key);
-	lf_buf_finish(&save_key);
+	lf_buf_finish(&load.literal);
+	lf_buf_finish(&save.literal);
 }
 
 /* What the project's other files save to the load's literal path (only
@@ -904,16 +921,14 @@ static void judge_project_saves(lf_evidence_file *file, TSNode path, lf_evidence
 {
 	if (!file->project || ts_node_is_null(path) || lf_evidence_unsafe(out))
 		return;
-	lf_buf key;
-	lf_buf_init(&key);
-	span name;
-	path_link link = path_key(path, file->src, &key, &name);
+	path_links load = {0};
+	lf_buf_init(&load.literal);
+	links_of(file, path, &load);
 	lf_project_save found;
-	if ((link == LINK_LITERAL || (link == LINK_NAME && literal_of_name(file, name, &key))) &&
-	    lf_project_saved(file->project, file->path, key.data, &found) &&
+	if (load.has_literal && lf_project_saved(file->project, file->path, load.literal.data, &found) &&
 	    (found.kind > LF_EVIDENCE_STATE_DICT || out->kind == LF_EVIDENCE_NONE))
 		*out = (lf_evidence){.kind = found.kind, .where = found.where, .path = found.path};
-	lf_buf_finish(&key);
+	lf_buf_finish(&load.literal);
 }
 
 /* Whether a save call is torch's, with no load to compare it with:
@@ -939,24 +954,23 @@ static bool is_torch_save(const lf_evidence_file *file, TSNode call)
 void lf_evidence_file_saves(lf_evidence_file *file, void (*visit)(void *user, const lf_evidence_save *save), void *user)
 {
 	build(file);
-	lf_buf key;
-	lf_buf_init(&key);
+	path_links links = {0};
+	lf_buf_init(&links.literal);
 	for (uint32_t i = 0; i < file->save_count; i++) {
 		save_entry *save = &file->saves[i];
 		if (!is_torch_save(file, save->call))
 			continue;
-		TSNode path = save_path_of(file, save->call);
-		span name;
-		path_link link = ts_node_is_null(path) ? LINK_NONE : path_key(path, file->src, &key, &name);
-		if (link == LINK_NONE || (link == LINK_NAME && !literal_of_name(file, name, &key)))
+		links_of(file, save_path_of(file, save->call), &links);
+		if (!links.has_literal)
 			continue;
 		lf_evidence_kind kind = save_kind(file, save);
 		if (kind == LF_EVIDENCE_NONE)
 			continue;
-		lf_evidence_save found = {.path = key.data, .kind = kind, .at = ts_node_start_byte(save->call)};
+		lf_evidence_save found = {
+		        .path = links.literal.data, .kind = kind, .at = ts_node_start_byte(save->call)};
 		visit(user, &found);
 	}
-	lf_buf_finish(&key);
+	lf_buf_finish(&links.literal);
 }
 
 /* ---- how the loaded value is used ------------------------------------ */
