@@ -119,4 +119,12 @@ expect "--fix -: no project index, the fix is applied" grep -qx 'model = torch.l
 expect "stdin beside the walked files gets their evidence" grep -qF "$unsafe_ckpt" "$WORK/.report"
 "$LOADFIX" - train.py <eval.py >"$WORK/.report" 2>/dev/null
 expect "... also without --stdin-filename" grep -qF '`train.py:18` saves a whole module to "runs/ckpt.pt"' "$WORK/.report"
+# The walked file that --stdin-filename names is the text's own: its saves
+# on disk (an older version of the text) are not the project's evidence.
+mkdir ../own && cd ../own
+printf 'import torch, torch.nn as nn\ntorch.save(nn.Linear(1, 1), "own.pt")\nm = torch.load("own.pt")\n' >eval.py
+printf 'import torch\nm = torch.load("own.pt")\n' | "$LOADFIX" --stdin-filename eval.py - . >"$WORK/.report" 2>/dev/null
+expect "the stdin text's own file on disk is not counted as another file" grep -q '^eval.py:2:5: LF001 \[\*\]' "$WORK/.report"
+printf 'import torch\nm = torch.load("own.pt")\n' | "$LOADFIX" --stdin-filename new.py - . >"$WORK/.report" 2>/dev/null
+expect "... another name gets eval.py's save" grep -qF '`eval.py:2` saves a whole module to "own.pt"' "$WORK/.report"
 finish
