@@ -355,11 +355,30 @@ typedef struct binding {
 	TSNode value;
 } binding;
 
-/* A `save(...)` call and, once judged, what it saves. */
+/* How a path links a save to a load. */
+typedef enum path_link {
+	LINK_NONE,
+	LINK_LITERAL, /* the normalised literal is in the buffer */
+	LINK_NAME,    /* a name or attribute: its text */
+} path_link;
+
+/* A path's links: its name (LINK_NAME) and the literal it stands for,
+ * when it is one or the file binds the name to one only. */
+typedef struct path_links {
+	path_link link;
+	span name;
+	bool has_literal;
+	lf_buf literal;
+} path_links;
+
+/* A `save(...)` call and, once judged, what it saves and to which path
+ * (each computed once: a file's every load compares with every save). */
 typedef struct save_entry {
 	TSNode call;
 	bool judged;
 	lf_evidence_kind kind;
+	bool linked;
+	path_links links;
 } save_entry;
 
 #define GROW(items, count, cap)                                                  \
@@ -418,6 +437,8 @@ void lf_evidence_file_destroy(lf_evidence_file *file)
 		return;
 	free(file->occurrences);
 	free(file->bindings);
+	for (uint32_t i = 0; i < file->save_count; i++)
+		lf_buf_finish(&file->saves[i].links.literal);
 	free(file->saves);
 	free(file->classes);
 	free(file->module_classes);
@@ -636,13 +657,6 @@ static bool literal_path(TSNode path, const lf_source *src, lf_buf *out)
 	return ok && out->len > 0 && !(out->len == 1 && out->data[0] == '/');
 }
 
-/* How a path links a save to a load. */
-typedef enum path_link {
-	LINK_NONE,
-	LINK_LITERAL, /* the normalised literal is in the buffer */
-	LINK_NAME,    /* a name or attribute: its text */
-} path_link;
-
 static path_link path_key(TSNode path, const lf_source *src, lf_buf *literal, span *name)
 {
 	path = lf_node_unparenthesize(path);
@@ -661,15 +675,21 @@ static path_link path_key(TSNode path, const lf_source *src, lf_buf *literal, sp
  * file binds the name (anywhere, flow-insensitively, as for the values
  * saved) and every binding is the same literal path.
  */
+/* A name bound more often than this is no constant: every save and load
+ * of the file may ask, and 20,000 assignments of one name must not cost
+ * 20,000 steps each. */
+#define MAX_LITERAL_BINDINGS 64
+
 static bool literal_of_name(const lf_evidence_file *file, span name, lf_buf *out)
 {
 	lf_buf other;
 	lf_buf_init(&other);
 	bool found = false, agree = true;
-	for (uint32_t i = first_binding(file, name);
-	     agree && i < file->binding_count && span_compare(file->bindings[i].name, name) == 0; i++) {
+	uint32_t first = first_binding(file, name);
+	for (uint32_t i = first; agree && i < file->binding_count && span_compare(file->bindings[i].name, name) == 0;
+	     i++) {
 		lf_buf *into = found ? &other : out;
-		if (!literal_path(file->bindings[i].value, file->src, into))
+		if (i - first >= MAX_LITERAL_BINDINGS || !literal_path(file->bindings[i].value, file->src, into))
 			agree = false;
 		else if (found && (other.len != out->len || memcmp(other.data, out->data, out->len) != 0))
 			agree = false;
@@ -868,20 +888,22 @@ static TSNode save_path_of(const lf_evidence_file *file, TSNode call)
 	return ts_node_is_null(path) ? keyword_value(call, file->src, "f") : path;
 }
 
-/* A path's links: its name (LINK_NAME) and the literal it stands for,
- * when it is one or the file binds the name to one only. */
-typedef struct path_links {
-	path_link link;
-	span name;
-	bool has_literal;
-	lf_buf literal;
-} path_links;
-
 static void links_of(const lf_evidence_file *file, TSNode path, path_links *out)
 {
 	out->link = ts_node_is_null(path) ? LINK_NONE : path_key(path, file->src, &out->literal, &out->name);
 	out->has_literal = out->link == LINK_LITERAL ||
 	                   (out->link == LINK_NAME && literal_of_name(file, out->name, &out->literal));
+}
+
+/* The save's path links, computed the first time they are asked for. */
+static const path_links *save_links(lf_evidence_file *file, save_entry *save)
+{
+	if (!save->linked) {
+		save->linked = true;
+		lf_buf_init(&save->links.literal);
+		links_of(file, save_path_of(file, save->call), &save->links);
+	}
+	return &save->links;
 }
 
 static bool same_path(const path_links *a, const path_links *b)
@@ -896,21 +918,16 @@ static bool same_path(const path_links *a, const path_links *b)
  * literal (also through a name bound to one only: `CKPT = "m.pt"`). */
 static void judge_saves(lf_evidence_file *file, TSNode call, TSNode path, lf_evidence *out)
 {
-	path_links load = {0}, save = {0};
+	path_links load = {0};
 	lf_buf_init(&load.literal);
-	lf_buf_init(&save.literal);
 	links_of(file, path, &load);
 	TSNode load_callee = field(call, "function");
 	for (uint32_t i = 0; load.link != LINK_NONE && i < file->save_count; i++) {
 		save_entry *entry = &file->saves[i];
-		if (!is_matching_save(file, load_callee, entry->call))
-			continue;
-		links_of(file, save_path_of(file, entry->call), &save);
-		if (same_path(&load, &save))
+		if (is_matching_save(file, load_callee, entry->call) && same_path(&load, save_links(file, entry)))
 			offer(out, save_kind(file, entry), ts_node_start_byte(entry->call));
 	}
 	lf_buf_finish(&load.literal);
-	lf_buf_finish(&save.literal);
 }
 
 /* What the project's other files save to the load's literal path (only
@@ -954,23 +971,20 @@ static bool is_torch_save(const lf_evidence_file *file, TSNode call)
 void lf_evidence_file_saves(lf_evidence_file *file, void (*visit)(void *user, const lf_evidence_save *save), void *user)
 {
 	build(file);
-	path_links links = {0};
-	lf_buf_init(&links.literal);
 	for (uint32_t i = 0; i < file->save_count; i++) {
 		save_entry *save = &file->saves[i];
 		if (!is_torch_save(file, save->call))
 			continue;
-		links_of(file, save_path_of(file, save->call), &links);
-		if (!links.has_literal)
+		const path_links *links = save_links(file, save);
+		if (!links->has_literal)
 			continue;
 		lf_evidence_kind kind = save_kind(file, save);
 		if (kind == LF_EVIDENCE_NONE)
 			continue;
 		lf_evidence_save found = {
-		        .path = links.literal.data, .kind = kind, .at = ts_node_start_byte(save->call)};
+		        .path = links->literal.data, .kind = kind, .at = ts_node_start_byte(save->call)};
 		visit(user, &found);
 	}
-	lf_buf_finish(&links.literal);
 }
 
 /* ---- how the loaded value is used ------------------------------------ */
