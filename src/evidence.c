@@ -371,6 +371,12 @@ typedef struct path_links {
 	lf_buf literal;
 } path_links;
 
+/* One save's path as a key: its literal or its name. */
+typedef struct save_key {
+	span key;
+	uint32_t save; /* index into the file's saves */
+} save_key;
+
 /* A `save(...)` call and, once judged, what it saves and to which path
  * (each computed once: a file's every load compares with every save). */
 typedef struct save_entry {
@@ -403,6 +409,12 @@ struct lf_evidence_file {
 	uint32_t binding_count, binding_cap;
 	save_entry *saves; /* in document order */
 	uint32_t save_count, save_cap;
+	/* The saves by the literal and by the name of their paths, sorted by
+	 * (key, index of the save), built on the first load judged: a load
+	 * looks its path up instead of comparing with every save. */
+	bool saves_keyed;
+	save_key *by_literal, *by_name;
+	uint32_t by_literal_count, by_name_count;
 	TSNode *classes; /* every class definition */
 	uint32_t class_count, class_cap;
 	span *module_classes; /* the names of those that are nn.Modules */
@@ -440,6 +452,8 @@ void lf_evidence_file_destroy(lf_evidence_file *file)
 	for (uint32_t i = 0; i < file->save_count; i++)
 		lf_buf_finish(&file->saves[i].links.literal);
 	free(file->saves);
+	free(file->by_literal);
+	free(file->by_name);
 	free(file->classes);
 	free(file->module_classes);
 	free(file->torch_aliases);
@@ -906,25 +920,78 @@ static const path_links *save_links(lf_evidence_file *file, save_entry *save)
 	return &save->links;
 }
 
-static bool same_path(const path_links *a, const path_links *b)
+static int save_key_order(const void *a, const void *b)
 {
-	if (a->link == LINK_NAME && b->link == LINK_NAME && span_compare(a->name, b->name) == 0)
-		return true;
-	return a->has_literal && b->has_literal && a->literal.len == b->literal.len &&
-	       memcmp(a->literal.data, b->literal.data, a->literal.len) == 0;
+	const save_key *x = a, *y = b;
+	int by_key = span_compare(x->key, y->key);
+	return by_key ? by_key : x->save < y->save ? -1 : x->save > y->save;
+}
+
+static void key_saves(lf_evidence_file *file)
+{
+	if (file->saves_keyed)
+		return;
+	file->saves_keyed = true;
+	uint32_t n = file->save_count;
+	file->by_literal = lf_xcalloc(n ? n : 1, sizeof *file->by_literal);
+	file->by_name = lf_xcalloc(n ? n : 1, sizeof *file->by_name);
+	for (uint32_t i = 0; i < n; i++) {
+		const path_links *links = save_links(file, &file->saves[i]);
+		if (links->has_literal)
+			file->by_literal[file->by_literal_count++] =
+			        (save_key){{(const uint8_t *)links->literal.data, (uint32_t)links->literal.len}, i};
+		if (links->link == LINK_NAME)
+			file->by_name[file->by_name_count++] = (save_key){links->name, i};
+	}
+	qsort(file->by_literal, file->by_literal_count, sizeof *file->by_literal, save_key_order);
+	qsort(file->by_name, file->by_name_count, sizeof *file->by_name, save_key_order);
+}
+
+/* The first key of `keys` equal to `key` (or `count`), and through *end
+ * the one past the last. */
+static uint32_t key_range(const save_key *keys, uint32_t count, span key, uint32_t *end)
+{
+	uint32_t low = 0, high = count;
+	while (low < high) {
+		uint32_t mid = low + (high - low) / 2;
+		if (span_compare(keys[mid].key, key) < 0)
+			low = mid + 1;
+		else
+			high = mid;
+	}
+	uint32_t last = low;
+	while (last < count && span_compare(keys[last].key, key) == 0)
+		last++;
+	*end = last;
+	return low;
 }
 
 /* Every save of this file to the load's path: the same name, or the same
- * literal (also through a name bound to one only: `CKPT = "m.pt"`). */
+ * literal (also through a name bound to one only: `CKPT = "m.pt"`), in
+ * document order (the first unsafe one is told). */
 static void judge_saves(lf_evidence_file *file, TSNode call, TSNode path, lf_evidence *out)
 {
 	path_links load = {0};
 	lf_buf_init(&load.literal);
 	links_of(file, path, &load);
+	key_saves(file);
+	uint32_t l = 0, l_end = 0, n = 0, n_end = 0;
+	if (load.has_literal)
+		l = key_range(file->by_literal, file->by_literal_count,
+		              (span){(const uint8_t *)load.literal.data, (uint32_t)load.literal.len}, &l_end);
+	if (load.link == LINK_NAME)
+		n = key_range(file->by_name, file->by_name_count, load.name, &n_end);
 	TSNode load_callee = field(call, "function");
-	for (uint32_t i = 0; load.link != LINK_NONE && i < file->save_count; i++) {
-		save_entry *entry = &file->saves[i];
-		if (is_matching_save(file, load_callee, entry->call) && same_path(&load, save_links(file, entry)))
+	/* the two ranges merged by the saves' order; a save in both is
+	 * offered twice, which changes nothing */
+	while (l < l_end || n < n_end) {
+		uint32_t save;
+		if (n >= n_end || (l < l_end && file->by_literal[l].save <= file->by_name[n].save))
+			save = file->by_literal[l++].save;
+		else
+			save = file->by_name[n++].save;
+		save_entry *entry = &file->saves[save];
+		if (is_matching_save(file, load_callee, entry->call))
 			offer(out, save_kind(file, entry), ts_node_start_byte(entry->call));
 	}
 	lf_buf_finish(&load.literal);

@@ -127,4 +127,16 @@ printf 'import torch\nm = torch.load("own.pt")\n' | "$LOADFIX" --stdin-filename 
 expect "the stdin text's own file on disk is not counted as another file" grep -q '^eval.py:2:5: LF001 \[\*\]' "$WORK/.report"
 printf 'import torch\nm = torch.load("own.pt")\n' | "$LOADFIX" --stdin-filename new.py - . >"$WORK/.report" 2>/dev/null
 expect "... another name gets eval.py's save" grep -qF '`eval.py:2` saves a whole module to "own.pt"' "$WORK/.report"
+
+# Each load looks its path up among the file's saves (keyed once), rather
+# than comparing with every save: 5,000 of each in one file, and a name
+# bound 5,000 times (no constant), in seconds.
+python3 -c '
+lines = ["import torch, torch.nn as nn"] + ["CKPT = \"a.pt\""] * 5000
+lines += ["torch.save(m%d, CKPT)" % i for i in range(5000)]
+lines += ["x%d = torch.load(\"a%d.pt\")" % (i, i) for i in range(5000)]
+open("many.py", "w").write("\n".join(lines) + "\n")
+'
+expect_status "5,000 saves and 5,000 loads in one file, within 20 s" 1 timeout 20 "$LOADFIX" -q --statistics many.py
+expect "... every load judged" contains "$OUT" "5000	LF001	[*] torch-load-without-weights-only"
 finish
