@@ -592,16 +592,11 @@ static uint32_t first_binding(const lf_evidence_file *file, span name)
 
 /* ---- what the file saves to the same path ---------------------------- */
 
-/*
- * A literal path, normalised, into `out`: a string literal without fields
- * (its contents as written: `"a.pt"` is `'a.pt'`), or `os.path.join` of
- * such literals (joined with "/", a part starting with "/" restarting the
- * path, as posixpath.join does).  Normalised by dropping empty and "."
- * segments (`./ckpt.pt` is `ckpt.pt`, `out//m.pt` is `out/m.pt`); ".." is
- * kept (a symbolic link makes `a/../b` other than `b`).  False for
- * anything else, for an empty path and for one holding a control
- * character or a double quote (the message quotes the path).
- */
+/* Appends the contents of the string literal `string` (without fields) to
+ * the path in `out`, as posixpath.join does: after a "/", and restarting
+ * the path when it starts with "/".  False for anything else, and for a
+ * literal holding a control character or a double quote (the message
+ * quotes the path). */
 static bool append_literal(TSNode string, const lf_source *src, lf_buf *out)
 {
 	string = lf_node_unparenthesize(string);
@@ -650,6 +645,14 @@ static void normalise_path(lf_buf *path)
 	*path = clean;
 }
 
+/*
+ * A literal path, normalised, into `out`: a string literal without fields
+ * (its contents as written: `"a.pt"` is `'a.pt'`), or `os.path.join` of
+ * such literals.  Normalised by dropping empty and "." segments
+ * (`./ckpt.pt` is `ckpt.pt`, `out//m.pt` is `out/m.pt`); ".." is kept (a
+ * symbolic link makes `a/../b` other than `b`).  False for anything else
+ * and for an empty path.
+ */
 static bool literal_path(TSNode path, const lf_source *src, lf_buf *out)
 {
 	path = lf_node_unparenthesize(path);
@@ -687,11 +690,11 @@ static path_link path_key(TSNode path, const lf_source *src, lf_buf *literal, sp
  * The literal a name stands for, for links across files (where names mean
  * nothing): `CKPT = "ckpt.pt"` then `torch.save(m, CKPT)`.  Only when the
  * file binds the name (anywhere, flow-insensitively, as for the values
- * saved) and every binding is the same literal path.
+ * saved) and every binding is the same literal path.  A name bound more
+ * often than MAX_LITERAL_BINDINGS is no constant: every save and load of
+ * the file may ask, and 20,000 assignments of one name must not cost
+ * 20,000 steps each.
  */
-/* A name bound more often than this is no constant: every save and load
- * of the file may ask, and 20,000 assignments of one name must not cost
- * 20,000 steps each. */
 #define MAX_LITERAL_BINDINGS 64
 
 static bool literal_of_name(const lf_evidence_file *file, span name, lf_buf *out)

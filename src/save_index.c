@@ -99,6 +99,11 @@ static bool code_of(const char *path, lf_source *file, lf_source *code, lf_noteb
 	return true;
 }
 
+/*
+ * Under --fix another worker may be rewriting the file while it is read
+ * here: the write is an atomic rename, so the text is the old or the new
+ * one, and a fix never touches a save, so both give the same saves.
+ */
 static void index_file(lf_save_index *index, lf_parser *parser, size_t file, uint64_t max_size)
 {
 	const char *path = index->paths[file];
