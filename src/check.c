@@ -98,6 +98,9 @@ static void lint_tree(const lf_check_options *options, const lf_source *src, TST
 		lf_wrappers_add_calls(tree, src, &context, &own, &refs);
 	}
 	lf_evidence_file *evidence = lf_evidence_file_create(tree, src);
+	/* The project's other files' saves to a literal path count too
+	 * (loadfix/save_index.h); the index is built on the first question. */
+	lf_evidence_file_set_project(evidence, options->project, options->path);
 	for (uint32_t i = 0; i < refs.count; i++) {
 		const lf_load_ref *ref = &refs.items[i];
 		lf_call_args args;

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "loadfix/buf.h"
+#include "loadfix/project.h"
 #include "loadfix/resolve.h"
 
 /*
@@ -354,11 +355,36 @@ typedef struct binding {
 	TSNode value;
 } binding;
 
-/* A `save(...)` call and, once judged, what it saves. */
+/* How a path links a save to a load. */
+typedef enum path_link {
+	LINK_NONE,
+	LINK_LITERAL, /* the normalised literal is in the buffer */
+	LINK_NAME,    /* a name or attribute: its text */
+} path_link;
+
+/* A path's links: its name (LINK_NAME) and the literal it stands for,
+ * when it is one or the file binds the name to one only. */
+typedef struct path_links {
+	path_link link;
+	span name;
+	bool has_literal;
+	lf_buf literal;
+} path_links;
+
+/* One save's path as a key: its literal or its name. */
+typedef struct save_key {
+	span key;
+	uint32_t save; /* index into the file's saves */
+} save_key;
+
+/* A `save(...)` call and, once judged, what it saves and to which path
+ * (each computed once: a file's every load compares with every save). */
 typedef struct save_entry {
 	TSNode call;
 	bool judged;
 	lf_evidence_kind kind;
+	bool linked;
+	path_links links;
 } save_entry;
 
 #define GROW(items, count, cap)                                                  \
@@ -383,6 +409,12 @@ struct lf_evidence_file {
 	uint32_t binding_count, binding_cap;
 	save_entry *saves; /* in document order */
 	uint32_t save_count, save_cap;
+	/* The saves by the literal and by the name of their paths, sorted by
+	 * (key, index of the save), built on the first load judged: a load
+	 * looks its path up instead of comparing with every save. */
+	bool saves_keyed;
+	save_key *by_literal, *by_name;
+	uint32_t by_literal_count, by_name_count;
 	TSNode *classes; /* every class definition */
 	uint32_t class_count, class_cap;
 	span *module_classes; /* the names of those that are nn.Modules */
@@ -390,6 +422,17 @@ struct lf_evidence_file {
 	bool module_classes_found;
 	uint32_t follow_budget; /* names followed for one save; bounds `a = b; b = a` chains */
 	TSNode last_target;     /* while indexing: the last assignment's target */
+	/* What names torch's save in this file, for saves judged without a
+	 * load to compare with (lf_evidence_file_saves): `import torch as
+	 * th` makes `th.save` one, `from torch import save` (or `*`) a bare
+	 * `save`. */
+	span *torch_aliases;
+	uint32_t torch_alias_count, torch_alias_cap;
+	bool bare_save_is_torch;
+	/* The project's other files' saves (lf_evidence_file_set_project);
+	 * borrowed, may be NULL. */
+	lf_project *project;
+	const char *path;
 };
 
 lf_evidence_file *lf_evidence_file_create(TSTree *tree, const lf_source *src)
@@ -406,10 +449,51 @@ void lf_evidence_file_destroy(lf_evidence_file *file)
 		return;
 	free(file->occurrences);
 	free(file->bindings);
+	for (uint32_t i = 0; i < file->save_count; i++)
+		lf_buf_finish(&file->saves[i].links.literal);
 	free(file->saves);
+	free(file->by_literal);
+	free(file->by_name);
 	free(file->classes);
 	free(file->module_classes);
+	free(file->torch_aliases);
 	free(file);
+}
+
+void lf_evidence_file_set_project(lf_evidence_file *file, lf_project *project, const char *path)
+{
+	file->project = project;
+	file->path = path;
+}
+
+/* `import torch as th`: `th` names torch (a plain `import torch` needs no
+ * entry: `torch.save` always counts). */
+static void index_torch_import(lf_evidence_file *file, TSNode node)
+{
+	for (uint32_t i = 0; i < ts_node_named_child_count(node); i++) {
+		TSNode child = ts_node_named_child(node, i);
+		if (is(child, "aliased_import") && text_is(field(child, "name"), file->src, "torch")) {
+			GROW(file->torch_aliases, file->torch_alias_count, file->torch_alias_cap);
+			file->torch_aliases[file->torch_alias_count++] = span_of(field(child, "alias"), file->src);
+		}
+	}
+}
+
+/* `from torch import save` (or `*`; also from torch.serialization): a bare
+ * `save(...)` is torch's.  `from torch import save as persist` is not
+ * followed: only calls spelled `save` are indexed. */
+static void index_save_import(lf_evidence_file *file, TSNode node)
+{
+	TSNode module = field(node, "module_name");
+	if (!text_is(module, file->src, "torch") && !text_is(module, file->src, "torch.serialization"))
+		return;
+	for (uint32_t i = 0; i < ts_node_named_child_count(node); i++) {
+		TSNode child = ts_node_named_child(node, i);
+		if (same_node(child, module))
+			continue;
+		if (is(child, "wildcard_import") || (is(child, "dotted_name") && text_is(child, file->src, "save")))
+			file->bare_save_is_torch = true;
+	}
 }
 
 static bool index_node(TSNode node, void *context)
@@ -439,6 +523,10 @@ static bool index_node(TSNode node, void *context)
 	} else if (is(node, "class_definition")) {
 		GROW(file->classes, file->class_count, file->class_cap);
 		file->classes[file->class_count++] = node;
+	} else if (is(node, "import_statement")) {
+		index_torch_import(file, node);
+	} else if (is(node, "import_from_statement")) {
+		index_save_import(file, node);
 	}
 	return true;
 }
@@ -504,30 +592,128 @@ static uint32_t first_binding(const lf_evidence_file *file, span name)
 
 /* ---- what the file saves to the same path ---------------------------- */
 
-/* A path's key: a string literal without fields (its contents), or a name
- * or attribute (its text).  False for anything else. */
-static bool path_key(TSNode path, const lf_source *src, span *key, bool *literal)
+/* Appends the contents of the string literal `string` (without fields) to
+ * the path in `out`, as posixpath.join does: after a "/", and restarting
+ * the path when it starts with "/".  False for anything else, and for a
+ * literal holding a control character or a double quote (the message
+ * quotes the path). */
+static bool append_literal(TSNode string, const lf_source *src, lf_buf *out)
+{
+	string = lf_node_unparenthesize(string);
+	if (!is(string, "string"))
+		return false;
+	uint32_t count = ts_node_named_child_count(string);
+	if (count < 2)
+		return false;
+	for (uint32_t i = 0; i < count; i++)
+		if (is(ts_node_named_child(string, i), "interpolation"))
+			return false;
+	uint32_t start = ts_node_end_byte(ts_node_named_child(string, 0));
+	uint32_t end = ts_node_start_byte(ts_node_named_child(string, count - 1));
+	for (uint32_t i = start; i < end; i++)
+		if (src->bytes[i] < 0x20 || src->bytes[i] == '"' || src->bytes[i] == 0x7f)
+			return false;
+	if (end > start && src->bytes[start] == '/')
+		out->len = 0; /* posixpath.join: an absolute part restarts */
+	else if (out->len && out->data[out->len - 1] != '/')
+		lf_buf_putc(out, '/');
+	lf_buf_append(out, src->bytes + start, end - start);
+	return true;
+}
+
+static void normalise_path(lf_buf *path)
+{
+	lf_buf clean;
+	lf_buf_init(&clean);
+	const char *text = path->data;
+	size_t len = path->len, i = 0;
+	if (len && text[0] == '/')
+		lf_buf_putc(&clean, '/');
+	while (i < len) {
+		size_t j = i;
+		while (j < len && text[j] != '/')
+			j++;
+		bool skip = j == i || (j - i == 1 && text[i] == '.');
+		if (!skip) {
+			if (clean.len && clean.data[clean.len - 1] != '/')
+				lf_buf_putc(&clean, '/');
+			lf_buf_append(&clean, text + i, j - i);
+		}
+		i = j + 1;
+	}
+	lf_buf_finish(path);
+	*path = clean;
+}
+
+/*
+ * A literal path, normalised, into `out`: a string literal without fields
+ * (its contents as written: `"a.pt"` is `'a.pt'`), or `os.path.join` of
+ * such literals.  Normalised by dropping empty and "." segments
+ * (`./ckpt.pt` is `ckpt.pt`, `out//m.pt` is `out/m.pt`); ".." is kept (a
+ * symbolic link makes `a/../b` other than `b`).  False for anything else
+ * and for an empty path.
+ */
+static bool literal_path(TSNode path, const lf_source *src, lf_buf *out)
 {
 	path = lf_node_unparenthesize(path);
+	out->len = 0;
+	bool ok = false;
 	if (is(path, "string")) {
-		uint32_t count = ts_node_named_child_count(path);
-		if (count < 2)
-			return false;
-		for (uint32_t i = 0; i < count; i++)
-			if (is(ts_node_named_child(path, i), "interpolation"))
-				return false;
-		uint32_t start = ts_node_end_byte(ts_node_named_child(path, 0));
-		uint32_t end = ts_node_start_byte(ts_node_named_child(path, count - 1));
-		*key = (span){src->bytes + start, end - start};
-		*literal = true;
-		return true;
+		ok = append_literal(path, src, out);
+	} else if (is(path, "call") && text_is(field(path, "function"), src, "os.path.join")) {
+		TSNode list = field(path, "arguments");
+		uint32_t count = is(list, "argument_list") ? ts_node_named_child_count(list) : 0;
+		ok = count > 0;
+		for (uint32_t i = 0; i < count && ok; i++) {
+			TSNode arg = ts_node_named_child(list, i);
+			ok = is(arg, "comment") || append_literal(arg, src, out);
+		}
 	}
+	if (ok)
+		normalise_path(out);
+	return ok && out->len > 0 && !(out->len == 1 && out->data[0] == '/');
+}
+
+static path_link path_key(TSNode path, const lf_source *src, lf_buf *literal, span *name)
+{
+	path = lf_node_unparenthesize(path);
+	if (literal_path(path, src, literal))
+		return LINK_LITERAL;
 	if (is(path, "identifier") || is(path, "attribute")) {
-		*key = span_of(path, src);
-		*literal = false;
-		return true;
+		*name = span_of(path, src);
+		return LINK_NAME;
 	}
-	return false;
+	return LINK_NONE;
+}
+
+/*
+ * The literal a name stands for, for links across files (where names mean
+ * nothing): `CKPT = "ckpt.pt"` then `torch.save(m, CKPT)`.  Only when the
+ * file binds the name (anywhere, flow-insensitively, as for the values
+ * saved) and every binding is the same literal path.  A name bound more
+ * often than MAX_LITERAL_BINDINGS is no constant: every save and load of
+ * the file may ask, and 20,000 assignments of one name must not cost
+ * 20,000 steps each.
+ */
+#define MAX_LITERAL_BINDINGS 64
+
+static bool literal_of_name(const lf_evidence_file *file, span name, lf_buf *out)
+{
+	lf_buf other;
+	lf_buf_init(&other);
+	bool found = false, agree = true;
+	uint32_t first = first_binding(file, name);
+	for (uint32_t i = first; agree && i < file->binding_count && span_compare(file->bindings[i].name, name) == 0;
+	     i++) {
+		lf_buf *into = found ? &other : out;
+		if (i - first >= MAX_LITERAL_BINDINGS || !literal_path(file->bindings[i].value, file->src, into))
+			agree = false;
+		else if (found && (other.len != out->len || memcmp(other.data, out->data, out->len) != 0))
+			agree = false;
+		found = true;
+	}
+	lf_buf_finish(&other);
+	return found && agree;
 }
 
 /* torch.nn's classes are modules, except Parameter (a tensor, which
@@ -712,27 +898,162 @@ static bool is_matching_save(const lf_evidence_file *file, TSNode load_callee, T
 	       (is(load_callee, "attribute") && same_text(object, field(load_callee, "object"), file->src));
 }
 
-/* Every save to the load's path. */
+/* The save's path argument (second positional, or `f=`), or null. */
+static TSNode save_path_of(const lf_evidence_file *file, TSNode call)
+{
+	TSNode path = positional(call, 1);
+	return ts_node_is_null(path) ? keyword_value(call, file->src, "f") : path;
+}
+
+static void links_of(const lf_evidence_file *file, TSNode path, path_links *out)
+{
+	out->link = ts_node_is_null(path) ? LINK_NONE : path_key(path, file->src, &out->literal, &out->name);
+	out->has_literal = out->link == LINK_LITERAL ||
+	                   (out->link == LINK_NAME && literal_of_name(file, out->name, &out->literal));
+}
+
+/* The save's path links, computed the first time they are asked for. */
+static const path_links *save_links(lf_evidence_file *file, save_entry *save)
+{
+	if (!save->linked) {
+		save->linked = true;
+		lf_buf_init(&save->links.literal);
+		links_of(file, save_path_of(file, save->call), &save->links);
+	}
+	return &save->links;
+}
+
+static int save_key_order(const void *a, const void *b)
+{
+	const save_key *x = a, *y = b;
+	int by_key = span_compare(x->key, y->key);
+	return by_key ? by_key : x->save < y->save ? -1 : x->save > y->save;
+}
+
+static void key_saves(lf_evidence_file *file)
+{
+	if (file->saves_keyed)
+		return;
+	file->saves_keyed = true;
+	uint32_t n = file->save_count;
+	file->by_literal = lf_xcalloc(n ? n : 1, sizeof *file->by_literal);
+	file->by_name = lf_xcalloc(n ? n : 1, sizeof *file->by_name);
+	for (uint32_t i = 0; i < n; i++) {
+		const path_links *links = save_links(file, &file->saves[i]);
+		if (links->has_literal)
+			file->by_literal[file->by_literal_count++] =
+			        (save_key){{(const uint8_t *)links->literal.data, (uint32_t)links->literal.len}, i};
+		if (links->link == LINK_NAME)
+			file->by_name[file->by_name_count++] = (save_key){links->name, i};
+	}
+	qsort(file->by_literal, file->by_literal_count, sizeof *file->by_literal, save_key_order);
+	qsort(file->by_name, file->by_name_count, sizeof *file->by_name, save_key_order);
+}
+
+/* The first key of `keys` equal to `key` (or `count`), and through *end
+ * the one past the last. */
+static uint32_t key_range(const save_key *keys, uint32_t count, span key, uint32_t *end)
+{
+	uint32_t low = 0, high = count;
+	while (low < high) {
+		uint32_t mid = low + (high - low) / 2;
+		if (span_compare(keys[mid].key, key) < 0)
+			low = mid + 1;
+		else
+			high = mid;
+	}
+	uint32_t last = low;
+	while (last < count && span_compare(keys[last].key, key) == 0)
+		last++;
+	*end = last;
+	return low;
+}
+
+/* Every save of this file to the load's path: the same name, or the same
+ * literal (also through a name bound to one only: `CKPT = "m.pt"`), in
+ * document order (the first unsafe one is told). */
 static void judge_saves(lf_evidence_file *file, TSNode call, TSNode path, lf_evidence *out)
 {
-	span key;
-	bool literal;
-	if (ts_node_is_null(path) || !path_key(path, file->src, &key, &literal))
-		return;
+	path_links load = {0};
+	lf_buf_init(&load.literal);
+	links_of(file, path, &load);
+	key_saves(file);
+	uint32_t l = 0, l_end = 0, n = 0, n_end = 0;
+	if (load.has_literal)
+		l = key_range(file->by_literal, file->by_literal_count,
+		              (span){(const uint8_t *)load.literal.data, (uint32_t)load.literal.len}, &l_end);
+	if (load.link == LINK_NAME)
+		n = key_range(file->by_name, file->by_name_count, load.name, &n_end);
 	TSNode load_callee = field(call, "function");
+	/* the two ranges merged by the saves' order; a save in both is
+	 * offered twice, which changes nothing */
+	while (l < l_end || n < n_end) {
+		uint32_t save;
+		if (n >= n_end || (l < l_end && file->by_literal[l].save <= file->by_name[n].save))
+			save = file->by_literal[l++].save;
+		else
+			save = file->by_name[n++].save;
+		save_entry *entry = &file->saves[save];
+		if (is_matching_save(file, load_callee, entry->call))
+			offer(out, save_kind(file, entry), ts_node_start_byte(entry->call));
+	}
+	lf_buf_finish(&load.literal);
+}
+
+/* What the project's other files save to the load's literal path (only
+ * literals link across files, a name means nothing in another file; also
+ * a name this file binds to one literal only).  Asked last: this file's
+ * own evidence is told first. */
+static void judge_project_saves(lf_evidence_file *file, TSNode path, lf_evidence *out)
+{
+	if (!file->project || ts_node_is_null(path) || lf_evidence_unsafe(out))
+		return;
+	path_links load = {0};
+	lf_buf_init(&load.literal);
+	links_of(file, path, &load);
+	lf_project_save found;
+	if (load.has_literal && lf_project_saved(file->project, file->path, load.literal.data, &found) &&
+	    (found.kind > LF_EVIDENCE_STATE_DICT || out->kind == LF_EVIDENCE_NONE))
+		*out = (lf_evidence){.kind = found.kind, .where = found.where, .path = found.path};
+	lf_buf_finish(&load.literal);
+}
+
+/* Whether a save call is torch's, with no load to compare it with:
+ * `torch.save`, `th.save` after `import torch as th`, a bare `save` after
+ * `from torch import save` (or `*`). */
+static bool is_torch_save(const lf_evidence_file *file, TSNode call)
+{
+	TSNode function = field(call, "function");
+	if (is(function, "identifier"))
+		return file->bare_save_is_torch;
+	TSNode object = field(function, "object");
+	if (text_is(object, file->src, "torch"))
+		return true;
+	if (!is(object, "identifier"))
+		return false;
+	span text = span_of(object, file->src);
+	for (uint32_t i = 0; i < file->torch_alias_count; i++)
+		if (span_compare(file->torch_aliases[i], text) == 0)
+			return true;
+	return false;
+}
+
+void lf_evidence_file_saves(lf_evidence_file *file, void (*visit)(void *user, const lf_evidence_save *save), void *user)
+{
+	build(file);
 	for (uint32_t i = 0; i < file->save_count; i++) {
 		save_entry *save = &file->saves[i];
-		if (!is_matching_save(file, load_callee, save->call))
+		if (!is_torch_save(file, save->call))
 			continue;
-		TSNode save_path = positional(save->call, 1);
-		if (ts_node_is_null(save_path))
-			save_path = keyword_value(save->call, file->src, "f");
-		span save_key;
-		bool save_literal;
-		if (ts_node_is_null(save_path) || !path_key(save_path, file->src, &save_key, &save_literal) ||
-		    save_literal != literal || span_compare(save_key, key) != 0)
+		const path_links *links = save_links(file, save);
+		if (!links->has_literal)
 			continue;
-		offer(out, save_kind(file, save), ts_node_start_byte(save->call));
+		lf_evidence_kind kind = save_kind(file, save);
+		if (kind == LF_EVIDENCE_NONE)
+			continue;
+		lf_evidence_save found = {
+		        .path = links->literal.data, .kind = kind, .at = ts_node_start_byte(save->call)};
+		visit(user, &found);
 	}
 }
 
@@ -826,6 +1147,17 @@ void lf_evidence_judge(lf_evidence_file *file, TSNode call, TSNode path, lf_evid
 	judge_saves(file, call, path, out);
 	judge_use(call, src, out, 0);
 	judge_assigned_uses(file, call, out);
+	judge_project_saves(file, path, out);
+}
+
+/* What the save is and where, for the message: "line 13 saves a whole
+ * module to this path", or "`train.py:12` saves a whole module to
+ * "ckpt.pt"" for another file's. */
+static char *saves_what(const lf_evidence *evidence, uint32_t line, const char *what)
+{
+	if (evidence->where)
+		return lf_xasprintf("`%s` saves %s to \"%s\"", evidence->where, what, evidence->path);
+	return lf_xasprintf("line %u saves %s to this path", line, what);
 }
 
 char *lf_evidence_explain(const lf_evidence *evidence, const lf_source *src)
@@ -833,6 +1165,7 @@ char *lf_evidence_explain(const lf_evidence *evidence, const lf_source *src)
 	uint32_t line = lf_source_line_of(src, evidence->at) + 1;
 	const char *state_dict = "save the state_dict instead (`torch.save(model.state_dict(), path)`, then "
 	                         "`model.load_state_dict(torch.load(path, weights_only=True))`)";
+	char *what = NULL, *message = NULL;
 	switch (evidence->kind) {
 	case LF_EVIDENCE_TYPEERROR_FALLBACK:
 		return lf_xasprintf(
@@ -846,21 +1179,24 @@ char *lf_evidence_explain(const lf_evidence *evidence, const lf_source *src)
 		                    "checkpoint's classes with `torch.serialization.add_safe_globals`",
 		                    line);
 	case LF_EVIDENCE_MODULE_SAVED:
-		return lf_xasprintf("line %u saves a whole module to this path, which `weights_only=True` refuses to "
-		                    "load; %s",
-		                    line, state_dict);
+		what = saves_what(evidence, line, "a whole module");
+		message = lf_xasprintf("%s, which `weights_only=True` refuses to load; %s", what, state_dict);
+		break;
 	case LF_EVIDENCE_NAMESPACE_SAVED:
-		return lf_xasprintf("line %u saves an `argparse.Namespace` to this path, which `weights_only=True` "
-		                    "refuses to load; save `vars(args)` instead, or allow it with "
-		                    "`torch.serialization.add_safe_globals([argparse.Namespace])` (or the "
-		                    "`torch.serialization.safe_globals([argparse.Namespace])` context manager)",
-		                    line);
+		what = saves_what(evidence, line, "an `argparse.Namespace`");
+		message = lf_xasprintf("%s, which `weights_only=True` refuses to load; save `vars(args)` instead, or "
+		                       "allow it with `torch.serialization.add_safe_globals([argparse.Namespace])` "
+		                       "(or the `torch.serialization.safe_globals([argparse.Namespace])` context "
+		                       "manager)",
+		                       what);
+		break;
 	case LF_EVIDENCE_NUMPY_SAVED:
-		return lf_xasprintf(
-		        "line %u saves numpy values to this path, which `weights_only=True` refuses to "
-		        "load; save tensors (`torch.from_numpy`) or plain lists instead, or allow numpy's "
-		        "classes with `torch.serialization.add_safe_globals` (`loadfix inspect` names them)",
-		        line);
+		what = saves_what(evidence, line, "numpy values");
+		message = lf_xasprintf("%s, which `weights_only=True` refuses to load; save tensors "
+		                       "(`torch.from_numpy`) or plain lists instead, or allow numpy's classes with "
+		                       "`torch.serialization.add_safe_globals` (`loadfix inspect` names them)",
+		                       what);
+		break;
 	case LF_EVIDENCE_USED_AS_MODULE:
 		return lf_xasprintf("the loaded value is used as a module (line %u), so the checkpoint holds a pickled "
 		                    "module, which `weights_only=True` refuses to load; %s",
@@ -868,5 +1204,6 @@ char *lf_evidence_explain(const lf_evidence *evidence, const lf_source *src)
 	case LF_EVIDENCE_NONE:
 	case LF_EVIDENCE_STATE_DICT: break;
 	}
-	return lf_xstrdup("");
+	free(what);
+	return message ? message : lf_xstrdup("");
 }

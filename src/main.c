@@ -425,6 +425,7 @@ int main(int argc, char **argv)
 	lf_project *project = lf_project_create((const char *const *)files.paths, files.count);
 	run_jobs(&s, project, paths, count, &t);
 	t.modules_parsed = lf_project_modules_parsed(project);
+	t.save_files_parsed = lf_project_save_files_parsed(project);
 	lf_project_destroy(project);
 	/* A path that could not be walked (`loadfix missing.py`) was not
 	 * checked either: no success line for it. */

@@ -130,6 +130,10 @@ static void print_statistics(const lf_run_totals *t, FILE *out)
 	if (t->modules_parsed)
 		fprintf(out, ", %llu modules parsed for star imports or wrappers",
 		        (unsigned long long)t->modules_parsed);
+	/* for their torch.save calls, LF001's evidence across files */
+	if (t->save_files_parsed)
+		fprintf(out, ", %llu %s parsed for their saves", (unsigned long long)t->save_files_parsed,
+		        plural(t->save_files_parsed, "file", "files"));
 	/* What partial parsing saved on the files parsed: the bytes of the
 	 * statements given to the parser, of those files' bytes. */
 	fprintf(out, "; %llu of %llu bytes parsed", (unsigned long long)t->parsed_bytes,

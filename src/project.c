@@ -8,6 +8,7 @@
 #include "loadfix/parse.h"
 #include "loadfix/prefilter.h"
 #include "loadfix/resolve.h"
+#include "loadfix/save_index.h"
 #include "loadfix/source.h"
 #include "loadfix/star_summary.h"
 #include "loadfix/wrappers.h"
@@ -34,6 +35,10 @@ struct lf_project {
 	pthread_mutex_t lock;
 	lf_prefilter *prefilter; /* used under the lock */
 	uint64_t modules_parsed; /* under the lock */
+	/* Every file's torch.save calls to literal paths (LF001's evidence
+	 * across files), built under the lock on the first question. */
+	bool saves_built;
+	lf_save_index *saves;
 };
 
 static int compare_paths(const void *a, const void *b)
@@ -70,6 +75,7 @@ void lf_project_destroy(lf_project *p)
 		lf_wrappers_finish(&p->modules[i].wrappers);
 		free(p->paths[i]);
 	}
+	lf_save_index_destroy(p->saves);
 	free(p->modules);
 	free(p->paths);
 	pthread_mutex_destroy(&p->lock);
@@ -332,4 +338,24 @@ const lf_wrapper *lf_project_wrapper(lf_project *p, const char *importer, const 
 	const lf_wrapper *found = m->wrappers_state == WRAPPERS_DONE ? lf_wrappers_find(&m->wrappers, name) : NULL;
 	pthread_mutex_unlock(&p->lock);
 	return found;
+}
+
+bool lf_project_saved(lf_project *p, const char *asker, const char *path, lf_project_save *out)
+{
+	if (!p || !p->count || !path)
+		return false;
+	pthread_mutex_lock(&p->lock);
+	if (!p->saves_built) {
+		p->saves_built = true;
+		/* the default --max-file-size, as for the exports */
+		p->saves = lf_save_index_build((const char *const *)p->paths, p->count, (uint64_t)10 << 20);
+	}
+	bool found = lf_save_index_find(p->saves, asker, path, out);
+	pthread_mutex_unlock(&p->lock);
+	return found;
+}
+
+uint64_t lf_project_save_files_parsed(const lf_project *project)
+{
+	return project ? lf_save_index_files_parsed(project->saves) : 0;
 }

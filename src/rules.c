@@ -26,8 +26,9 @@ const lf_rule lf_rules[] = {
          .example = "import torch\n\nstate = torch.load(\"model.pt\")\n",
          .example_fixed = "import torch\n\nstate = torch.load(\"model.pt\", weights_only=True)\n",
          .applicability = "safe (applied by --fix); unsafe when the project admits torch < 1.13, which lacks "
-                          "weights_only, or when the file shows the checkpoint will not load weights-only (a whole "
-                          "module, an argparse.Namespace or numpy values saved to the same path, the loaded value "
+                          "weights_only, or when the code shows the checkpoint will not load weights-only (a whole "
+                          "module, an argparse.Namespace or numpy values saved to the same path, in the file or, "
+                          "by a literal path, in another checked file; the loaded value "
                           "used as a module, an except TypeError fallback, a retry after a weights-only load). No "
                           "fix when the call passes pickle_module, *args or **kwargs."},
         {.code = "LF002",

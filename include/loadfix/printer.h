@@ -48,6 +48,7 @@ typedef struct lf_run_totals {
 	lf_buf reports;
 	uint64_t objects;
 	uint64_t modules_parsed;                  /* parsed only for their exports (loadfix/project.h) */
+	uint64_t save_files_parsed;               /* parsed only for their torch.save calls (loadfix/save_index.h) */
 	uint64_t parsed_bytes, parsed_file_bytes; /* the files parsed: bytes selected, bytes in all */
 	uint64_t whole_reparses;                  /* files parsed whole again after a partial parse */
 	bool error;                               /* a file could not be checked, fixed or written */

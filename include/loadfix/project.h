@@ -5,6 +5,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "loadfix/evidence.h"
+
 /*
  * The per-run project index: which files the run checks, and for a module
  * of the project, what a star import of it binds (`from pkg.utils import
@@ -62,6 +64,27 @@ const struct lf_wrapper *lf_project_wrapper(lf_project *project, const char *imp
 
 /* How many modules were parsed only to know their exports or wrappers. */
 uint64_t lf_project_modules_parsed(const lf_project *project);
+
+/* What the project's files save to one literal path (loadfix/save_index.h). */
+typedef struct lf_project_save {
+	lf_evidence_kind kind; /* STATE_DICT, or the unsafe kind that wins */
+	const char *where;     /* "train.py:12" (display path and 1-based line), owned by the project */
+	const char *path;      /* the normalised literal, owned by the project */
+} lf_project_save;
+
+/*
+ * What the project's files other than `asker` (as walked; may be NULL)
+ * save to the normalised literal `path` (lf_evidence_file_saves): false
+ * when none saves there what loadfix can judge.  When they disagree the
+ * unsafe kind wins (the first such save in path order is told): a broken
+ * program is worse than a fix left for --unsafe-fixes.  The files' saves
+ * are found the first time any load asks (the files that may call torch's
+ * save are parsed once) and kept.  Thread-safe.
+ */
+bool lf_project_saved(lf_project *project, const char *asker, const char *path, lf_project_save *out);
+
+/* How many files were parsed only for their saves. */
+uint64_t lf_project_save_files_parsed(const lf_project *project);
 
 struct lf_prefilter;
 
