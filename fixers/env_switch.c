@@ -11,7 +11,7 @@
 #include "loadfix/fixer.h"
 #include "loadfix/project_rules.h"
 
-#define ESCAPE_HATCH "TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD"
+#define ESCAPE_HATCH LF_TORCH_ESCAPE_HATCH
 
 static bool is(TSNode node, const char *type)
 {

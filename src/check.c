@@ -159,22 +159,6 @@ static TSTree *parse_partial(lf_parser *parser, lf_partial *partial, const uint8
 	return lf_parser_parse(parser, bytes, len);
 }
 
-/*
- * LF001's fix safety (loadfix/evidence.h) reads statements that partial
- * parsing blanks: a torch.save of the same path, the uses of the loaded
- * value (`m = torch.load(p)` / `m.eval()` are two top-level statements in a
- * script).  Rather than teach the selection every kind of evidence, a file
- * with an LF001 finding is parsed whole; files without one, the common
- * case, keep the partial parse.
- */
-static bool needs_whole_file(const lf_diags *diags)
-{
-	for (uint32_t i = 0; i < diags->count; i++)
-		if (strcmp(diags->items[i].rule->code, "LF001") == 0)
-			return true;
-	return false;
-}
-
 void lf_check(lf_worker *worker, const lf_check_options *options, uint8_t *bytes, uint32_t len, lf_doc *doc)
 {
 	lf_source src;
@@ -225,18 +209,6 @@ void lf_check_source(lf_worker *worker, const lf_check_options *options, lf_sour
 	uint32_t errors = lf_count_parse_errors(ts_tree_root_node(tree));
 	for (int round = 0;; round++) {
 		lint_tree(options, current, tree, &doc->diags);
-		if (partial_parse && needs_whole_file(&doc->diags)) {
-			lf_partial_finish(&partial);
-			partial_parse = false;
-			ts_tree_delete(tree);
-			tree = lf_parser_parse(worker->parser, current->bytes, current->len);
-			errors = lf_count_parse_errors(ts_tree_root_node(tree));
-			doc->parsed_bytes = len;
-			doc->whole_reparses++;
-			lf_diags_finish(&doc->diags);
-			lf_diags_init(&doc->diags);
-			lint_tree(options, current, tree, &doc->diags);
-		}
 		if (!options->fix || round == LF_MAX_FIX_ROUNDS)
 			break;
 		lf_edit_set edits;

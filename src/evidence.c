@@ -20,6 +20,8 @@
  * `a = b; b = a`. */
 #define MAX_FOLLOW 4
 
+const char *const lf_evidence_words[] = {"save", NULL};
+
 static bool is(TSNode node, const char *type)
 {
 	return !ts_node_is_null(node) && strcmp(ts_node_type(node), type) == 0;

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "loadfix/buf.h"
+#include "loadfix/evidence.h"
 #include "loadfix/targets.h"
 
 /* A fixpoint that needs more passes than this is a chain of aliases
@@ -97,15 +98,20 @@ static void set_insert_string(word_set *s, const char *text)
  */
 static void seed(word_set *relevant)
 {
-	for (uint32_t id = 1; id < lf_name_count(); id++)
-		if (lf_name_get(id)->target && strcmp(lf_name_get(id)->component, "*") != 0)
-			set_insert_string(relevant, lf_name_get(id)->component);
+	for (uint32_t id = 1; id < lf_name_count(); id++) {
+		const lf_name *name = lf_name_get(id);
+		if (name->target && !name->target->spelled && strcmp(name->component, "*") != 0)
+			set_insert_string(relevant, name->component);
+	}
 	/* The rows' deciding keywords too (LF106's `trust_remote_code`, and
 	 * `weights_only`, which a call of a project's wrapper of torch.load
 	 * must pass): a call that passes one is relevant whatever its callee. */
 	for (size_t i = 0; i < lf_target_count; i++)
 		if (lf_targets[i].keyword)
 			set_insert_string(relevant, lf_targets[i].keyword);
+	/* What LF001's fix safety reads besides (loadfix/evidence.h). */
+	for (const char *const *word = lf_evidence_words; *word; word++)
+		set_insert_string(relevant, *word);
 }
 
 typedef struct selection {
@@ -178,6 +184,31 @@ static bool pass(selection *sel)
 	return changed;
 }
 
+/*
+ * The rows selected by bytes rather than by a component (lf_target.spelled:
+ * LF006's `os.environ.update(...)` reports only a statement that holds
+ * the variable's name in a string, any quote form, so the component
+ * `update` would select every `.update(`).  A statement holding the bytes
+ * is relevant, as if it spelled a component.
+ */
+static void select_spelling(selection *sel)
+{
+	for (size_t t = 0; t < lf_target_count; t++) {
+		const char *spelled = lf_targets[t].spelled;
+		if (!spelled || (t > 0 && lf_targets[t - 1].spelled && strcmp(lf_targets[t - 1].spelled, spelled) == 0))
+			continue; /* rows sharing the bytes sit together: look once */
+		size_t n = strlen(spelled);
+		for (uint32_t s = 0; s < sel->segments->count; s++) {
+			const lf_segment *seg = &sel->segments->items[s];
+			if (sel->relevant[s] || !memmem(sel->bytes + seg->start, seg->end - seg->start, spelled, n))
+				continue;
+			sel->relevant[s] = sel->selected[s] = true;
+			add_words(sel, seg, &sel->relevant_words, MODULE_BINDINGS);
+			add_words(sel, seg, &sel->used_words, NAMES);
+		}
+	}
+}
+
 static void add_range(lf_partial *partial, uint32_t start, uint32_t end)
 {
 	if (partial->range_count > 0 && partial->ranges[2 * partial->range_count - 1] == start) {
@@ -204,6 +235,7 @@ bool lf_partial_init(lf_partial *partial, const uint8_t *bytes, uint32_t len)
 	seed(&sel.relevant_words);
 	sel.relevant = lf_xcalloc(segments.count, sizeof *sel.relevant);
 	sel.selected = lf_xcalloc(segments.count, sizeof *sel.selected);
+	select_spelling(&sel);
 	int passes = 0;
 	while (pass(&sel))
 		if (++passes == MAX_PASSES)

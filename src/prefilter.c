@@ -90,7 +90,7 @@ static const char *const ASSIGN = "(?<![=!<>])=(?!=)[\\s\\\\(]*(" NAME ")";
  *     (`torch.load = f`, `torch.load.__kwdefaults__` and the "torch.load"
  *     strings of monkeypatch and mock.patch are pattern 3's `.load`.)
  */
-#define ENV_WORD_LITERAL "TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD"
+#define ENV_WORD_LITERAL LF_TORCH_ESCAPE_HATCH
 static const char *const ENV_WORD = "\\b" ENV_WORD_LITERAL "\\b";
 static const char *const REPLACE_CALL =
         "\\b(?:setattr|patch" GAP "\\." GAP "object)" GAP "\\((?:\\s++|\\(|\\\\|#[^\\n]*+)*+(" NAME ")";

@@ -14,10 +14,11 @@
 #include "loadfix/buf.h"
 #include "loadfix/report.h"
 #include "loadfix/rules.h"
+#include "loadfix/targets.h"
 #include "loadfix/suppress.h"
 #include "loadfix/walk.h"
 
-#define ESCAPE_HATCH "TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD"
+#define ESCAPE_HATCH LF_TORCH_ESCAPE_HATCH
 #define ESCAPE_HATCH_LEN (sizeof ESCAPE_HATCH - 1)
 /* Directories below the root that LF006 looks into (a bound against
  * pathological trees; real projects are far inside). */

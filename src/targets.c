@@ -56,9 +56,10 @@
 		.name = name_, .family = LF_FAMILY_KERAS_LOAD, .keyword = "safe_mode", .keyword_position = 3, \
 		.blocker_position = -1, .library = "Keras"                                                    \
 	}
-#define ENV_SWITCH(name_)                                                                                     \
-	{                                                                                                     \
-		.name = name_, .family = LF_FAMILY_ENV_SWITCH, .keyword_position = -1, .blocker_position = -1 \
+#define ENV_SWITCH(name_)                                                                                      \
+	{                                                                                                      \
+		.name = name_, .family = LF_FAMILY_ENV_SWITCH, .keyword_position = -1, .blocker_position = -1, \
+		.spelled = LF_TORCH_ESCAPE_HATCH                                                               \
 	}
 
 /*
@@ -128,7 +129,8 @@ const lf_target lf_targets[] = {
          .family = LF_FAMILY_ENV_SWITCH,
          .keyword_position = -1,
          .blocker_position = -1,
-         .value_references = true},
+         .value_references = true,
+         .spelled = LF_TORCH_ESCAPE_HATCH},
         ENV_SWITCH("os.environ.setdefault"),
         ENV_SWITCH("os.environ.update"),
         ENV_SWITCH("os.putenv"),

@@ -87,6 +87,13 @@ void lf_evidence_file_saves(lf_evidence_file *file, void (*visit)(void *user, co
 /* Whether the evidence makes the fix unsafe. */
 bool lf_evidence_unsafe(const lf_evidence *evidence);
 
+/* The word of each statement the evidence reads beyond the load's own
+ * statement and the names it binds or uses (`torch.save`), NULL-ended:
+ * partial parsing selects the statements that spell one, and through
+ * them the bindings of the names they use (`model = Net()`, `class
+ * Net(nn.Module)`, `args = parser.parse_args()`). */
+extern const char *const lf_evidence_words[];
+
 /* Why the fix is unsafe and what to do instead, for LF001's message
  * ("line 12 saves a whole module ...", "`train.py:12` saves a whole module
  * to "ckpt.pt" ..."); malloc'd, caller frees.  Only for unsafe evidence. */

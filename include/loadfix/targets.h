@@ -45,7 +45,18 @@ typedef struct lf_target {
 	const char *library;     /* for messages: "dill" */
 	const char *remedy;      /* report-only families: what to use instead */
 	bool value_references;   /* LF004: report it used as a value */
+	/* Bytes every statement that can raise this row's finding holds, in
+	 * some string (LF006: the variable's name), or NULL.  Partial parsing
+	 * selects by them instead of the name's last component, which for
+	 * os.environ.update would be every `.update(`. */
+	const char *spelled;
 } lf_target;
+
+/* PyTorch's escape hatch: torch.load in 2.x (torch/serialization.py,
+ * load) reads it with os.getenv and, when it is true, treats a missing
+ * weights_only as False; 1.13 has only the opposite variable (see
+ * lf_project_rules_env_true). */
+#define LF_TORCH_ESCAPE_HATCH "TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD"
 
 extern const lf_target lf_targets[];
 extern const size_t lf_target_count;

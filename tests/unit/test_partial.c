@@ -238,6 +238,14 @@ static void test_selection(void **state)
 	 * deciding keyword selects a call whatever its callee (wrappers) */
 	assert_selects("import torch\nz = 1\nsetattr(torch, \"load\", f)\n",
 	               "import torch|setattr(torch, \"load\", f)");
+	/* LF006's rows by the variable's name in any string, not by `update` */
+	assert_selects("import os\nd.update(x)\nos.environ.update({'''TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD''': '1'})\n",
+	               "import os|os.environ.update({'''TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD''': '1'})");
+	/* LF001's evidence: a save and what it saves, through the bindings */
+	assert_selects("import torch\nimport torch.nn as nn\nclass Net(nn.Module): pass\nother = 1\nnet = Net()\n"
+	               "torch.save(net, 'a.pt')\nx = torch.load('a.pt')\n",
+	               "import torch|import torch.nn as nn|class Net(nn.Module): pass|net = Net()|"
+	               "torch.save(net, 'a.pt')|x = torch.load('a.pt')");
 	assert_selects("from utils import my_load\nz = 1\nmy_load(p, weights_only=False)\n",
 	               "from utils import my_load|my_load(p, weights_only=False)");
 	/* LF106 by its keyword, whatever the callee */
