@@ -2,8 +2,9 @@
 # The man page and the completions cannot drift from the program: every
 # option `loadfix --help` and `loadfix inspect --help` list, every rule and
 # every exit status is in the man page, and every option and rule is in each
-# completion file; `meson install --destdir` puts them where README
-# "Install" says. Args: MESON BUILD_ROOT.
+# completion file; every rule has a full row (what, why, fix) in README's
+# Rules table; `meson install --destdir` puts them where README "Install"
+# says. Args: MESON BUILD_ROOT.
 . "$(dirname "$0")/lib.sh"
 : "${SOURCE_ROOT:?}"
 meson=$1 build=$2
@@ -53,6 +54,35 @@ expect "bash completion completes --col to --color" bash -c '
   . "$1"; COMP_WORDS=(loadfix --col); COMP_CWORD=1; _loadfix; [ "${COMPREPLY[*]}" = --color ]' _ "$SOURCE_ROOT/completions/loadfix.bash"
 expect "bash completion completes --explain LF10" bash -c '
   . "$1"; COMP_WORDS=(loadfix --explain LF10); COMP_CWORD=2; _loadfix; [ "${COMPREPLY[*]}" = "LF101 LF102 LF103 LF104 LF105 LF106" ]' _ "$SOURCE_ROOT/completions/loadfix.bash"
+
+# The README's rule table (section "Rules"): one row per rule --help lists,
+# each with what it finds, why that is dangerous, and its fix and
+# applicability, none empty (cells split on `|` outside backticks).
+readme_rows=$(/usr/bin/python3 - "$SOURCE_ROOT/README.md" <<'PY'
+import re, sys
+text = open(sys.argv[1], encoding="utf-8").read()
+section = text.split("\n## Rules\n", 1)[1].split("\n## ", 1)[0]
+for line in section.splitlines():
+    if not re.match(r"\| LF\d{3} \|", line):
+        continue
+    cells, cell, tick = [], "", False
+    for ch in line.strip()[1:-1]:
+        if ch == "`":
+            tick = not tick
+        if ch == "|" and not tick:
+            cells.append(cell.strip())
+            cell = ""
+        else:
+            cell += ch
+    cells.append(cell.strip())
+    full = len(cells) == 4 and all(cells)
+    print(cells[0], "ok" if full else "short")
+PY
+)
+missing=
+for r in $rules; do grep -qx "$r ok" <<<"$readme_rows" || missing="$missing $r"; done
+expect "every rule has a full row (what, why, fix) in README's Rules table${missing:+ (missing or short:$missing)}" test -z "$missing"
+expect "README's Rules table has the four columns" grep -qxF '| code | finds (what) | why it is dangerous | fix and applicability |' "$SOURCE_ROOT/README.md"
 
 # meson install into a staging directory: the binary, the man page and the
 # three completions in their standard directories under the prefix.
