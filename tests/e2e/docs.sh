@@ -3,8 +3,9 @@
 # option `loadfix --help` and `loadfix inspect --help` list, every rule and
 # every exit status is in the man page, and every option and rule is in each
 # completion file; every rule has a full row (what, why, fix) in README's
-# Rules table; `meson install --destdir` puts them where README "Install"
-# says. Args: MESON BUILD_ROOT.
+# Rules table, and README states the SARIF rules' severities, CWEs and
+# count as the binary writes them; `meson install --destdir` puts them
+# where README "Install" says. Args: MESON BUILD_ROOT.
 . "$(dirname "$0")/lib.sh"
 : "${SOURCE_ROOT:?}"
 meson=$1 build=$2
@@ -83,6 +84,34 @@ missing=
 for r in $rules; do grep -qx "$r ok" <<<"$readme_rows" || missing="$missing $r"; done
 expect "every rule has a full row (what, why, fix) in README's Rules table${missing:+ (missing or short:$missing)}" test -z "$missing"
 expect "README's Rules table has the four columns" grep -qxF '| code | finds (what) | why it is dangerous | fix and applicability |' "$SOURCE_ROOT/README.md"
+
+# README "Reports" states each rule's SARIF severity and CWE, and "Limits"
+# the number of rules in a run: both against the SARIF the binary writes.
+printf 'import torch\n' >sarif_input.py
+"$LOADFIX" --output-format sarif sarif_input.py >rules.sarif
+expect "README states every rule's SARIF severity, CWE and the rule count" /usr/bin/python3 - "$SOURCE_ROOT/README.md" rules.sarif <<'PY'
+import json, re, sys
+readme = " ".join(open(sys.argv[1], encoding="utf-8").read().split())
+rules = json.load(open(sys.argv[2]))["runs"][0]["tool"]["driver"]["rules"]
+sev = re.search(r"`security-severity`: (\d\.\d) for every rule but (.*?); all from the rule table", readme)
+cwe = re.search(r"`CWE-(\d+)` and `external/cwe/cwe-\d+` \((.*?)\)", readme)
+count = re.search(r"loadfix writes one run, (\d+) rules with (\d+) tags each", readme)
+assert sev and cwe and count, "README sentences not found"
+sev_other = dict((c, v) for c, v in re.findall(r"(LF\d{3}) \((\d\.\d)\)", sev.group(2)))
+cwe_other = dict((c, n) for n, c in re.findall(r"CWE-(\d+) for (LF\d{3})", cwe.group(2)))
+bad = []
+for r in rules:
+    want_sev = sev_other.get(r["id"], sev.group(1))
+    want_cwe = "CWE-" + cwe_other.get(r["id"], cwe.group(1))
+    tags = r["properties"]["tags"]
+    if r["properties"]["security-severity"] != want_sev or want_cwe not in tags:
+        bad.append((r["id"], r["properties"]["security-severity"], tags, want_sev, want_cwe))
+    if len(tags) != int(count.group(2)):
+        bad.append((r["id"], "tags", tags))
+if len(rules) != int(count.group(1)):
+    bad.append(("rule count", len(rules), count.group(1)))
+assert not bad, bad
+PY
 
 # meson install into a staging directory: the binary, the man page and the
 # three completions in their standard directories under the prefix.
