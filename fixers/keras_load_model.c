@@ -41,8 +41,7 @@ void lf_check_keras_load_model(const lf_rule *rule, const lf_load_ref *ref, cons
 		        out, rule, start, end,
 		        lf_xstrdup(args->has_error
 		                           ? "`safe_mode=False` lets Keras deserialize Lambda layers, which run code "
-		                             "from the model file (not fixed: the call is in or contains a syntax "
-		                             "error)"
+		                             "from the model file (not fixed: " LF_SYNTAX_ERROR_BLOCKER ")"
 		                           : "`safe_mode=False` lets Keras deserialize Lambda layers, which run code "
 		                             "from the model file; the fix to `True` stops such models from loading"),
 		        args->has_error ? NULL : &fix);

@@ -30,7 +30,7 @@ void lf_check_numpy_allow_pickle(const lf_rule *rule, const lf_load_ref *ref, co
 		lf_diags_push(
 		        out, rule, start, end,
 		        lf_xasprintf("%s`numpy.load` unpickles object arrays, so a crafted .npy or .npz file runs "
-		                     "code (not fixed: the call is in or contains a syntax error)",
+		                     "code (not fixed: " LF_SYNTAX_ERROR_BLOCKER ")",
 		                     what),
 		        NULL);
 		return;

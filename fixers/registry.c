@@ -49,7 +49,7 @@ const lf_fixer *lf_fixer_find(const char *code)
 const char *lf_fixer_insert_blocker(const lf_call_args *args)
 {
 	if (args->has_error)
-		return "the call is in or contains a syntax error";
+		return LF_SYNTAX_ERROR_BLOCKER;
 	if (!args->is_argument_list)
 		return "the argument is a bare generator expression";
 	if (!ts_node_is_null(args->blocker))

@@ -31,7 +31,7 @@ void lf_check_weights_only_dynamic(const lf_rule *rule, const lf_load_ref *ref, 
 		 * run time, so it is safe. */
 		lf_fix fix;
 		lf_fix_init(&fix);
-		const char *blocker = args->has_error ? "the call is in or contains a syntax error" : NULL;
+		const char *blocker = args->has_error ? LF_SYNTAX_ERROR_BLOCKER : NULL;
 		if (!blocker) {
 			fix.applicability = LF_FIX_SAFE;
 			lf_fix_replace(&fix, ts_node_start_byte(value), ts_node_end_byte(value), "True");

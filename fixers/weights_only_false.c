@@ -12,7 +12,7 @@ static const char *blocker_of(const lf_load_ref *ref, const lf_call_args *args)
 	if (ref->wrapper && ref->wrapper->blocker)
 		return ref->wrapper->blocker;
 	if (args->has_error)
-		return "the call is in or contains a syntax error";
+		return LF_SYNTAX_ERROR_BLOCKER;
 	if (!ts_node_is_null(args->blocker))
 		return "it passes pickle_module, which PyTorch refuses together with weights_only=True";
 	/* A splat cannot carry weights_only (it is already given: a duplicate

@@ -39,7 +39,7 @@ static void report_call(const lf_rule *rule, const lf_load_ref *ref, const lf_ca
 		lf_diags_push(out, rule, start, end,
 		              lf_xasprintf("`%s` %s, so a crafted document runs code (not fixed: %s; call `yaml.%s`)",
 		                           target->name, why,
-		                           args->has_error ? "the call is in or contains a syntax error"
+		                           args->has_error ? LF_SYNTAX_ERROR_BLOCKER
 		                           : splat         ? "it passes *args or **kwargs, which may hold a Loader"
 		                                           : "the function is imported by name",
 		                           target->safe_name),
@@ -108,8 +108,7 @@ void lf_check_yaml_unsafe_load(const lf_rule *rule, const lf_load_ref *ref, cons
 		              lf_xasprintf("`%s` constructs Python objects from a crafted document (not fixed: %s; use "
 		                           "`Loader=yaml.%s`)",
 		                           loader->component,
-		                           args->has_error ? "the call is in or contains a syntax error"
-		                                           : "the loader is imported by name",
+		                           args->has_error ? LF_SYNTAX_ERROR_BLOCKER : "the loader is imported by name",
 		                           loader->replacement),
 		              NULL);
 		return;

@@ -90,7 +90,8 @@ static const char *const ASSIGN = "(?<![=!<>])=(?!=)[\\s\\\\(]*(" NAME ")";
  *     (`torch.load = f`, `torch.load.__kwdefaults__` and the "torch.load"
  *     strings of monkeypatch and mock.patch are pattern 3's `.load`.)
  */
-static const char *const ENV_WORD = "\\bTORCH_FORCE_NO_WEIGHTS_ONLY_LOAD\\b";
+#define ENV_WORD_LITERAL "TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD"
+static const char *const ENV_WORD = "\\b" ENV_WORD_LITERAL "\\b";
 static const char *const REPLACE_CALL =
         "\\b(?:setattr|patch" GAP "\\." GAP "object)" GAP "\\((?:\\s++|\\(|\\\\|#[^\\n]*+)*+(" NAME ")";
 static const char *const STAR_IMPORT =
@@ -253,6 +254,7 @@ typedef enum {
 	                           * `import *`: patterns 1-4) */
 	GROUP_ROOT = 1u << 2,    /* some other loader's module: pattern 5 */
 	GROUP_KEYWORD = 1u << 3, /* a keyword of a rule that looks at any call: pattern 6 */
+	GROUP_ENV = 1u << 4,     /* LF006's variable: pattern 8 */
 } literal_group;
 
 #define MAX_LITERALS 64
@@ -307,6 +309,7 @@ static void literal_table(void)
 	add_literal("torch", 5, GROUP_TORCH);
 	add_literal("load", 4, GROUP_LOAD);
 	add_literal("serialization", 13, GROUP_LOAD);
+	add_literal(ENV_WORD_LITERAL, sizeof ENV_WORD_LITERAL - 1, GROUP_ENV);
 	for (size_t r = 0; r < root_count; r++)
 		add_literal(root_words[r].name, strlen(root_words[r].name), GROUP_ROOT);
 	for (size_t i = 0; i < lf_target_count; i++)
@@ -679,7 +682,7 @@ static bool may_refer(lf_prefilter *p, const uint8_t *bytes, size_t len)
 	if ((groups & GROUP_KEYWORD) && next_match(p, ANY_KEYWORD_RE, bytes, len, &at) != NO_MATCH)
 		return true;
 	at = 0;
-	if (next_match(p, ENV_WORD_RE, bytes, len, &at) != NO_MATCH)
+	if ((groups & GROUP_ENV) && next_match(p, ENV_WORD_RE, bytes, len, &at) != NO_MATCH)
 		return true;
 	bool checked[MAX_ROOTS] = {false};
 	match_result r;

@@ -11,6 +11,11 @@
 #include "loadfix/source.h"
 #include "loadfix/targets.h"
 
+/* Why a call with lf_call_args.has_error is not fixed: the call holds a
+ * syntax error, sits in an error region, or shares its simple statement
+ * with one (loadfix/call.h). */
+#define LF_SYNTAX_ERROR_BLOCKER "the call's statement has a syntax error"
+
 /*
  * A fixer checks one rule: it looks at one reference to a loader of its
  * family (with the call's arguments already analysed) and appends at most

@@ -13,7 +13,8 @@
  *     "weights_only=True" right after "(", a vertical line
  *     "<indent>weights_only=True[,]<eol>" (eol \n, \r\n or lone \r) before a ")" line (with a separate
  *     "," exactly when the line has none), or "False" -> "True" (LF002,
- *     unsafe).  LF003 never has a fix.
+ *     unsafe).  LF003's only fix: a string literal (true at run time)
+ *     replaced by "True", safe.
  *  P2 the edit set of each round (accepted in finding order, as lf_check
  *     does) is sorted, non-overlapping, in bounds, and lf_edit_set_apply
  *     equals a naive reference applier; so every byte outside the fixed
@@ -197,7 +198,18 @@ static void check_fix_shape(const uint8_t *text, uint32_t len, const lf_diag *di
 	const lf_fix *fix = &diag->fix;
 	const char *code = diag->rule->code;
 	if (strcmp(code, "LF003") == 0) {
-		CHECK(fix->count == 0, text, len, "LF003 finding at %u has a fix", diag->start);
+		if (fix->count == 0)
+			return;
+		/* only weights_only="..." (a non-empty string, true at run time)
+		 * has one: the string, possibly parenthesized, becomes True */
+		const lf_edit *e = &fix->edits[0];
+		CHECK(fix->count == 1 && fix->applicability == LF_FIX_SAFE && strcmp(e->text, "True") == 0 &&
+		              e->end > e->start &&
+		              (text[e->end - 1] == '"' || text[e->end - 1] == '\'' || text[e->end - 1] == ')') &&
+		              (memchr(text + e->start, '"', e->end - e->start) ||
+		               memchr(text + e->start, '\'', e->end - e->start)),
+		      text, len, "LF003 finding at %u has a fix other than a string's replacement by True",
+		      diag->start);
 		return;
 	}
 	if (fix->count == 0)

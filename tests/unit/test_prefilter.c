@@ -81,6 +81,7 @@ static void test_may_refer(void **state)
 	        "import yaml\nyaml.full_load(s)\n",
 	        "  from  dill  import  loads\n",
 	        "model = AutoModel.from_pretrained(name, trust_remote_code=True)\n",
+	        "import os\nos.environ['TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD'] = '1'\n",
 	};
 	check_all(codes, sizeof codes / sizeof codes[0], true);
 }
@@ -110,6 +111,7 @@ static void test_may_not_refer(void **state)
 	        "import torch\nsetattr(obj, 'load', f)\n",
 	        "# no torch here\nsetattr(cls, name, value)\nmock.patch.object(os, 'getcwd', g)\n",
 	        "import pytorch_lightning\nmodel.load(p)\n",
+	        "import os\nos.environ['TORCH_FORCE_NO_WEIGHTS_ONLY_LOADER'] = '1'\n",
 	        "import mytorch\nmytorch.load(p)\n",
 	        "import torchvision\ntorchvision.load(p)\n",
 	        "from torchvision import load\n",
