@@ -420,14 +420,19 @@ static bool scan_value_at(scanner *s, role r)
 /* ---- masking IPython syntax ----------------------------------------------------- */
 
 /*
- * Cell magics whose body IPython runs as Python, so the body is checked and
- * only the `%%` line is masked.  This is ruff's list as best known here
- * (ruff_notebook / ruff_python_trivia's cell-magic handling: time, timeit,
- * capture, prun, debug), not verified against ruff's source; every other
- * cell magic makes its cell opaque, which can only miss findings, never
- * invent them.
+ * Cell magics whose body is Python, so the body is checked and only the
+ * `%%` line is masked: ruff's list, `is_magic_cell` in
+ * crates/ruff_notebook/src/cell.rs (astral-sh/ruff at fca5c7c, 2026-08;
+ * ipytest: ruff issue 13718).  `%%python`, `%%python3` and `%%pypy` run
+ * the body in a new interpreter, not in the kernel, but it is still
+ * Python that loads files, so it is checked too (its names resolve as if
+ * in the kernel: a body that uses the kernel's `torch` without importing
+ * it fails at run time anyway).  Every other cell magic (`%%bash`,
+ * `%%script`, `%%writefile`) makes its cell opaque, which can only miss
+ * findings, never invent them.  Sorted.
  */
-static const char *const python_cell_magics[] = {"capture", "debug", "prun", "time", "timeit"};
+static const char *const python_cell_magics[] = {"capture", "debug",   "ipytest", "prun",  "pypy",
+                                                 "python",  "python3", "time",    "timeit"};
 
 static bool is_python_cell_magic(const uint8_t *name, uint32_t len)
 {

@@ -93,6 +93,11 @@ const lf_target lf_targets[] = {
         PICKLE("dill.load", "dill"),
         PICKLE("dill.loads", "dill"),
         PICKLE("dill.Unpickler", "dill"),
+        /* dill's sessions: a saved module's namespace, unpickled (dill/session.py;
+         * load_session is the old name of load_module) */
+        PICKLE("dill.load_module", "dill"),
+        PICKLE("dill.load_module_asdict", "dill"),
+        PICKLE("dill.load_session", "dill"),
         PICKLE("cloudpickle.load", "cloudpickle"),
         PICKLE("cloudpickle.loads", "cloudpickle"),
         PICKLE("jsonpickle.decode", "jsonpickle"),

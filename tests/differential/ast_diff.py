@@ -769,6 +769,7 @@ def torch_load_candidate(call, binder):
 
 PICKLE_MODULES = ("pickle", "_pickle", "cPickle", "dill", "cloudpickle")
 LOADER_CALLS = {(m, f): "LF101" for m in PICKLE_MODULES for f in ("load", "loads")}
+LOADER_CALLS.update({("dill", f): "LF101" for f in ("load_module", "load_module_asdict", "load_session")})
 LOADER_CALLS[("joblib", "load")] = "LF102"
 LOADER_CALLS[("numpy", "load")] = "LF103"
 LOADER_CALLS.update({("yaml", f): "LF104" for f in YAML_CALLEE_RENAMES})

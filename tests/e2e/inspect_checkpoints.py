@@ -340,6 +340,9 @@ def main():
         check(status == 0 and err == "", f"--code: status {status}, {err!r}")
         status, out, err, _, _ = inspect([made["state_dict.pt"]], "--code", code)
         check("train.py:3:5: LF001: the fix (weights_only=True) is safe" in out, f"--code text: {out!r}")
+        # --code . names the calls as the linter does when it walks `.`: no `./` prefix.
+        status, out, err, _, _ = inspect([made["state_dict.pt"]], "--code", ".", cwd=code)
+        check("\n    train.py:3:5: LF001: " in out and "./train.py" not in out, f"--code . text: {out!r}")
         status, out, err, _, _ = inspect([made["state_dict.pt"]])
         check(inspect_json(made["state_dict.pt"], "latest")[1]["loaded_by"] is None and "loaded by" not in out,
               "no --code: loaded_by is null")

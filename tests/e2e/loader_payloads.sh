@@ -195,6 +195,12 @@ elif kind == "dill":
     import dill
     with open(out, "wb") as f:
         dill.dump(Evil(), f)
+elif kind == "dill_session":
+    # A saved session (dill.dump_module of __main__) whose namespace holds
+    # the payload: loading the session unpickles every global.
+    import dill
+    payload = Evil()
+    dill.dump_module(out)
 elif kind == "cloudpickle":
     import cloudpickle
     with open(out, "wb") as f:
@@ -276,6 +282,16 @@ with open(sys.argv[1], "rb") as f:
 print("loaded", type(session).__name__)
 EOF
 report_only dill dill python3-dill LF101 dill "session = dill.load(f)"
+
+cat >"$work/prog_dill_session.py" <<'EOF'
+import sys
+
+import dill
+
+dill.load_module(sys.argv[1])
+print("session restored")
+EOF
+report_only dill_session dill python3-dill LF101 dill_session "dill.load_module(sys.argv[1])"
 
 cat >"$work/prog_cloudpickle.py" <<'EOF'
 import sys

@@ -30,7 +30,8 @@ from nbformat import v4
 
 TOOL = sys.argv[1]
 INSERT = ", weights_only=True"
-PYTHON_CELL_MAGICS = {"time", "timeit", "capture", "prun", "debug"}
+# ruff's list, as src/notebook.c keeps it (is_magic_cell in ruff_notebook/src/cell.rs).
+PYTHON_CELL_MAGICS = {"capture", "debug", "ipytest", "prun", "pypy", "python", "python3", "time", "timeit"}
 
 CELLS = [
     ("markdown", "# Loading checkpoints\nSome *text* with caf\u00e9."),

@@ -331,6 +331,29 @@ static void test_magics_are_masked(void **state)
 	lf_notebook_destroy(nb);
 }
 
+/* ruff's list of cell magics whose body is Python (src/notebook.c): each one
+ * leaves its body checked; a look-alike (`%%python2`, `%%script python3`)
+ * makes the cell opaque. */
+static void test_python_cell_magics_follow_ruff(void **state)
+{
+	(void)state;
+	static const char *const python[] = {"capture", "debug",   "ipytest", "prun",  "pypy",
+	                                     "python",  "python3", "time",    "timeit"};
+	static const char *const opaque[] = {"python2", "script python3", "pythonx", "bash", "timeitx"};
+	char json[512];
+	for (size_t i = 0; i < sizeof python / sizeof *python + sizeof opaque / sizeof *opaque; i++) {
+		bool is_python = i < sizeof python / sizeof *python;
+		const char *magic = is_python ? python[i] : opaque[i - sizeof python / sizeof *python];
+		snprintf(json, sizeof json, NOTEBOOK(CODE("\"%%%%%s\\nm = torch.load(p)\\n\"")), magic);
+		lf_notebook *nb = parse_ok(json);
+		if (lf_notebook_cell_at(nb, 0)->opaque == is_python)
+			fail_msg("%%%%%s: the cell is %s", magic, is_python ? "opaque" : "checked");
+		if (is_python && !strstr(source_of(nb), "\nm = torch.load(p)\n"))
+			fail_msg("%%%%%s: the body is not in the combined source: \"%s\"", magic, source_of(nb));
+		lf_notebook_destroy(nb);
+	}
+}
+
 static void test_edits_in_masked_text_are_refused(void **state)
 {
 	(void)state;
@@ -600,6 +623,7 @@ int main(void)
 	        cmocka_unit_test(test_surrogate_pairs),
 	        cmocka_unit_test(test_magics_are_masked),
 	        cmocka_unit_test(test_edits_in_masked_text_are_refused),
+	        cmocka_unit_test(test_python_cell_magics_follow_ruff),
 	        cmocka_unit_test(test_non_python_kernel_is_opaque),
 	        cmocka_unit_test(test_position_mapping),
 	        cmocka_unit_test(test_inline_insertion),
