@@ -656,12 +656,181 @@ def test_latency():
     check(server.stop() == 0, "latency: clean stop")
 
 
+# ---- notebooks (notebookDocument/*) -----------------------------------------
+
+NB_URI = "file://" + TMP + "/nb/analysis.ipynb"
+
+
+def cell_uri(n):
+    # VS Code's form: the notebook's path with a fragment per cell.
+    return "vscode-notebook-cell:" + TMP + "/nb/analysis.ipynb#W%dsZmlsZQ%%3D%%3D" % n
+
+
+def nb_open(server, cells, version=1):
+    """cells: (n, kind, language, text); kind 2 code, 1 markup."""
+    server.notify("notebookDocument/didOpen", {
+        "notebookDocument": {"uri": NB_URI, "notebookType": "jupyter-notebook", "version": version,
+                             "metadata": {}, "cells": [{"kind": k, "document": cell_uri(n)} for n, k, _, _ in cells]},
+        "cellTextDocuments": [{"uri": cell_uri(n), "languageId": lang, "version": 1, "text": text}
+                              for n, _, lang, text in cells]})
+
+
+def nb_change(server, version, change):
+    server.notify("notebookDocument/didChange", {"notebookDocument": {"uri": NB_URI, "version": version},
+                                                 "change": change})
+
+
+def nb_diagnostics(server, cells):
+    """The next diagnostics published for each of `cells` (cell numbers):
+    the server publishes every cell after each change (cells removed
+    first), so pass them all to keep the queue in step."""
+    got = {}
+    while len(got) < len(cells):
+        message = server.wait(lambda m: m.get("method") == "textDocument/publishDiagnostics" and
+                              m["params"]["uri"] in [cell_uri(n) for n in cells])
+        got[message["params"]["uri"]] = message["params"]["diagnostics"]
+    return [got[cell_uri(n)] for n in cells]
+
+
+def cli_notebook(cells):
+    """`loadfix --output-format json` on the same cells written as an .ipynb:
+    (cell number, 0-based line, 0-based column, code) per finding."""
+    directory = tempfile.mkdtemp(prefix="loadfix-nb-")
+    path = os.path.join(directory, "x.ipynb")
+    notebook = {"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [
+        {"cell_type": "code" if k == 2 else "markdown", "metadata": {}, "source": text,
+         **({"outputs": [], "execution_count": None} if k == 2 else {})} for _, k, _, text in cells]}
+    with open(path, "w") as f:
+        json.dump(notebook, f)
+    done = subprocess.run([os.path.abspath(LOADFIX), "--isolated", "--exit-zero", "--output-format", "json", path],
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=directory)
+    return sorted((d["cell"], d["start"]["line"] - 1, d["start"]["column"] - 1, d["code"])
+                  for d in json.loads(done.stdout))
+
+
+def server_findings(cells, diagnostic_lists):
+    return sorted((i + 1, d["range"]["start"]["line"], d["range"]["start"]["character"], d["code"])
+                  for i, diags in enumerate(diagnostic_lists) for d in diags)
+
+
+def test_notebook():
+    server = Server()
+    caps = server.initialize()["result"]["capabilities"]
+    selector = caps["notebookDocumentSync"]["notebookSelector"][0]
+    check(selector["notebook"]["notebookType"] == "jupyter-notebook" and selector["cells"] == [{"language": "python"}],
+          "notebook: notebookDocumentSync announced for jupyter-notebook, python cells")
+
+    cells = [(0, 2, "python", "import torch\n"),
+             (1, 2, "python", "m = torch.load(p)"),  # no final newline, as editors send cells
+             (2, 1, "markdown", "# torch.load(x) in prose\n"),
+             (3, 2, "python", "%matplotlib inline\n!pip install torch\nn = torch.load(q)\n"),
+             (4, 2, "python", "%%bash\necho torch.load(x)\n")]
+    nb_open(server, cells)
+    diags = nb_diagnostics(server, [0, 1, 2, 3, 4])
+    check(diags[1] and diags[1][0]["code"] == "LF001" and diags[1][0]["range"]["start"] == {"line": 0, "character": 4},
+          "notebook: cell 1's import makes cell 2's torch.load torch's (LF001 on the cell's own line 0)")
+    check(diags[0] == [] and diags[2] == [] and diags[4] == [],
+          "notebook: no findings in the import cell, the markdown cell and the %%bash cell")
+    check([d["range"]["start"] for d in diags[3]] == [{"line": 2, "character": 4}],
+          "notebook: a cell with line magics and a shell escape is checked (masked), finding at its line 2")
+    check(server_findings(cells, diags) == cli_notebook(cells),
+          "notebook: the server's findings equal `loadfix --output-format json` on the .ipynb")
+
+    # Cell 1 no longer imports torch (an incremental change): cell 2's finding goes.
+    nb_change(server, 2, {"cells": {"textContent": [{
+        "document": {"uri": cell_uri(0), "version": 2},
+        "changes": [{"range": {"start": {"line": 0, "character": 7}, "end": {"line": 0, "character": 12}},
+                     "text": "numpy"}]}]}})
+    diags = nb_diagnostics(server, [0, 1, 2, 3, 4])
+    check(diags[1] == [] and diags[3] == [], "notebook: `import numpy` in cell 1: cell 2's and cell 4's findings gone")
+    # Back, with a full-text change.
+    nb_change(server, 3, {"cells": {"textContent": [{
+        "document": {"uri": cell_uri(0), "version": 3}, "changes": [{"text": "import torch as th\nimport torch\n"}]}]}})
+    diags = nb_diagnostics(server, [0, 1, 2, 3, 4])
+    check([d["code"] for d in diags[1]] == ["LF001"], "notebook: full-text change of cell 1: the finding is back")
+
+    # A cell added between cells 2 and 3, with a metadata change that must not matter.
+    nb_change(server, 4, {"metadata": {"x": 1}, "cells": {
+        "structure": {"array": {"start": 2, "deleteCount": 0, "cells": [{"kind": 2, "document": cell_uri(5)}]},
+                      "didOpen": [{"uri": cell_uri(5), "languageId": "python", "version": 1,
+                                   "text": "import pickle\nobj = pickle.load(f)\n"}]},
+        "data": [{"kind": 2, "document": cell_uri(1), "metadata": {"tags": []},
+                  "executionSummary": {"executionOrder": 3, "success": True}}]}})
+    diags = nb_diagnostics(server, [0, 1, 5, 2, 3, 4])
+    check([d["code"] for d in diags[2]] == ["LF101"] and diags[2][0]["range"]["start"]["line"] == 1,
+          "notebook: an added cell is checked (pickle.load at its line 1)")
+    check([d["code"] for d in diags[1]] == ["LF001"], "notebook: the other cells still checked after the insertion")
+
+    # Code actions on cell 2: quick fix, noqa, fixAll as edits of the cell URI.
+    rng = {"start": {"line": 0, "character": 4}, "end": {"line": 0, "character": 4}}
+    actions = code_actions(server, cell_uri(1), rng)
+    titles = [a["title"] for a in actions]
+    fix = next(a for a in actions if a["title"].startswith("LF001"))
+    check(list(fix["edit"]["changes"]) == [cell_uri(1)], "notebook: the quick fix edits the cell's URI")
+    fixed = apply_edits("m = torch.load(p)", fix["edit"]["changes"][cell_uri(1)], "utf-16")
+    check(fixed == "m = torch.load(p, weights_only=True)", "notebook: quick fix applied to the cell text")
+    noqa = next(a for a in actions if a["title"].startswith("Suppress LF001"))
+    suppressed = apply_edits("m = torch.load(p)", noqa["edit"]["changes"][cell_uri(1)], "utf-16")
+    check(suppressed == "m = torch.load(p)  # noqa: LF001", "notebook: suppress action on the cell")
+    fix_all = next(a for a in actions if a["kind"] == "source.fixAll.loadfix")
+    changes = fix_all["edit"]["changes"]
+    check(sorted(changes) == sorted([cell_uri(1), cell_uri(3)]),
+          "notebook: fixAll edits the two cells with torch.load, nothing else (%r)" % titles)
+    check(apply_edits(cells[3][3], changes[cell_uri(3)], "utf-16") ==
+          "%matplotlib inline\n!pip install torch\nn = torch.load(q, weights_only=True)\n",
+          "notebook: fixAll keeps the magics of cell 4")
+    # The client applies the quick fix: the finding goes.
+    nb_change(server, 5, {"cells": {"textContent": [{
+        "document": {"uri": cell_uri(1), "version": 2},
+        "changes": [{"range": r["range"], "text": r["newText"]} for r in fix["edit"]["changes"][cell_uri(1)]]}]}})
+    diags = nb_diagnostics(server, [0, 1, 5, 2, 3, 4])
+    check(diags[1] == [], "notebook: the applied quick fix clears cell 2's finding")
+
+    # Removing the added cell clears its diagnostics.
+    nb_change(server, 6, {"cells": {"structure": {"array": {"start": 2, "deleteCount": 1},
+                                                  "didClose": [{"uri": cell_uri(5)}]}}})
+    diags = nb_diagnostics(server, [5, 0, 1, 2, 3, 4])
+    check(diags[0] == [], "notebook: a removed cell's diagnostics are cleared")
+    check(diags[4][0]["code"] == "LF001", "notebook: cell 4 has its finding before the move")
+    # A moved cell (one splice re-inserting it, no didClose/didOpen, as
+    # vscode-languageclient sends a move) keeps its text: cell 4 (magics)
+    # to the front (module-level names are not order-sensitive in loadfix,
+    # as on the command line: the finding stays).
+    nb_change(server, 7, {"cells": {"structure": {"array": {"start": 0, "deleteCount": 4, "cells": [
+        {"kind": 2, "document": cell_uri(n)} for n in (3, 0, 1, 2)]}}}})
+    diags = nb_diagnostics(server, [3, 0, 1, 2, 4])
+    check([d["range"]["start"] for d in diags[0]] == [{"line": 2, "character": 4}],
+          "notebook: a moved cell keeps its text and its finding")
+    response = server.request("textDocument/codeAction", {"textDocument": {"uri": cell_uri(3)}, "range": rng,
+                                                          "context": {"diagnostics": []}})
+    check("result" in response, "notebook: code actions on a moved cell")
+    # Moved back, then saved: the finding returns (the moved cell kept its text).
+    nb_change(server, 8, {"cells": {"structure": {"array": {"start": 0, "deleteCount": 4, "cells": [
+        {"kind": 2, "document": cell_uri(n)} for n in (0, 1, 2, 3)]}}}})
+    nb_diagnostics(server, [0, 1, 2, 3, 4])
+    server.notify("notebookDocument/didSave", {"notebookDocument": {"uri": NB_URI}})
+    diags = nb_diagnostics(server, [0, 1, 2, 3, 4])
+    check([d["code"] for d in diags[3]] == ["LF001"], "notebook: moved back, saved: re-checked")
+
+    server.notify("notebookDocument/didClose", {"notebookDocument": {"uri": NB_URI},
+                                                "cellTextDocuments": [{"uri": cell_uri(n)} for n in (0, 1, 2, 3, 4)]})
+    diags = nb_diagnostics(server, [0, 1, 2, 3, 4])
+    check(all(d == [] for d in diags), "notebook: closing clears every cell's diagnostics")
+    response = server.request("textDocument/codeAction", {"textDocument": {"uri": cell_uri(1)}, "range": rng,
+                                                          "context": {"diagnostics": []}})
+    check(response.get("error", {}).get("code") == -32602, "notebook: a closed notebook's cell is not open")
+    nb_change(server, 9, {"cells": {}})
+    server.wait(lambda m: m.get("method") == "window/logMessage" and "is not open" in m["params"]["message"])
+    check(server.stop() == 0, "notebook: clean stop")
+
+
 test_lifecycle()
 test_encoding("utf-16")
 test_encoding("utf-8")
 test_settings()
 test_robustness()
 test_incremental_differential()
+test_notebook()
 test_soak()
 test_latency()
 print("all LSP client tests passed")
