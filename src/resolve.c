@@ -60,6 +60,14 @@ typedef struct resolver {
 	uint32_t *statement_scopes;
 	uint32_t statement_count, statement_cap;
 	bool *may_know; /* per binding: whether it may give its name a known value */
+	/* per hash slot (heads): whether a binding in its chain may; most
+	 * names (`x`, `self`, bound in many scopes) are rejected without
+	 * walking their chain, a quarter of a check's time before */
+	bool *slot_may_know;
+	/* statement_may_refer's memo of which non-ASCII characters NFKC folds
+	 * into ASCII: code point + 1 (0: empty) and the answer, direct-mapped */
+	uint32_t fold_code[64];
+	bool fold_ascii[64];
 	/* Phase 2 of lf_resolve_load_refs_in only: steps over statements that
 	 * cannot hold a reference.  A call of a project function (call sites,
 	 * for wrappers) is no reference to a known name and may be anywhere. */
@@ -1229,7 +1237,10 @@ static bool is_first_comprehension_iterable(const frame *parent, lf_field field)
  * nothing else. */
 static bool may_be_known(const resolver *r, const uint8_t *name, uint32_t len)
 {
-	for (uint32_t i = r->heads[hash_bytes(name, len) & r->head_mask]; i != NONE; i = r->bindings[i].next)
+	uint32_t slot = hash_bytes(name, len) & r->head_mask;
+	if (!r->slot_may_know[slot])
+		return false;
+	for (uint32_t i = r->heads[slot]; i != NONE; i = r->bindings[i].next)
 		if (r->may_know[i] && binding_named(r, &r->bindings[i], name, len))
 			return true;
 	return false;
@@ -1245,9 +1256,12 @@ static bool may_be_known(const resolver *r, const uint8_t *name, uint32_t len)
 static void mark_known_bindings(resolver *r)
 {
 	r->may_know = lf_xcalloc(r->binding_count ? r->binding_count : 1, sizeof(bool));
+	r->slot_may_know = lf_xcalloc((size_t)r->head_mask + 1, sizeof(bool));
 	for (uint32_t i = 0; i < r->binding_count; i++) {
 		const binding *b = &r->bindings[i];
 		r->may_know[i] = b->kind == BINDING_STAR || (b->kind == BINDING_VALUE && b->value != OTHER);
+		if (r->may_know[i])
+			r->slot_may_know[hash_bytes(binding_name(r, b), b->name_len) & r->head_mask] = true;
 	}
 	for (bool changed = true; changed;) {
 		changed = false;
@@ -1271,10 +1285,48 @@ static void mark_known_bindings(resolver *r)
 			}
 			if (may) {
 				r->may_know[i] = true;
+				r->slot_may_know[hash_bytes(binding_name(r, b), b->name_len) & r->head_mask] = true;
 				changed = true;
 			}
 		}
 	}
+}
+
+/*
+ * Whether the UTF-8 character at `p` (its size in *size) is one whose NFKC
+ * form holds an ASCII byte (fullwidth letters, ligatures, mathematical
+ * letters, no-break space...).  Every known name is ASCII, and NFKC maps an
+ * identifier to ASCII only when each of its characters contributes ASCII
+ * (decomposition is per character; composition makes no ASCII), so a
+ * statement whose other non-ASCII characters (`é`, CJK, emoji: in comments
+ * and strings, mostly) cannot spell a known name.  A byte that does not
+ * start a valid sequence is answered yes, as before this test.
+ */
+static bool may_fold_to_ascii(resolver *r, const uint8_t *p, uint32_t left, uint32_t *size)
+{
+	uint32_t n = p[0] >= 0xF0 && p[0] <= 0xF4 ? 4 : p[0] >= 0xE0 ? 3 : p[0] >= 0xC2 && p[0] <= 0xDF ? 2 : 0;
+	*size = 1;
+	if (n == 0 || n > left)
+		return true;
+	uint32_t code = p[0] & (0x7F >> n);
+	for (uint32_t k = 1; k < n; k++) {
+		if ((p[k] & 0xC0) != 0x80)
+			return true;
+		code = code << 6 | (p[k] & 0x3F);
+	}
+	*size = n;
+	uint32_t slot = code & 63;
+	if (r->fold_code[slot] == code + 1)
+		return r->fold_ascii[slot];
+	size_t len;
+	uint8_t *normal = lf_name_normalize(p, n, &len);
+	bool ascii = !normal; /* not decodable (overlong, surrogate): yes */
+	for (size_t k = 0; normal && k < len && !ascii; k++)
+		ascii = normal[k] < 0x80;
+	free(normal);
+	r->fold_code[slot] = code + 1;
+	r->fold_ascii[slot] = ascii;
+	return ascii;
 }
 
 /*
@@ -1283,11 +1335,12 @@ static void mark_known_bindings(resolver *r)
  * identifier, or of an attribute chain's root) reaches a binding that may
  * be known, or a call passing the keyword of the rules that look at any
  * call.  A statement whose text names no such binding and holds neither
- * the keyword nor a non-ASCII byte (a name that NFKC may fold into one)
- * is stepped over; in typical files that is most of them, and walking the
- * tree was a third of the editor hook's time.
+ * the keyword nor a non-ASCII character that NFKC folds into ASCII (a name
+ * spelled with one may fold into a known one) is stepped over; in typical
+ * files that is most of them, and walking the tree was a third of the
+ * editor hook's time.
  */
-static bool statement_may_refer(const resolver *r, TSNode statement)
+static bool statement_may_refer(resolver *r, TSNode statement)
 {
 	const uint8_t *bytes = r->src->bytes;
 	uint32_t start = ts_node_start_byte(statement), end = ts_node_end_byte(statement);
@@ -1301,8 +1354,13 @@ static bool statement_may_refer(const resolver *r, TSNode statement)
 		return true;
 	for (uint32_t at = start; at < end;) {
 		uint8_t c = bytes[at];
-		if (c >= 0x80)
-			return true;
+		if (c >= 0x80) {
+			uint32_t size;
+			if (may_fold_to_ascii(r, bytes + at, end - at, &size))
+				return true;
+			at += size; /* a separator, like punctuation */
+			continue;
+		}
 		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_')) {
 			at++;
 			continue;
@@ -1438,6 +1496,7 @@ static void resolver_close(resolver *r)
 	free(r->heads);
 	free(r->statement_scopes);
 	free(r->may_know);
+	free(r->slot_may_know);
 	free(r->alias_values);
 	free(r->alias_known);
 }
