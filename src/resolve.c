@@ -2,6 +2,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <unictype.h>
 
 #include "loadfix/buf.h"
 #include "loadfix/call.h"
@@ -64,10 +65,12 @@ typedef struct resolver {
 	 * names (`x`, `self`, bound in many scopes) are rejected without
 	 * walking their chain, a quarter of a check's time before */
 	bool *slot_may_know;
-	/* statement_may_refer's memo of which non-ASCII characters NFKC folds
-	 * into ASCII: code point + 1 (0: empty) and the answer, direct-mapped */
-	uint32_t fold_code[64];
-	bool fold_ascii[64];
+	/* whether a binding that may know has a non-ASCII name (`é = torch`) */
+	bool non_ascii_may_know;
+	/* statement_may_refer's memo of non-ASCII characters' classes, direct
+	 * mapped: code point + 1 (0: empty) and CHAR_* bits */
+	uint32_t char_code[64];
+	uint8_t char_class[64];
 	/* Phase 2 of lf_resolve_load_refs_in only: steps over statements that
 	 * cannot hold a reference.  A call of a project function (call sites,
 	 * for wrappers) is no reference to a known name and may be anywhere. */
@@ -1246,6 +1249,12 @@ static bool may_be_known(const resolver *r, const uint8_t *name, uint32_t len)
 	return false;
 }
 
+static void note_may_know(resolver *r, const binding *b)
+{
+	r->slot_may_know[hash_bytes(binding_name(r, b), b->name_len) & r->head_mask] = true;
+	r->non_ascii_may_know = r->non_ascii_may_know || b->normal_name;
+}
+
 /*
  * Which bindings may give their name a known value, over-approximated
  * without classifying anything: imports of known names and star imports
@@ -1261,7 +1270,7 @@ static void mark_known_bindings(resolver *r)
 		const binding *b = &r->bindings[i];
 		r->may_know[i] = b->kind == BINDING_STAR || (b->kind == BINDING_VALUE && b->value != OTHER);
 		if (r->may_know[i])
-			r->slot_may_know[hash_bytes(binding_name(r, b), b->name_len) & r->head_mask] = true;
+			note_may_know(r, b);
 	}
 	for (bool changed = true; changed;) {
 		changed = false;
@@ -1285,48 +1294,109 @@ static void mark_known_bindings(resolver *r)
 			}
 			if (may) {
 				r->may_know[i] = true;
-				r->slot_may_know[hash_bytes(binding_name(r, b), b->name_len) & r->head_mask] = true;
+				note_may_know(r, b);
 				changed = true;
 			}
 		}
 	}
 }
 
-/*
- * Whether the UTF-8 character at `p` (its size in *size) is one whose NFKC
- * form holds an ASCII byte (fullwidth letters, ligatures, mathematical
- * letters, no-break space...).  Every known name is ASCII, and NFKC maps an
- * identifier to ASCII only when each of its characters contributes ASCII
- * (decomposition is per character; composition makes no ASCII), so a
- * statement whose other non-ASCII characters (`é`, CJK, emoji: in comments
- * and strings, mostly) cannot spell a known name.  A byte that does not
- * start a valid sequence is answered yes, as before this test.
- */
-static bool may_fold_to_ascii(resolver *r, const uint8_t *p, uint32_t left, uint32_t *size)
+enum {
+	CHAR_START = 1,    /* XID_Start: may begin an identifier */
+	CHAR_CONTINUE = 2, /* XID_Continue: may go on one */
+	CHAR_FOLDS = 4,    /* its NFKC form holds an ASCII byte (fullwidth `ｔ`, `ﬁ`) */
+	CHAR_INVALID = 8,  /* not a valid UTF-8 sequence */
+};
+
+/* The class of the non-ASCII UTF-8 character at `p` (its size in *size,
+ * 1 for a byte that starts no valid sequence). */
+static uint8_t char_class(resolver *r, const uint8_t *p, uint32_t left, uint32_t *size)
 {
-	uint32_t n = p[0] >= 0xF0 && p[0] <= 0xF4 ? 4 : p[0] >= 0xE0 ? 3 : p[0] >= 0xC2 && p[0] <= 0xDF ? 2 : 0;
+	uint32_t n = p[0] >= 0xF0 && p[0] <= 0xF4   ? 4
+	             : p[0] >= 0xE0 && p[0] < 0xF0  ? 3
+	             : p[0] >= 0xC2 && p[0] <= 0xDF ? 2
+	                                            : 0;
 	*size = 1;
 	if (n == 0 || n > left)
-		return true;
+		return CHAR_INVALID;
 	uint32_t code = p[0] & (0x7F >> n);
 	for (uint32_t k = 1; k < n; k++) {
 		if ((p[k] & 0xC0) != 0x80)
-			return true;
+			return CHAR_INVALID;
 		code = code << 6 | (p[k] & 0x3F);
 	}
 	*size = n;
 	uint32_t slot = code & 63;
-	if (r->fold_code[slot] == code + 1)
-		return r->fold_ascii[slot];
+	if (r->char_code[slot] == code + 1)
+		return r->char_class[slot];
 	size_t len;
 	uint8_t *normal = lf_name_normalize(p, n, &len);
-	bool ascii = !normal; /* not decodable (overlong, surrogate): yes */
-	for (size_t k = 0; normal && k < len && !ascii; k++)
-		ascii = normal[k] < 0x80;
+	uint8_t cls = normal ? 0 : CHAR_INVALID; /* overlong, surrogate, past U+10FFFF */
+	for (size_t k = 0; normal && k < len; k++)
+		if (normal[k] < 0x80)
+			cls |= CHAR_FOLDS;
 	free(normal);
-	r->fold_code[slot] = code + 1;
-	r->fold_ascii[slot] = ascii;
-	return ascii;
+	if (uc_is_property_xid_start(code))
+		cls |= CHAR_START;
+	if (uc_is_property_xid_continue(code))
+		cls |= CHAR_CONTINUE;
+	r->char_code[slot] = code + 1;
+	r->char_class[slot] = cls;
+	return cls;
+}
+
+static bool ascii_word_char(uint8_t c, bool first)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || (!first && c >= '0' && c <= '9');
+}
+
+/*
+ * Whether the word at [at, end) (the longest identifier-like run there:
+ * XID_Start then XID_Continue, as tree-sitter's identifiers) may name a
+ * binding that may know; *next: where the scan goes on.  An ASCII word is
+ * looked up as it is.  A word with a character that NFKC folds into ASCII
+ * may fold into any name (yes, unlooked).  Otherwise NFKC leaves its other
+ * characters non-ASCII, so it can only be a non-ASCII binding's name:
+ * normalised and looked up when the file has such a binding.  A byte that
+ * is no UTF-8 is answered yes, as before this scan.
+ */
+static bool word_may_be_known(resolver *r, const uint8_t *bytes, uint32_t at, uint32_t end, uint32_t *next)
+{
+	uint32_t word = at;
+	bool ascii = true;
+	for (bool first = true; at < end; first = false) {
+		if (bytes[at] < 0x80) {
+			if (!ascii_word_char(bytes[at], first))
+				break;
+			at++;
+			continue;
+		}
+		uint32_t size;
+		uint8_t cls = char_class(r, bytes + at, end - at, &size);
+		if (cls & (CHAR_INVALID | CHAR_FOLDS)) {
+			*next = at + size;
+			return true;
+		}
+		if (!(cls & (first ? CHAR_START : CHAR_CONTINUE))) {
+			if (first) { /* a separator, like punctuation */
+				*next = at + size;
+				return false;
+			}
+			break;
+		}
+		ascii = false;
+		at += size;
+	}
+	*next = at;
+	if (ascii)
+		return at > word && may_be_known(r, bytes + word, at - word);
+	if (!r->non_ascii_may_know)
+		return false;
+	size_t len;
+	uint8_t *normal = lf_name_normalize(bytes + word, at - word, &len);
+	bool known = !normal || may_be_known(r, normal, (uint32_t)len);
+	free(normal);
+	return known;
 }
 
 /*
@@ -1354,22 +1424,11 @@ static bool statement_may_refer(resolver *r, TSNode statement)
 		return true;
 	for (uint32_t at = start; at < end;) {
 		uint8_t c = bytes[at];
-		if (c >= 0x80) {
-			uint32_t size;
-			if (may_fold_to_ascii(r, bytes + at, end - at, &size))
-				return true;
-			at += size; /* a separator, like punctuation */
-			continue;
-		}
-		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_')) {
+		if (c < 0x80 && !ascii_word_char(c, true)) {
 			at++;
 			continue;
 		}
-		uint32_t word = at;
-		while (at < end && ((bytes[at] >= 'a' && bytes[at] <= 'z') || (bytes[at] >= 'A' && bytes[at] <= 'Z') ||
-		                    (bytes[at] >= '0' && bytes[at] <= '9') || bytes[at] == '_'))
-			at++;
-		if (may_be_known(r, bytes + word, at - word))
+		if (word_may_be_known(r, bytes, at, end, &at))
 			return true;
 	}
 	return false;
@@ -1501,13 +1560,25 @@ static void resolver_close(resolver *r)
 	free(r->alias_known);
 }
 
-void lf_resolve_load_refs_in(TSTree *tree, const lf_source *src, const lf_resolve_context *context, lf_refs *refs)
+static void load_refs(TSTree *tree, const lf_source *src, const lf_resolve_context *context, lf_refs *refs,
+                      bool step_over)
 {
 	resolver r;
 	resolver_open(&r, tree, src, context, refs);
-	r.step_over_statements = true;
+	r.step_over_statements = step_over;
 	walk(&r, ts_tree_root_node(tree), visit_references, false);
 	resolver_close(&r);
+}
+
+void lf_resolve_load_refs_in(TSTree *tree, const lf_source *src, const lf_resolve_context *context, lf_refs *refs)
+{
+	load_refs(tree, src, context, refs, true);
+}
+
+void lf_resolve_load_refs_unfiltered(TSTree *tree, const lf_source *src, const lf_resolve_context *context,
+                                     lf_refs *refs)
+{
+	load_refs(tree, src, context, refs, false);
 }
 
 /* The only binding of `name` where a lookup from scope_id finds it, or

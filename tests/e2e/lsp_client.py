@@ -18,6 +18,7 @@ import sys
 import tempfile
 import threading
 import time
+import urllib.parse
 
 LOADFIX = sys.argv[1]
 TIMEOUT = 20
@@ -620,9 +621,8 @@ def test_soak():
     check(server.stop() == 0, "soak: clean stop")
 
 
-def test_latency():
-    server = Server()
-    server.initialize()
+def latency_text():
+    """5,000 lines, 100 torch.load calls, an `é` on most lines."""
     lines = []
     for i in range(5000):
         if i % 50 == 0:
@@ -631,7 +631,13 @@ def test_latency():
             lines.append("def f%d(x):" % i)
         else:
             lines.append("    y%d = x + %d  # é" % (i, i) if i % 10 else "z = %d" % i)
-    text = "import torch\n" + "\n".join(lines) + "\n"
+    return "import torch\n" + "\n".join(lines) + "\n"
+
+
+def test_latency():
+    server = Server()
+    server.initialize()
+    text = latency_text()
     open_doc(server, URI, text)
     first = server.diagnostics(URI, 1)
     check(len(first) == 100, "latency: 100 findings in a 5,000-line file")
@@ -824,6 +830,75 @@ def test_notebook():
     check(server.stop() == 0, "notebook: clean stop")
 
 
+# ---- the server's findings equal the command line's ------------------------
+
+REAL_FILES = ["/usr/lib/python3/dist-packages/torch/serialization.py",  # required: Debian's PyTorch
+              "/usr/lib/python3/dist-packages/torch/hub.py",
+              "/usr/lib/python3/dist-packages/skorch/tests/test_net.py",
+              "/usr/lib/python3/dist-packages/numpy/core/tests/test_regression.py",
+              "/usr/lib/python3/dist-packages/traitlets/tests/test_traitlets.py",
+              "/usr/lib/python3/dist-packages/scipy/stats/tests/test_stats.py"]
+
+
+def char_index(text, line, column):
+    """String index of a 1-based line and 1-based column in characters."""
+    return line_starts(text)[line - 1] + column - 1
+
+
+def cli_findings(path, *args):
+    done = subprocess.run([os.path.abspath(LOADFIX), "--isolated", "--exit-zero", "--output-format", "json",
+                           *args, path], stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=TMP)
+    if done.returncode != 0:
+        fail("loadfix --output-format json %s failed: %s" % (path, done.stderr.decode()))
+    with open(path, encoding="utf-8", errors="surrogateescape") as f:
+        text = f.read()
+    return sorted((char_index(text, d["start"]["line"], d["start"]["column"]),
+                   char_index(text, d["end"]["line"], d["end"]["column"]), d["code"], d["message"])
+                  for d in json.loads(done.stdout))
+
+
+def test_cli_differential():
+    """The server checks the buffer with its own options (no partial parse,
+    an incremental tree) and the command line with its (partial parse by
+    default): on real files and the latency test's file, after an edit too,
+    both must give the same findings, and so must --no-partial."""
+    check(os.path.exists(REAL_FILES[0]), "differential: Debian's torch/serialization.py is there")
+    synthetic = os.path.join(TMP, "five_thousand.py")
+    with open(synthetic, "w") as f:
+        f.write(latency_text())
+    server = Server()
+    server.initialize()
+    files = [synthetic] + [p for p in REAL_FILES if os.path.exists(p)]
+    total = 0
+    for path in files:
+        with open(path, encoding="utf-8") as f:
+            text = f.read()
+        uri = "file://" + urllib.parse.quote(path)
+        open_doc(server, uri, text)
+        diags = server.diagnostics(uri, 1)
+        # an edit and its undo: the incremental path must agree too
+        pos = {"line": text.count("\n") // 2, "character": 0}
+        server.notify("textDocument/didChange", {"textDocument": {"uri": uri, "version": 2}, "contentChanges": [
+            {"range": {"start": pos, "end": pos}, "text": "#"}]})
+        server.diagnostics(uri, 2)
+        server.notify("textDocument/didChange", {"textDocument": {"uri": uri, "version": 3}, "contentChanges": [
+            {"range": {"start": pos, "end": {"line": pos["line"], "character": 1}}, "text": ""}]})
+        edited = server.diagnostics(uri, 3)
+        ours = sorted((index_of(text, d["range"]["start"], "utf-16"), index_of(text, d["range"]["end"], "utf-16"),
+                       d["code"], d["message"]) for d in diags)
+        theirs = cli_findings(path)
+        name = os.path.basename(path)
+        total += len(ours)
+        check(ours == theirs,
+              "differential: %s: the server's %d findings equal `loadfix --output-format json`'s" % (name, len(ours)))
+        check(theirs == cli_findings(path, "--no-partial"), "differential: %s: the same with --no-partial" % name)
+        check(edited == diags, "differential: %s: the same after an edit and its undo" % name)
+        server.notify("textDocument/didClose", {"textDocument": {"uri": uri}})
+        server.diagnostics(uri)
+    check(total >= 100, "differential: %d findings compared in %d files" % (total, len(files)))
+    check(server.stop() == 0, "differential: clean stop")
+
+
 test_lifecycle()
 test_encoding("utf-16")
 test_encoding("utf-8")
@@ -831,6 +906,7 @@ test_settings()
 test_robustness()
 test_incremental_differential()
 test_notebook()
+test_cli_differential()
 test_soak()
 test_latency()
 print("all LSP client tests passed")
