@@ -827,6 +827,32 @@ def test_notebook():
     check(response.get("error", {}).get("code") == -32602, "notebook: a closed notebook's cell is not open")
     nb_change(server, 9, {"cells": {}})
     server.wait(lambda m: m.get("method") == "window/logMessage" and "is not open" in m["params"]["message"])
+    check(True, "notebook: a change to a closed notebook is logged")
+
+    # Malformed notebook messages: logged, never a crash.
+    server.notify("notebookDocument/didOpen", {"notebookDocument": {"uri": NB_URI}})
+    server.wait(lambda m: m.get("method") == "window/logMessage" and "without notebookDocument.uri and cells"
+                in m["params"]["message"])
+    server.notify("notebookDocument/didOpen", {
+        "notebookDocument": {"uri": NB_URI, "notebookType": "jupyter-notebook", "version": 1,
+                             "cells": [{"kind": 2, "document": cell_uri(0)}, {"kind": "x"}]},
+        "cellTextDocuments": [{"uri": cell_uri(0)}]})
+    server.wait(lambda m: m.get("method") == "window/logMessage" and "malformed" in m["params"]["message"])
+    check(nb_diagnostics(server, [0]) == [[]], "notebook: malformed cells are logged and skipped")
+    nb_change(server, 2, {"cells": {"structure": {"array": {"start": 5, "deleteCount": 1}},
+                                    "textContent": [{"document": {"uri": "x:y", "version": 2}, "changes": []}]}})
+    server.wait(lambda m: m.get("method") == "window/logMessage" and "out-of-range" in m["params"]["message"]
+                and "not a cell of this notebook" in m["params"]["message"])
+    check(nb_diagnostics(server, [0]) == [[]], "notebook: a malformed change is logged and skipped")
+    server.notify("notebookDocument/didClose", {"notebookDocument": {"uri": NB_URI}})
+    nb_diagnostics(server, [0])
+
+    # Positions inside a cell in UTF-16 (the default): é is 1 unit, 😀 2.
+    text = "import torch\ns = \"é😀\"; m = torch.load(p)\n"
+    nb_open(server, [(0, 2, "python", "x = 1\n"), (1, 2, "python", text)])
+    diags = nb_diagnostics(server, [0, 1])
+    check([d["range"]["start"] for d in diags[1]] == [position_of(text, text.index("torch.load"), "utf-16")],
+          "notebook: a cell's range in UTF-16 after é and an emoji")
     check(server.stop() == 0, "notebook: clean stop")
 
 
