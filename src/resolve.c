@@ -2,7 +2,6 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <unictype.h>
 
 #include "loadfix/buf.h"
 #include "loadfix/call.h"
@@ -67,10 +66,10 @@ typedef struct resolver {
 	bool *slot_may_know;
 	/* whether a binding that may know has a non-ASCII name (`é = torch`) */
 	bool non_ascii_may_know;
-	/* statement_may_refer's memo of non-ASCII characters' classes, direct
-	 * mapped: code point + 1 (0: empty) and CHAR_* bits */
-	uint32_t char_code[64];
-	uint8_t char_class[64];
+	/* statement_may_refer's memo of folds_to_ascii, direct mapped: code
+	 * point + 1 (0: empty) and the answer */
+	uint32_t fold_code[64];
+	bool fold_ascii[64];
 	/* Phase 2 of lf_resolve_load_refs_in only: steps over statements that
 	 * cannot hold a reference.  A call of a project function (call sites,
 	 * for wrappers) is no reference to a known name and may be anywhere. */
@@ -1301,16 +1300,18 @@ static void mark_known_bindings(resolver *r)
 	}
 }
 
-enum {
-	CHAR_START = 1,    /* XID_Start: may begin an identifier */
-	CHAR_CONTINUE = 2, /* XID_Continue: may go on one */
-	CHAR_FOLDS = 4,    /* its NFKC form holds an ASCII byte (fullwidth `ｔ`, `ﬁ`) */
-	CHAR_INVALID = 8,  /* not a valid UTF-8 sequence */
-};
+static bool ascii_word_char(uint8_t c, bool first)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || (!first && c >= '0' && c <= '9');
+}
 
-/* The class of the non-ASCII UTF-8 character at `p` (its size in *size,
- * 1 for a byte that starts no valid sequence). */
-static uint8_t char_class(resolver *r, const uint8_t *p, uint32_t left, uint32_t *size)
+/*
+ * Whether the UTF-8 character at `p` (its size in *size, 1 for a byte that
+ * starts no valid sequence) is one whose NFKC form holds an ASCII byte
+ * (fullwidth `ｐ`, the `ﬁ` ligature, mathematical letters, a no-break
+ * space); an invalid sequence is answered yes.
+ */
+static bool folds_to_ascii(resolver *r, const uint8_t *p, uint32_t left, uint32_t *size)
 {
 	uint32_t n = p[0] >= 0xF0 && p[0] <= 0xF4   ? 4
 	             : p[0] >= 0xE0 && p[0] < 0xF0  ? 3
@@ -1318,85 +1319,26 @@ static uint8_t char_class(resolver *r, const uint8_t *p, uint32_t left, uint32_t
 	                                            : 0;
 	*size = 1;
 	if (n == 0 || n > left)
-		return CHAR_INVALID;
+		return true;
 	uint32_t code = p[0] & (0x7F >> n);
 	for (uint32_t k = 1; k < n; k++) {
 		if ((p[k] & 0xC0) != 0x80)
-			return CHAR_INVALID;
+			return true;
 		code = code << 6 | (p[k] & 0x3F);
 	}
 	*size = n;
 	uint32_t slot = code & 63;
-	if (r->char_code[slot] == code + 1)
-		return r->char_class[slot];
+	if (r->fold_code[slot] == code + 1)
+		return r->fold_ascii[slot];
 	size_t len;
 	uint8_t *normal = lf_name_normalize(p, n, &len);
-	uint8_t cls = normal ? 0 : CHAR_INVALID; /* overlong, surrogate, past U+10FFFF */
-	for (size_t k = 0; normal && k < len; k++)
-		if (normal[k] < 0x80)
-			cls |= CHAR_FOLDS;
+	bool ascii = !normal; /* overlong, a surrogate, past U+10FFFF: yes */
+	for (size_t k = 0; normal && k < len && !ascii; k++)
+		ascii = normal[k] < 0x80;
 	free(normal);
-	if (uc_is_property_xid_start(code))
-		cls |= CHAR_START;
-	if (uc_is_property_xid_continue(code))
-		cls |= CHAR_CONTINUE;
-	r->char_code[slot] = code + 1;
-	r->char_class[slot] = cls;
-	return cls;
-}
-
-static bool ascii_word_char(uint8_t c, bool first)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || (!first && c >= '0' && c <= '9');
-}
-
-/*
- * Whether the word at [at, end) (the longest identifier-like run there:
- * XID_Start then XID_Continue, as tree-sitter's identifiers) may name a
- * binding that may know; *next: where the scan goes on.  An ASCII word is
- * looked up as it is.  A word with a character that NFKC folds into ASCII
- * may fold into any name (yes, unlooked).  Otherwise NFKC leaves its other
- * characters non-ASCII, so it can only be a non-ASCII binding's name:
- * normalised and looked up when the file has such a binding.  A byte that
- * is no UTF-8 is answered yes, as before this scan.
- */
-static bool word_may_be_known(resolver *r, const uint8_t *bytes, uint32_t at, uint32_t end, uint32_t *next)
-{
-	uint32_t word = at;
-	bool ascii = true;
-	for (bool first = true; at < end; first = false) {
-		if (bytes[at] < 0x80) {
-			if (!ascii_word_char(bytes[at], first))
-				break;
-			at++;
-			continue;
-		}
-		uint32_t size;
-		uint8_t cls = char_class(r, bytes + at, end - at, &size);
-		if (cls & (CHAR_INVALID | CHAR_FOLDS)) {
-			*next = at + size;
-			return true;
-		}
-		if (!(cls & (first ? CHAR_START : CHAR_CONTINUE))) {
-			if (first) { /* a separator, like punctuation */
-				*next = at + size;
-				return false;
-			}
-			break;
-		}
-		ascii = false;
-		at += size;
-	}
-	*next = at;
-	if (ascii)
-		return at > word && may_be_known(r, bytes + word, at - word);
-	if (!r->non_ascii_may_know)
-		return false;
-	size_t len;
-	uint8_t *normal = lf_name_normalize(bytes + word, at - word, &len);
-	bool known = !normal || may_be_known(r, normal, (uint32_t)len);
-	free(normal);
-	return known;
+	r->fold_code[slot] = code + 1;
+	r->fold_ascii[slot] = ascii;
+	return ascii;
 }
 
 /*
@@ -1405,10 +1347,20 @@ static bool word_may_be_known(resolver *r, const uint8_t *bytes, uint32_t at, ui
  * identifier, or of an attribute chain's root) reaches a binding that may
  * be known, or a call passing the keyword of the rules that look at any
  * call.  A statement whose text names no such binding and holds neither
- * the keyword nor a non-ASCII character that NFKC folds into ASCII (a name
- * spelled with one may fold into a known one) is stepped over; in typical
- * files that is most of them, and walking the tree was a third of the
- * editor hook's time.
+ * the keyword nor non-ASCII text that may spell such a name is stepped
+ * over; in typical files that is most of them, and walking the tree was a
+ * third of the editor hook's time.
+ *
+ * Non-ASCII text: a name spelled with a non-ASCII character is one the
+ * file binds under a non-ASCII name (`é = torch`), or one that NFKC folds
+ * into an ASCII name (`ｐickle`).  In a file where no binding that may be
+ * known has a non-ASCII name (nearly all), only the second kind can refer,
+ * and NFKC makes an identifier ASCII only when each of its characters
+ * contributes ASCII (decomposition is per character, composition makes no
+ * ASCII character): so a statement is walked when it holds a character
+ * that folds into ASCII, and `é`, CJK or emoji in its comments and strings
+ * no longer make it walked.  Otherwise any non-ASCII byte does, as before
+ * (no need to know where tree-sitter's identifiers end).
  */
 static bool statement_may_refer(resolver *r, TSNode statement)
 {
@@ -1424,11 +1376,21 @@ static bool statement_may_refer(resolver *r, TSNode statement)
 		return true;
 	for (uint32_t at = start; at < end;) {
 		uint8_t c = bytes[at];
-		if (c < 0x80 && !ascii_word_char(c, true)) {
+		if (c >= 0x80) {
+			uint32_t size;
+			if (r->non_ascii_may_know || folds_to_ascii(r, bytes + at, end - at, &size))
+				return true;
+			at += size; /* a separator, like punctuation */
+			continue;
+		}
+		if (!ascii_word_char(c, true)) {
 			at++;
 			continue;
 		}
-		if (word_may_be_known(r, bytes, at, end, &at))
+		uint32_t word = at;
+		while (at < end && ascii_word_char(bytes[at], false))
+			at++;
+		if (may_be_known(r, bytes + word, at - word))
 			return true;
 	}
 	return false;
