@@ -81,9 +81,14 @@ static bool open_text(lf_lsp_notebook *nb, const json_t *item)
 	json_t *text = json_object_get(item, "text");
 	if (!uri || !json_is_string(text) || json_string_length(text) >= UINT32_MAX)
 		return false;
-	lf_lsp_documents_open(&nb->texts, uri, json_string_value(json_object_get(item, "languageId")),
-	                      json_string_value(text), json_string_length(text),
-	                      json_integer_value(json_object_get(item, "version")));
+	const char *language = json_string_value(json_object_get(item, "languageId"));
+	lf_lsp_document *doc =
+	        lf_lsp_documents_open(&nb->texts, uri, language, json_string_value(text), json_string_length(text),
+	                              json_integer_value(json_object_get(item, "version")));
+	/* A cell is Python by its language alone: a client may name cells
+	 * with the notebook's file: URI and a fragment, whose path ends in
+	 * .ipynb, which would make the store take it for notebook JSON. */
+	doc->python = language && strcmp(language, "python") == 0;
 	return true;
 }
 

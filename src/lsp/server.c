@@ -548,6 +548,7 @@ static void check_and_publish_notebook(server *s, lf_lsp_notebook *nb)
 	if (nb->view) {
 		uint32_t len;
 		const uint8_t *code = lf_notebook_source(nb->view, &len);
+		/* only its bytes and length are read: run_check copies them */
 		lf_source combined = {.bytes = (uint8_t *)code, .len = len};
 		lf_check_options options = options_for(s, notebook_name(nb), false, false);
 		run_check(s, &combined, &options, &nb->findings);

@@ -847,6 +847,22 @@ def test_notebook():
     server.notify("notebookDocument/didClose", {"notebookDocument": {"uri": NB_URI}})
     nb_diagnostics(server, [0])
 
+    # Cells named by the notebook's file: URI and a fragment (not VS Code's
+    # scheme): still Python cells, not notebook JSON.
+    file_cells = ["file://%s/nb/analysis.ipynb#cell%d" % (TMP, n) for n in (0, 1)]
+    server.notify("notebookDocument/didOpen", {
+        "notebookDocument": {"uri": NB_URI, "notebookType": "jupyter-notebook", "version": 1,
+                             "cells": [{"kind": 2, "document": u} for u in file_cells]},
+        "cellTextDocuments": [{"uri": u, "languageId": "python", "version": 1, "text": t}
+                              for u, t in zip(file_cells, ["import torch\n", "torch.load(p)\n"])]})
+    server.wait(lambda m: m.get("method") == "textDocument/publishDiagnostics" and m["params"]["uri"] == file_cells[0])
+    message = server.wait(lambda m: m.get("method") == "textDocument/publishDiagnostics")
+    check(message["params"]["uri"] == file_cells[1] and [d["code"] for d in message["params"]["diagnostics"]] ==
+          ["LF001"], "notebook: cells with file: URIs and a fragment are checked as Python")
+    server.notify("notebookDocument/didClose", {"notebookDocument": {"uri": NB_URI}})
+    server.wait(lambda m: m.get("method") == "textDocument/publishDiagnostics" and m["params"]["uri"] == file_cells[0])
+    server.wait(lambda m: m.get("method") == "textDocument/publishDiagnostics" and m["params"]["uri"] == file_cells[1])
+
     # Positions inside a cell in UTF-16 (the default): é is 1 unit, 😀 2.
     text = "import torch\ns = \"é😀\"; m = torch.load(p)\n"
     nb_open(server, [(0, 2, "python", "x = 1\n"), (1, 2, "python", text)])
