@@ -177,7 +177,7 @@ static lf_check_options options_for(const server *s, const char *name, bool fix,
 	return options;
 }
 
-/* Runs the pipeline on a copy of the document's text into *out. */
+/* The name settings are matched with: the file's path, else its URI. */
 static const char *document_name(const lf_lsp_document *doc)
 {
 	return doc->path ? doc->path : doc->uri;
