@@ -872,6 +872,45 @@ def test_notebook():
     check(server.stop() == 0, "notebook: clean stop")
 
 
+def nb_edits(server, cell, edits, version):
+    """`edits` incremental edits of a cell (insert a character, delete it),
+    each followed by a structure change every 100 (a cell added, then
+    removed), waiting for the cell's diagnostics now and then so the pipes
+    never fill."""
+    at, after = {"line": 1, "character": 0}, {"line": 1, "character": 1}
+    for n in range(edits):
+        version += 1
+        change = {"range": {"start": at, "end": at if n % 2 == 0 else after}, "text": "x" if n % 2 == 0 else ""}
+        cells = {"textContent": [{"document": {"uri": cell_uri(cell), "version": version}, "changes": [change]}]}
+        if n % 100 == 0:
+            cells["structure"] = {"array": {"start": 2, "deleteCount": 0, "cells": [{"kind": 2, "document": cell_uri(9)}]},
+                                  "didOpen": [{"uri": cell_uri(9), "languageId": "python", "version": 1,
+                                               "text": "import pickle\npickle.load(f)\n"}]}
+        elif n % 100 == 50:
+            cells["structure"] = {"array": {"start": 2, "deleteCount": 1}, "didClose": [{"uri": cell_uri(9)}]}
+        nb_change(server, version, {"cells": cells})
+        if n % 200 == 199:
+            server.wait(lambda m: m.get("method") == "textDocument/publishDiagnostics" and
+                        m["params"]["uri"] == cell_uri(cell) and m["params"].get("version") == version)
+    return version
+
+
+def test_notebook_soak():
+    server = Server()
+    server.initialize()
+    nb_open(server, [(0, 2, "python", "import torch\n"), (1, 2, "python", "%time x = 1\nm = torch.load(p)\n")])
+    nb_diagnostics(server, [0, 1])
+    version = nb_edits(server, 1, 1000, 1)  # warm up: allocator pools settle
+    before = server.rss_kib()
+    version = nb_edits(server, 1, 5000, version)
+    after = server.rss_kib()
+    growth = after - before
+    print("# notebook soak: 5,000 cell edits and 100 cell insertions/removals, VmRSS %d KiB -> %d KiB (%+d KiB)" %
+          (before, after, growth))
+    check(growth < 1024, "notebook soak: VmRSS flat within 1 MiB (%+d KiB)" % growth)
+    check(server.stop() == 0, "notebook soak: clean stop")
+
+
 # ---- the server's findings equal the command line's ------------------------
 
 REAL_FILES = ["/usr/lib/python3/dist-packages/torch/serialization.py",  # required: Debian's PyTorch
@@ -948,6 +987,7 @@ test_settings()
 test_robustness()
 test_incremental_differential()
 test_notebook()
+test_notebook_soak()
 test_cli_differential()
 test_soak()
 test_latency()
