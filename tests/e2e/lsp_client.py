@@ -896,7 +896,9 @@ def nb_edits(server, cell, edits, version):
 
 
 def test_notebook_soak():
-    server = Server()
+    env = dict(os.environ)  # no ASan quarantine, as in test_soak
+    env["ASAN_OPTIONS"] = ":".join(filter(None, [env.get("ASAN_OPTIONS"), "quarantine_size_mb=0"]))
+    server = Server(env=env)
     server.initialize()
     nb_open(server, [(0, 2, "python", "import torch\n"), (1, 2, "python", "%time x = 1\nm = torch.load(p)\n")])
     nb_diagnostics(server, [0, 1])
