@@ -60,6 +60,16 @@ typedef struct resolver {
 	uint32_t *statement_scopes;
 	uint32_t statement_count, statement_cap;
 	bool *may_know; /* per binding: whether it may give its name a known value */
+	/* per hash slot (heads): whether a binding in its chain may; most
+	 * names (`x`, `self`, bound in many scopes) are rejected without
+	 * walking their chain, a quarter of a check's time before */
+	bool *slot_may_know;
+	/* whether a binding that may know has a non-ASCII name (`é = torch`) */
+	bool non_ascii_may_know;
+	/* statement_may_refer's memo of folds_to_ascii, direct mapped: code
+	 * point + 1 (0: empty) and the answer */
+	uint32_t fold_code[64];
+	bool fold_ascii[64];
 	/* Phase 2 of lf_resolve_load_refs_in only: steps over statements that
 	 * cannot hold a reference.  A call of a project function (call sites,
 	 * for wrappers) is no reference to a known name and may be anywhere. */
@@ -1249,10 +1259,19 @@ static bool is_first_comprehension_iterable(const frame *parent, lf_field field)
  * nothing else. */
 static bool may_be_known(const resolver *r, const uint8_t *name, uint32_t len)
 {
-	for (uint32_t i = r->heads[hash_bytes(name, len) & r->head_mask]; i != NONE; i = r->bindings[i].next)
+	uint32_t slot = hash_bytes(name, len) & r->head_mask;
+	if (!r->slot_may_know[slot])
+		return false;
+	for (uint32_t i = r->heads[slot]; i != NONE; i = r->bindings[i].next)
 		if (r->may_know[i] && binding_named(r, &r->bindings[i], name, len))
 			return true;
 	return false;
+}
+
+static void note_may_know(resolver *r, const binding *b)
+{
+	r->slot_may_know[hash_bytes(binding_name(r, b), b->name_len) & r->head_mask] = true;
+	r->non_ascii_may_know = r->non_ascii_may_know || b->normal_name;
 }
 
 /*
@@ -1265,9 +1284,12 @@ static bool may_be_known(const resolver *r, const uint8_t *name, uint32_t len)
 static void mark_known_bindings(resolver *r)
 {
 	r->may_know = lf_xcalloc(r->binding_count ? r->binding_count : 1, sizeof(bool));
+	r->slot_may_know = lf_xcalloc((size_t)r->head_mask + 1, sizeof(bool));
 	for (uint32_t i = 0; i < r->binding_count; i++) {
 		const binding *b = &r->bindings[i];
 		r->may_know[i] = b->kind == BINDING_STAR || (b->kind == BINDING_VALUE && b->value != OTHER);
+		if (r->may_know[i])
+			note_may_know(r, b);
 	}
 	for (bool changed = true; changed;) {
 		changed = false;
@@ -1291,10 +1313,52 @@ static void mark_known_bindings(resolver *r)
 			}
 			if (may) {
 				r->may_know[i] = true;
+				note_may_know(r, b);
 				changed = true;
 			}
 		}
 	}
+}
+
+static bool ascii_word_char(uint8_t c, bool first)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || (!first && c >= '0' && c <= '9');
+}
+
+/*
+ * Whether the UTF-8 character at `p` (its size in *size, 1 for a byte that
+ * starts no valid sequence) is one whose NFKC form holds an ASCII byte
+ * (fullwidth `ｐ`, the `ﬁ` ligature, mathematical letters, a no-break
+ * space); an invalid sequence is answered yes.
+ */
+static bool folds_to_ascii(resolver *r, const uint8_t *p, uint32_t left, uint32_t *size)
+{
+	uint32_t n = p[0] >= 0xF0 && p[0] <= 0xF4   ? 4
+	             : p[0] >= 0xE0 && p[0] < 0xF0  ? 3
+	             : p[0] >= 0xC2 && p[0] <= 0xDF ? 2
+	                                            : 0;
+	*size = 1;
+	if (n == 0 || n > left)
+		return true;
+	uint32_t code = p[0] & (0x7F >> n);
+	for (uint32_t k = 1; k < n; k++) {
+		if ((p[k] & 0xC0) != 0x80)
+			return true;
+		code = code << 6 | (p[k] & 0x3F);
+	}
+	*size = n;
+	uint32_t slot = code & 63;
+	if (r->fold_code[slot] == code + 1)
+		return r->fold_ascii[slot];
+	size_t len;
+	uint8_t *normal = lf_name_normalize(p, n, &len);
+	bool ascii = !normal; /* overlong, a surrogate, past U+10FFFF: yes */
+	for (size_t k = 0; normal && k < len && !ascii; k++)
+		ascii = normal[k] < 0x80;
+	free(normal);
+	r->fold_code[slot] = code + 1;
+	r->fold_ascii[slot] = ascii;
+	return ascii;
 }
 
 /*
@@ -1303,11 +1367,22 @@ static void mark_known_bindings(resolver *r)
  * identifier, or of an attribute chain's root) reaches a binding that may
  * be known, or a call passing the keyword of the rules that look at any
  * call.  A statement whose text names no such binding and holds neither
- * the keyword nor a non-ASCII byte (a name that NFKC may fold into one)
- * is stepped over; in typical files that is most of them, and walking the
- * tree was a third of the editor hook's time.
+ * the keyword nor non-ASCII text that may spell such a name is stepped
+ * over; in typical files that is most of them, and walking the tree was a
+ * third of the editor hook's time.
+ *
+ * Non-ASCII text: a name spelled with a non-ASCII character is one the
+ * file binds under a non-ASCII name (`é = torch`), or one that NFKC folds
+ * into an ASCII name (`ｐickle`).  In a file where no binding that may be
+ * known has a non-ASCII name (nearly all), only the second kind can refer,
+ * and NFKC makes an identifier ASCII only when each of its characters
+ * contributes ASCII (decomposition is per character, composition makes no
+ * ASCII character): so a statement is walked when it holds a character
+ * that folds into ASCII, and `é`, CJK or emoji in its comments and strings
+ * no longer make it walked.  Otherwise any non-ASCII byte does, as before
+ * (no need to know where tree-sitter's identifiers end).
  */
-static bool statement_may_refer(const resolver *r, TSNode statement)
+static bool statement_may_refer(resolver *r, TSNode statement)
 {
 	const uint8_t *bytes = r->src->bytes;
 	uint32_t start = ts_node_start_byte(statement), end = ts_node_end_byte(statement);
@@ -1321,15 +1396,19 @@ static bool statement_may_refer(const resolver *r, TSNode statement)
 		return true;
 	for (uint32_t at = start; at < end;) {
 		uint8_t c = bytes[at];
-		if (c >= 0x80)
-			return true;
-		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_')) {
+		if (c >= 0x80) {
+			uint32_t size;
+			if (r->non_ascii_may_know || folds_to_ascii(r, bytes + at, end - at, &size))
+				return true;
+			at += size; /* a separator, like punctuation */
+			continue;
+		}
+		if (!ascii_word_char(c, true)) {
 			at++;
 			continue;
 		}
 		uint32_t word = at;
-		while (at < end && ((bytes[at] >= 'a' && bytes[at] <= 'z') || (bytes[at] >= 'A' && bytes[at] <= 'Z') ||
-		                    (bytes[at] >= '0' && bytes[at] <= '9') || bytes[at] == '_'))
+		while (at < end && ascii_word_char(bytes[at], false))
 			at++;
 		if (may_be_known(r, bytes + word, at - word))
 			return true;
@@ -1459,17 +1538,30 @@ static void resolver_close(resolver *r)
 	free(r->heads);
 	free(r->statement_scopes);
 	free(r->may_know);
+	free(r->slot_may_know);
 	free(r->alias_values);
 	free(r->alias_known);
 }
 
-void lf_resolve_load_refs_in(TSTree *tree, const lf_source *src, const lf_resolve_context *context, lf_refs *refs)
+static void load_refs(TSTree *tree, const lf_source *src, const lf_resolve_context *context, lf_refs *refs,
+                      bool step_over)
 {
 	resolver r;
 	resolver_open(&r, tree, src, context, refs);
-	r.step_over_statements = true;
+	r.step_over_statements = step_over;
 	walk(&r, ts_tree_root_node(tree), visit_references, false);
 	resolver_close(&r);
+}
+
+void lf_resolve_load_refs_in(TSTree *tree, const lf_source *src, const lf_resolve_context *context, lf_refs *refs)
+{
+	load_refs(tree, src, context, refs, true);
+}
+
+void lf_resolve_load_refs_unfiltered(TSTree *tree, const lf_source *src, const lf_resolve_context *context,
+                                     lf_refs *refs)
+{
+	load_refs(tree, src, context, refs, false);
 }
 
 /* The only binding of `name` where a lookup from scope_id finds it, or

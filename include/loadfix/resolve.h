@@ -84,6 +84,11 @@ typedef struct lf_resolve_context {
 
 /* The same, with the file's place in the project (`context` may be NULL). */
 void lf_resolve_load_refs_in(TSTree *tree, const lf_source *src, const lf_resolve_context *context, lf_refs *refs);
+/* The same without phase 2's statement filter (every top-level statement
+ * is walked, none stepped over): slower, and the same refs; the reference
+ * the filter is tested against. */
+void lf_resolve_load_refs_unfiltered(TSTree *tree, const lf_source *src, const lf_resolve_context *context,
+                                     lf_refs *refs);
 
 /* Calls `visit` for every name a star import of this module binds: each
  * module-level name not starting with `_` that stands for a known name

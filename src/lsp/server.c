@@ -13,8 +13,10 @@
 #include "loadfix/cli.h"
 #include "loadfix/config.h"
 #include "loadfix/lsp/documents.h"
+#include "loadfix/lsp/notebooks.h"
 #include "loadfix/lsp/position.h"
 #include "loadfix/lsp/transport.h"
+#include "loadfix/notebook_check.h"
 #include "loadfix/project_rules.h"
 #include "loadfix/rules.h"
 
@@ -41,6 +43,7 @@ typedef struct server {
 	bool have_settings;
 	lf_worker *worker;
 	lf_lsp_documents documents;
+	lf_lsp_notebooks notebooks;
 } server;
 
 /* ---- sending ------------------------------------------------------------- */
@@ -160,10 +163,10 @@ static void load_settings(server *s)
 
 /* ---- checking and diagnostics -------------------------------------------- */
 
-static lf_check_options options_for(const server *s, const lf_lsp_document *doc, bool fix, bool unsafe)
+/* The options for a document named `name` (its path, else its URI). */
+static lf_check_options options_for(const server *s, const char *name, bool fix, bool unsafe)
 {
 	lf_check_options options;
-	const char *name = doc->path ? doc->path : doc->uri;
 	lf_settings_for_file(&s->settings, name, &options);
 	options.fix = fix;
 	options.unsafe_fixes = unsafe;
@@ -174,12 +177,18 @@ static lf_check_options options_for(const server *s, const lf_lsp_document *doc,
 	return options;
 }
 
-/* Runs the pipeline on a copy of the document's text into *out. */
-static void run_check(server *s, const lf_lsp_document *doc, const lf_check_options *options, lf_doc *out)
+/* The name settings are matched with: the file's path, else its URI. */
+static const char *document_name(const lf_lsp_document *doc)
 {
-	uint8_t *copy = lf_xmalloc((size_t)doc->text.len + 1);
-	memcpy(copy, doc->text.bytes, doc->text.len);
-	lf_check(s->worker, options, copy, doc->text.len, out);
+	return doc->path ? doc->path : doc->uri;
+}
+
+/* Runs the pipeline on a copy of `text` into *out. */
+static void run_check(server *s, const lf_source *text, const lf_check_options *options, lf_doc *out)
+{
+	uint8_t *copy = lf_xmalloc((size_t)text->len + 1);
+	memcpy(copy, text->bytes, text->len);
+	lf_check(s->worker, options, copy, text->len, out);
 }
 
 static json_t *position_json(const lf_source *text, uint32_t offset, lf_lsp_encoding encoding)
@@ -194,16 +203,18 @@ static json_t *range_json(const lf_source *text, uint32_t start, uint32_t end, l
 	                 position_json(text, end, encoding));
 }
 
-static json_t *diagnostic_json(const server *s, const lf_lsp_document *doc, const lf_diag *diag)
+/* A finding as an LSP Diagnostic, its range [start, end) in `text`. */
+static json_t *diagnostic_json(const server *s, const lf_source *text, uint32_t start, uint32_t end,
+                               const lf_diag *diag)
 {
 	const lf_rule *rule = diag->rule;
 	/* LSP severities: 1 error, 2 warning. */
 	int severity = rule->level == LF_LEVEL_ERROR ? 1 : 2;
 	char *href = lf_rule_help_uri(rule);
 	json_t *diagnostic =
-	        json_pack("{s:o, s:i, s:s, s:{s:s}, s:s, s:s}", "range",
-	                  range_json(&doc->text, diag->start, diag->end, s->encoding), "severity", severity, "code",
-	                  rule->code, "codeDescription", "href", href, "source", "loadfix", "message", diag->message);
+	        json_pack("{s:o, s:i, s:s, s:{s:s}, s:s, s:s}", "range", range_json(text, start, end, s->encoding),
+	                  "severity", severity, "code", rule->code, "codeDescription", "href", href, "source",
+	                  "loadfix", "message", diag->message);
 	free(href);
 	return diagnostic;
 }
@@ -212,7 +223,9 @@ static void publish(server *s, const lf_lsp_document *doc)
 {
 	json_t *diagnostics = json_array();
 	for (uint32_t i = 0; i < doc->findings.diags.count; i++)
-		json_array_append_new(diagnostics, diagnostic_json(s, doc, &doc->findings.diags.items[i]));
+		json_array_append_new(diagnostics,
+		                      diagnostic_json(s, &doc->text, doc->findings.diags.items[i].start,
+		                                      doc->findings.diags.items[i].end, &doc->findings.diags.items[i]));
 	json_t *params = json_pack("{s:s, s:o}", "uri", doc->uri, "diagnostics", diagnostics);
 	json_object_set_new(params, "version", json_integer(doc->version));
 	send_notification(s, "textDocument/publishDiagnostics", params);
@@ -225,10 +238,10 @@ static void check_and_publish(server *s, lf_lsp_document *doc)
 	doc->findings.tree = NULL;
 	lf_doc_finish(&doc->findings);
 	if (doc->python) {
-		lf_check_options options = options_for(s, doc, false, false);
+		lf_check_options options = options_for(s, document_name(doc), false, false);
 		options.previous_tree = previous;
 		options.keep_tree = true;
-		run_check(s, doc, &options, &doc->findings);
+		run_check(s, &doc->text, &options, &doc->findings);
 		if (doc->findings.error)
 			log_message(s, LOG_WARNING, "%s: %s", doc->uri, doc->findings.error);
 	}
@@ -239,15 +252,14 @@ static void check_and_publish(server *s, lf_lsp_document *doc)
 
 /* ---- code actions ---------------------------------------------------------- */
 
-static json_t *text_edit_json(const server *s, const lf_lsp_document *doc, uint32_t start, uint32_t end,
-                              const char *text)
+static json_t *text_edit_json(const server *s, const lf_source *doc, uint32_t start, uint32_t end, const char *text)
 {
-	return json_pack("{s:o, s:s}", "range", range_json(&doc->text, start, end, s->encoding), "newText", text);
+	return json_pack("{s:o, s:s}", "range", range_json(doc, start, end, s->encoding), "newText", text);
 }
 
-static json_t *workspace_edit(const lf_lsp_document *doc, json_t *edits)
+static json_t *workspace_edit(const char *uri, json_t *edits)
 {
-	return json_pack("{s:{s:o}}", "changes", doc->uri, edits);
+	return json_pack("{s:{s:o}}", "changes", uri, edits);
 }
 
 static json_t *action_json(const char *title, const char *kind, json_t *diagnostic, bool preferred, json_t *edit)
@@ -275,9 +287,9 @@ static uint32_t count_rule(const lf_doc *result, const lf_rule *rule)
  * would not take a comment, and then the other line is tried; when
  * neither works no action is offered.
  */
-static bool noqa_edit(server *s, const lf_lsp_document *doc, const lf_diag *diag, uint32_t *at, char **insert)
+static bool noqa_edit(server *s, const char *name, const lf_source *text, const lf_doc *findings, const lf_diag *diag,
+                      uint32_t *at, char **insert)
 {
-	const lf_source *text = &doc->text;
 	uint32_t last =
 	        lf_source_line_of(text, diag->span_end > diag->span_start ? diag->span_end - 1 : diag->span_end);
 	uint32_t first = lf_source_line_of(text, diag->span_start);
@@ -311,10 +323,10 @@ static bool noqa_edit(server *s, const lf_lsp_document *doc, const lf_diag *diag
 		memcpy(bytes, text->bytes, where);
 		memcpy(bytes + where, candidate, clen);
 		memcpy(bytes + where + clen, text->bytes + where, text->len - where);
-		lf_check_options options = options_for(s, doc, false, false);
+		lf_check_options options = options_for(s, name, false, false);
 		lf_doc after;
 		lf_check(s->worker, &options, bytes, (uint32_t)(text->len + clen), &after);
-		bool works = count_rule(&after, diag->rule) < count_rule(&doc->findings, diag->rule);
+		bool works = count_rule(&after, diag->rule) < count_rule(findings, diag->rule);
 		lf_doc_finish(&after);
 		if (works) {
 			*at = where;
@@ -347,41 +359,48 @@ static bool kind_wanted(const json_t *only, const char *kind)
 /* The safe fixes of the whole document as text edits: the first round's
  * edits when one round did it (minimal edits), else one edit covering what
  * changed between the text and the fixed text. */
+/* One text edit turning `a` into `b` (b_len bytes): what lies between
+ * their common prefix and suffix. */
+static json_t *replacement_edit(const server *s, const lf_source *a, const uint8_t *b, uint32_t b_len)
+{
+	uint32_t prefix = 0;
+	while (prefix < a->len && prefix < b_len && a->bytes[prefix] == b[prefix])
+		prefix++;
+	uint32_t suffix = 0;
+	while (suffix < a->len - prefix && suffix < b_len - prefix &&
+	       a->bytes[a->len - 1 - suffix] == b[b_len - 1 - suffix])
+		suffix++;
+	/* Do not split a UTF-8 sequence: back up to a character start. */
+	while (prefix > 0 && (a->bytes[prefix] & 0xC0) == 0x80)
+		prefix--;
+	while (suffix > 0 && (a->bytes[a->len - suffix] & 0xC0) == 0x80)
+		suffix--;
+	char *middle = lf_xstrndup((const char *)b + prefix, b_len - prefix - suffix);
+	json_t *edit = text_edit_json(s, a, prefix, a->len - suffix, middle);
+	free(middle);
+	return edit;
+}
+
 static json_t *fix_all_edits(server *s, const lf_lsp_document *doc)
 {
-	lf_check_options options = options_for(s, doc, true, false);
+	lf_check_options options = options_for(s, document_name(doc), true, false);
 	lf_doc fixed;
-	run_check(s, doc, &options, &fixed);
+	run_check(s, &doc->text, &options, &fixed);
 	json_t *edits = NULL;
 	if (fixed.changed && fixed.round_count == 1) {
 		edits = json_array();
 		const lf_fix *round = &fixed.rounds[0];
 		for (uint32_t i = 0; i < round->count; i++)
-			json_array_append_new(edits, text_edit_json(s, doc, round->edits[i].start, round->edits[i].end,
-			                                            round->edits[i].text));
+			json_array_append_new(edits, text_edit_json(s, &doc->text, round->edits[i].start,
+			                                            round->edits[i].end, round->edits[i].text));
 	} else if (fixed.changed) {
-		const lf_source *a = &doc->text, *b = &fixed.fixed;
-		uint32_t prefix = 0;
-		while (prefix < a->len && prefix < b->len && a->bytes[prefix] == b->bytes[prefix])
-			prefix++;
-		uint32_t suffix = 0;
-		while (suffix < a->len - prefix && suffix < b->len - prefix &&
-		       a->bytes[a->len - 1 - suffix] == b->bytes[b->len - 1 - suffix])
-			suffix++;
-		/* Do not split a UTF-8 sequence: back up to a character start. */
-		while (prefix > 0 && (a->bytes[prefix] & 0xC0) == 0x80)
-			prefix--;
-		while (suffix > 0 && (a->bytes[a->len - suffix] & 0xC0) == 0x80)
-			suffix--;
-		char *middle = lf_xstrndup((const char *)b->bytes + prefix, b->len - prefix - suffix);
-		edits = json_pack("[o]", text_edit_json(s, doc, prefix, a->len - suffix, middle));
-		free(middle);
+		edits = json_pack("[o]", replacement_edit(s, &doc->text, fixed.fixed.bytes, fixed.fixed.len));
 	}
 	lf_doc_finish(&fixed);
 	return edits;
 }
 
-static bool read_range(const lf_lsp_document *doc, const json_t *range, lf_lsp_encoding encoding, uint32_t *start,
+static bool read_range(const lf_source *text, const json_t *range, lf_lsp_encoding encoding, uint32_t *start,
                        uint32_t *end)
 {
 	json_t *from = json_object_get(range, "start"), *to = json_object_get(range, "end");
@@ -393,8 +412,8 @@ static bool read_range(const lf_lsp_document *doc, const json_t *range, lf_lsp_e
 			return false;
 	lf_lsp_position a = {(uint32_t)json_integer_value(values[0]), (uint32_t)json_integer_value(values[1])};
 	lf_lsp_position b = {(uint32_t)json_integer_value(values[2]), (uint32_t)json_integer_value(values[3])};
-	*start = lf_lsp_offset_of(&doc->text, a, encoding);
-	*end = lf_lsp_offset_of(&doc->text, b, encoding);
+	*start = lf_lsp_offset_of(text, a, encoding);
+	*end = lf_lsp_offset_of(text, b, encoding);
 	return *start <= *end;
 }
 
@@ -413,22 +432,26 @@ static json_t *code_actions(server *s, lf_lsp_document *doc, uint32_t start, uin
 			json_t *edits = json_array();
 			for (uint32_t k = 0; k < diag->fix.count; k++)
 				json_array_append_new(edits,
-				                      text_edit_json(s, doc, diag->fix.edits[k].start,
+				                      text_edit_json(s, &doc->text, diag->fix.edits[k].start,
 				                                     diag->fix.edits[k].end, diag->fix.edits[k].text));
 			char *title =
 			        lf_xasprintf("%s: %s%s", code, diag->rule->fix_title ? diag->rule->fix_title : "Fix",
 			                     safe ? "" : " (unsafe)");
-			json_array_append_new(actions, action_json(title, "quickfix", diagnostic_json(s, doc, diag),
-			                                           safe, workspace_edit(doc, edits)));
+			json_array_append_new(actions,
+			                      action_json(title, "quickfix",
+			                                  diagnostic_json(s, &doc->text, diag->start, diag->end, diag),
+			                                  safe, workspace_edit(doc->uri, edits)));
 			free(title);
 		}
 		uint32_t at;
 		char *insert;
-		if (noqa_edit(s, doc, diag, &at, &insert)) {
+		if (noqa_edit(s, document_name(doc), &doc->text, &doc->findings, diag, &at, &insert)) {
 			char *title = lf_xasprintf("Suppress %s with `# noqa: %s`", code, code);
-			json_t *edits = json_pack("[o]", text_edit_json(s, doc, at, at, insert));
-			json_array_append_new(actions, action_json(title, "quickfix", diagnostic_json(s, doc, diag),
-			                                           false, workspace_edit(doc, edits)));
+			json_t *edits = json_pack("[o]", text_edit_json(s, &doc->text, at, at, insert));
+			json_array_append_new(actions,
+			                      action_json(title, "quickfix",
+			                                  diagnostic_json(s, &doc->text, diag->start, diag->end, diag),
+			                                  false, workspace_edit(doc->uri, edits)));
 			free(title);
 			free(insert);
 		}
@@ -437,9 +460,290 @@ static json_t *code_actions(server *s, lf_lsp_document *doc, uint32_t start, uin
 		json_t *edits = fix_all_edits(s, doc);
 		if (edits)
 			json_array_append_new(actions, action_json("Fix all safe loadfix findings", FIX_ALL_KIND, NULL,
-			                                           false, workspace_edit(doc, edits)));
+			                                           false, workspace_edit(doc->uri, edits)));
 	}
 	return actions;
+}
+
+/* ---- notebooks ------------------------------------------------------------ */
+
+static const char *notebook_name(const lf_lsp_notebook *nb)
+{
+	return nb->path ? nb->path : nb->uri;
+}
+
+/* The combined source the notebook's findings point into. */
+static const lf_source *notebook_source(const lf_lsp_notebook *nb)
+{
+	return lf_doc_text(&nb->findings);
+}
+
+/* A finding's range inside the cell holding its start; false when no code
+ * cell holds it.  A finding that runs past its cell (an unclosed bracket
+ * continued in the next cell) ends at its cell's end. */
+static bool finding_in_cell(const lf_lsp_notebook *nb, uint32_t start, uint32_t end, size_t *cell,
+                            uint32_t *local_start, uint32_t *local_end)
+{
+	if (!lf_lsp_notebook_locate(nb, start, cell, local_start))
+		return false;
+	size_t end_cell;
+	uint32_t local;
+	if (lf_lsp_notebook_locate(nb, end, &end_cell, &local) && end_cell == *cell)
+		*local_end = local;
+	else
+		*local_end = lf_lsp_notebook_cell_text(nb, *cell)->text.len;
+	if (*local_end < *local_start)
+		*local_end = *local_start;
+	return true;
+}
+
+/* An edit of the combined source as an edit of cell `cell`'s text; false
+ * when it is not inside that cell's text (its synthetic newline is not). */
+static bool edit_in_cell(const lf_lsp_notebook *nb, size_t cell, uint32_t start, uint32_t end, uint32_t *local_start,
+                         uint32_t *local_end)
+{
+	uint32_t span_start, span_length;
+	if (!lf_lsp_notebook_cell_span(nb, cell, &span_start, &span_length))
+		return false;
+	uint32_t len = lf_lsp_notebook_cell_text(nb, cell)->text.len;
+	if (start < span_start || end > span_start + len)
+		return false;
+	*local_start = start - span_start;
+	*local_end = end - span_start;
+	return true;
+}
+
+/* Publishes every cell's diagnostics (an empty list for a cell without
+ * findings, so that a finding gone from a cell goes from the editor). */
+static void publish_notebook(server *s, const lf_lsp_notebook *nb)
+{
+	json_t **lists = lf_xcalloc(nb->count + 1, sizeof *lists);
+	for (size_t i = 0; i < nb->count; i++)
+		lists[i] = json_array();
+	for (uint32_t k = 0; k < nb->findings.diags.count; k++) {
+		const lf_diag *diag = &nb->findings.diags.items[k];
+		size_t cell;
+		uint32_t start, end;
+		if (finding_in_cell(nb, diag->start, diag->end, &cell, &start, &end))
+			json_array_append_new(
+			        lists[cell],
+			        diagnostic_json(s, &lf_lsp_notebook_cell_text(nb, cell)->text, start, end, diag));
+	}
+	for (size_t i = 0; i < nb->count; i++) {
+		json_t *params = json_pack("{s:s, s:o}", "uri", nb->cells[i].uri, "diagnostics", lists[i]);
+		json_object_set_new(params, "version", json_integer(lf_lsp_notebook_cell_text(nb, i)->version));
+		send_notification(s, "textDocument/publishDiagnostics", params);
+	}
+	free(lists);
+}
+
+static void clear_diagnostics(server *s, const char *uri)
+{
+	send_notification(s, "textDocument/publishDiagnostics", json_pack("{s:s, s:[]}", "uri", uri, "diagnostics"));
+}
+
+static void check_and_publish_notebook(server *s, lf_lsp_notebook *nb)
+{
+	lf_doc_finish(&nb->findings);
+	if (nb->view) {
+		uint32_t len;
+		const uint8_t *code = lf_notebook_source(nb->view, &len);
+		/* only its bytes and length are read: run_check copies them */
+		lf_source combined = {.bytes = (uint8_t *)code, .len = len};
+		lf_check_options options = options_for(s, notebook_name(nb), false, false);
+		run_check(s, &combined, &options, &nb->findings);
+		if (nb->findings.error)
+			log_message(s, LOG_WARNING, "%s: %s", nb->uri, nb->findings.error);
+	}
+	publish_notebook(s, nb);
+}
+
+/*
+ * source.fixAll for a notebook: the command line's notebook fix
+ * (lf_notebook_check_run: the fix rounds replayed into the notebook's JSON,
+ * refused when they would touch masked IPython syntax), then one edit per
+ * changed cell from that cell's old text to its new one, all in one
+ * WorkspaceEdit.  NULL when nothing changes.
+ */
+static json_t *notebook_fix_all(server *s, const lf_lsp_notebook *nb)
+{
+	if (!nb->view)
+		return NULL;
+	uint32_t len;
+	const uint8_t *json = lf_notebook_json(nb->view, &len);
+	uint8_t *copy = lf_xmalloc((size_t)len + 1);
+	memcpy(copy, json, len);
+	lf_source file;
+	lf_source_init(&file, copy, len);
+	lf_check_options options = options_for(s, notebook_name(nb), true, false);
+	lf_notebook_check check;
+	char *error = NULL;
+	if (!lf_notebook_check_run(s->worker, &options, &file, &check, &error)) {
+		log_message(s, LOG_ERROR, "%s: %s", nb->uri, error);
+		free(error);
+		lf_source_finish(&file);
+		return NULL;
+	}
+	json_t *changes = NULL;
+	if (check.output) {
+		const uint8_t *fixed = lf_notebook_check_json(&check, &len);
+		json_t *root = json_loadb((const char *)fixed, len, 0, NULL);
+		json_t *cells = json_object_get(root, "cells");
+		for (size_t i = 0; i < nb->count && i < json_array_size(cells); i++) {
+			json_t *source = json_object_get(json_array_get(cells, i), "source");
+			const lf_source *old = &lf_lsp_notebook_cell_text(nb, i)->text;
+			if (!json_is_string(source) || (json_string_length(source) == old->len &&
+			                                memcmp(json_string_value(source), old->bytes, old->len) == 0))
+				continue;
+			if (!changes)
+				changes = json_object();
+			json_object_set_new(
+			        changes, nb->cells[i].uri,
+			        json_pack("[o]", replacement_edit(s, old, (const uint8_t *)json_string_value(source),
+			                                          (uint32_t)json_string_length(source))));
+		}
+		json_decref(root);
+	} else if (check.doc.error) {
+		log_message(s, LOG_WARNING, "%s: %s", nb->uri, check.doc.error);
+	}
+	lf_notebook_check_finish(&check);
+	return changes ? json_pack("{s:o}", "changes", changes) : NULL;
+}
+
+/* textDocument/codeAction on cell `cell` of a notebook: as for a text
+ * document, with the findings of the whole notebook that start in this
+ * cell and edits in the cell's own coordinates. */
+static json_t *notebook_code_actions(server *s, lf_lsp_notebook *nb, size_t cell, uint32_t start, uint32_t end,
+                                     const json_t *only)
+{
+	json_t *actions = json_array();
+	const lf_lsp_document *text = lf_lsp_notebook_cell_text(nb, cell);
+	const char *uri = nb->cells[cell].uri;
+	bool quickfix = kind_wanted(only, "quickfix");
+	for (uint32_t i = 0; quickfix && i < nb->findings.diags.count; i++) {
+		const lf_diag *diag = &nb->findings.diags.items[i];
+		size_t in;
+		uint32_t diag_start, diag_end;
+		if (!finding_in_cell(nb, diag->start, diag->end, &in, &diag_start, &diag_end) || in != cell ||
+		    diag_start > end || diag_end < start)
+			continue;
+		const char *code = diag->rule->code;
+		if (diag->fix.count > 0 && diag->fix.applicability != LF_FIX_NONE) {
+			bool safe = diag->fix.applicability == LF_FIX_SAFE;
+			json_t *edits = json_array();
+			for (uint32_t k = 0; edits && k < diag->fix.count; k++) {
+				uint32_t a, b;
+				if (edit_in_cell(nb, cell, diag->fix.edits[k].start, diag->fix.edits[k].end, &a, &b)) {
+					json_array_append_new(
+					        edits, text_edit_json(s, &text->text, a, b, diag->fix.edits[k].text));
+				} else { /* a fix reaching outside its cell is not offered */
+					json_decref(edits);
+					edits = NULL;
+				}
+			}
+			if (edits) {
+				char *title = lf_xasprintf("%s: %s%s", code,
+				                           diag->rule->fix_title ? diag->rule->fix_title : "Fix",
+				                           safe ? "" : " (unsafe)");
+				json_array_append_new(actions, action_json(title, "quickfix",
+				                                           diagnostic_json(s, &text->text, diag_start,
+				                                                           diag_end, diag),
+				                                           safe, workspace_edit(uri, edits)));
+				free(title);
+			}
+		}
+		uint32_t at, local;
+		char *insert;
+		if (noqa_edit(s, notebook_name(nb), notebook_source(nb), &nb->findings, diag, &at, &insert)) {
+			if (edit_in_cell(nb, cell, at, at, &local, &local)) {
+				char *title = lf_xasprintf("Suppress %s with `# noqa: %s`", code, code);
+				json_t *edits = json_pack("[o]", text_edit_json(s, &text->text, local, local, insert));
+				json_array_append_new(actions, action_json(title, "quickfix",
+				                                           diagnostic_json(s, &text->text, diag_start,
+				                                                           diag_end, diag),
+				                                           false, workspace_edit(uri, edits)));
+				free(title);
+			}
+			free(insert);
+		}
+	}
+	if (kind_wanted(only, FIX_ALL_KIND)) {
+		json_t *edit = notebook_fix_all(s, nb);
+		if (edit)
+			json_array_append_new(actions, action_json("Fix all safe loadfix findings in the notebook",
+			                                           FIX_ALL_KIND, NULL, false, edit));
+	}
+	return actions;
+}
+
+static lf_lsp_notebook *notebook_of(server *s, const json_t *params)
+{
+	const char *uri = json_string_value(json_object_get(json_object_get(params, "notebookDocument"), "uri"));
+	lf_lsp_notebook *nb = uri ? lf_lsp_notebooks_find(&s->notebooks, uri) : NULL;
+	if (!uri)
+		log_message(s, LOG_ERROR, "a notebook notification without notebookDocument.uri; ignored");
+	else if (!nb)
+		log_message(s, LOG_ERROR, "%s is not open (send notebookDocument/didOpen first); ignored", uri);
+	return nb;
+}
+
+static void handle_notebook_did_open(server *s, const json_t *params)
+{
+	char *error = NULL;
+	lf_lsp_notebook *nb = lf_lsp_notebooks_open(&s->notebooks, params, &error);
+	if (error) {
+		log_message(s, LOG_ERROR, "%s", error);
+		free(error);
+	}
+	if (nb)
+		check_and_publish_notebook(s, nb);
+}
+
+static void handle_notebook_did_change(server *s, const json_t *params)
+{
+	lf_lsp_notebook *nb = notebook_of(s, params);
+	if (!nb)
+		return;
+	/* The cells before the change: those removed get their diagnostics
+	 * cleared. */
+	size_t before = nb->count;
+	char **old_uris = lf_xcalloc(before + 1, sizeof *old_uris);
+	for (size_t i = 0; i < before; i++)
+		old_uris[i] = lf_xstrdup(nb->cells[i].uri);
+	char *error = NULL;
+	lf_lsp_notebook_apply_change(nb, json_object_get(params, "change"), s->encoding, &error);
+	if (error) {
+		log_message(s, LOG_ERROR, "%s: %s", nb->uri, error);
+		free(error);
+	}
+	json_t *version = json_object_get(json_object_get(params, "notebookDocument"), "version");
+	if (json_is_integer(version))
+		nb->version = json_integer_value(version);
+	for (size_t i = 0; i < before; i++) {
+		size_t index;
+		if (lf_lsp_notebooks_find_cell(&s->notebooks, old_uris[i], &index) != nb)
+			clear_diagnostics(s, old_uris[i]);
+		free(old_uris[i]);
+	}
+	free(old_uris);
+	check_and_publish_notebook(s, nb);
+}
+
+static void handle_notebook_did_save(server *s, const json_t *params)
+{
+	lf_lsp_notebook *nb = notebook_of(s, params);
+	if (nb)
+		check_and_publish_notebook(s, nb);
+}
+
+static void handle_notebook_did_close(server *s, const json_t *params)
+{
+	lf_lsp_notebook *nb = notebook_of(s, params);
+	if (!nb)
+		return;
+	for (size_t i = 0; i < nb->count; i++)
+		clear_diagnostics(s, nb->cells[i].uri);
+	lf_lsp_notebooks_close(&s->notebooks, nb->uri);
 }
 
 /* ---- handlers ------------------------------------------------------------ */
@@ -483,11 +787,15 @@ static void handle_initialize(server *s, json_t *id, const json_t *params)
 	s->encoding = offers_utf8(params) ? LF_LSP_UTF8 : LF_LSP_UTF16;
 	s->root = workspace_root(params);
 	load_settings(s);
-	json_t *capabilities =
-	        json_pack("{s:s, s:{s:b, s:i, s:{s:b}}, s:{s:[s, s], s:b}}", "positionEncoding",
-	                  s->encoding == LF_LSP_UTF8 ? "utf-8" : "utf-16", "textDocumentSync", "openClose", 1, "change",
-	                  2 /* incremental */, "save", "includeText", 0, "codeActionProvider", "codeActionKinds",
-	                  "quickfix", FIX_ALL_KIND, "resolveProvider", 0);
+	/* Notebooks: Jupyter's (VS Code's notebookType for .ipynb), Python
+	 * cells; the client then syncs their cells through notebookDocument/ and
+	 * not as text documents. */
+	json_t *capabilities = json_pack(
+	        "{s:s, s:{s:b, s:i, s:{s:b}}, s:{s:[s, s], s:b}, s:{s:[{s:{s:s}, s:[{s:s}]}], s:b}}",
+	        "positionEncoding", s->encoding == LF_LSP_UTF8 ? "utf-8" : "utf-16", "textDocumentSync", "openClose", 1,
+	        "change", 2 /* incremental */, "save", "includeText", 0, "codeActionProvider", "codeActionKinds",
+	        "quickfix", FIX_ALL_KIND, "resolveProvider", 0, "notebookDocumentSync", "notebookSelector", "notebook",
+	        "notebookType", "jupyter-notebook", "cells", "language", "python", "save", 1);
 	send_result(s, id,
 	            json_pack("{s:o, s:{s:s, s:s}}", "capabilities", capabilities, "serverInfo", "name", "loadfix",
 	                      "version", LOADFIX_VERSION));
@@ -574,6 +882,8 @@ static void handle_did_save(server *s, const json_t *params)
 		load_settings(s);
 		for (size_t i = 0; i < s->documents.count; i++)
 			check_and_publish(s, s->documents.items[i]);
+		for (size_t i = 0; i < s->notebooks.count; i++)
+			check_and_publish_notebook(s, s->notebooks.items[i]);
 		return;
 	}
 	check_and_publish(s, doc);
@@ -581,16 +891,22 @@ static void handle_did_save(server *s, const json_t *params)
 
 static void handle_code_action(server *s, json_t *id, const json_t *params)
 {
-	lf_lsp_document *doc = document_of(s, params, id);
-	if (!doc)
+	/* A notebook cell's URI, or a text document's. */
+	const char *uri = json_string_value(json_object_get(json_object_get(params, "textDocument"), "uri"));
+	size_t cell;
+	lf_lsp_notebook *nb = uri ? lf_lsp_notebooks_find_cell(&s->notebooks, uri, &cell) : NULL;
+	lf_lsp_document *doc = nb ? NULL : document_of(s, params, id);
+	if (!nb && !doc)
 		return;
+	const lf_source *text = nb ? &lf_lsp_notebook_cell_text(nb, cell)->text : &doc->text;
 	uint32_t start, end;
-	if (!read_range(doc, json_object_get(params, "range"), s->encoding, &start, &end)) {
+	if (!read_range(text, json_object_get(params, "range"), s->encoding, &start, &end)) {
 		send_error(s, id, INVALID_PARAMS, "codeAction: a malformed range");
 		return;
 	}
 	json_t *only = json_object_get(json_object_get(params, "context"), "only");
-	send_result(s, id, code_actions(s, doc, start, end, only));
+	send_result(s, id,
+	            nb ? notebook_code_actions(s, nb, cell, start, end, only) : code_actions(s, doc, start, end, only));
 }
 
 static void handle_request(server *s, const char *method, json_t *id, const json_t *params)
@@ -630,10 +946,20 @@ static void handle_notification(server *s, const char *method, const json_t *par
 		handle_did_close(s, params);
 	else if (strcmp(method, "textDocument/didSave") == 0)
 		handle_did_save(s, params);
+	else if (strcmp(method, "notebookDocument/didOpen") == 0)
+		handle_notebook_did_open(s, params);
+	else if (strcmp(method, "notebookDocument/didChange") == 0)
+		handle_notebook_did_change(s, params);
+	else if (strcmp(method, "notebookDocument/didSave") == 0)
+		handle_notebook_did_save(s, params);
+	else if (strcmp(method, "notebookDocument/didClose") == 0)
+		handle_notebook_did_close(s, params);
 	else if (strcmp(method, "workspace/didChangeConfiguration") == 0) {
 		load_settings(s);
 		for (size_t i = 0; i < s->documents.count; i++)
 			check_and_publish(s, s->documents.items[i]);
+		for (size_t i = 0; i < s->notebooks.count; i++)
+			check_and_publish_notebook(s, s->notebooks.items[i]);
 	}
 	/* anything else (initialized, $/cancelRequest, $/setTrace, ...):
 	 * nothing to do, and the protocol says to ignore what we do not know */
@@ -683,6 +1009,7 @@ int lf_lsp_server_main(int argc, char **argv)
 	server s = {.out = STDOUT_FILENO};
 	s.worker = lf_worker_create();
 	lf_lsp_documents_init(&s.documents);
+	lf_lsp_notebooks_init(&s.notebooks);
 	lf_lsp_reader reader;
 	lf_lsp_reader_init(&reader, STDIN_FILENO);
 	while (!s.exit_requested && !s.output_failed) {
@@ -706,6 +1033,7 @@ int lf_lsp_server_main(int argc, char **argv)
 	}
 	lf_lsp_reader_finish(&reader);
 	lf_lsp_documents_finish(&s.documents);
+	lf_lsp_notebooks_finish(&s.notebooks);
 	lf_worker_destroy(s.worker);
 	if (s.have_settings)
 		lf_settings_finish(&s.settings);

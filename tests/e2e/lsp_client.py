@@ -18,6 +18,7 @@ import sys
 import tempfile
 import threading
 import time
+import urllib.parse
 
 LOADFIX = sys.argv[1]
 TIMEOUT = 20
@@ -620,9 +621,8 @@ def test_soak():
     check(server.stop() == 0, "soak: clean stop")
 
 
-def test_latency():
-    server = Server()
-    server.initialize()
+def latency_text():
+    """5,000 lines, 100 torch.load calls, an `é` on most lines."""
     lines = []
     for i in range(5000):
         if i % 50 == 0:
@@ -631,7 +631,13 @@ def test_latency():
             lines.append("def f%d(x):" % i)
         else:
             lines.append("    y%d = x + %d  # é" % (i, i) if i % 10 else "z = %d" % i)
-    text = "import torch\n" + "\n".join(lines) + "\n"
+    return "import torch\n" + "\n".join(lines) + "\n"
+
+
+def test_latency():
+    server = Server()
+    server.initialize()
+    text = latency_text()
     open_doc(server, URI, text)
     first = server.diagnostics(URI, 1)
     check(len(first) == 100, "latency: 100 findings in a 5,000-line file")
@@ -656,12 +662,335 @@ def test_latency():
     check(server.stop() == 0, "latency: clean stop")
 
 
+# ---- notebooks (notebookDocument/*) -----------------------------------------
+
+NB_URI = "file://" + TMP + "/nb/analysis.ipynb"
+
+
+def cell_uri(n):
+    # VS Code's form: the notebook's path with a fragment per cell.
+    return "vscode-notebook-cell:" + TMP + "/nb/analysis.ipynb#W%dsZmlsZQ%%3D%%3D" % n
+
+
+def nb_open(server, cells, version=1):
+    """cells: (n, kind, language, text); kind 2 code, 1 markup."""
+    server.notify("notebookDocument/didOpen", {
+        "notebookDocument": {"uri": NB_URI, "notebookType": "jupyter-notebook", "version": version,
+                             "metadata": {}, "cells": [{"kind": k, "document": cell_uri(n)} for n, k, _, _ in cells]},
+        "cellTextDocuments": [{"uri": cell_uri(n), "languageId": lang, "version": 1, "text": text}
+                              for n, _, lang, text in cells]})
+
+
+def nb_change(server, version, change):
+    server.notify("notebookDocument/didChange", {"notebookDocument": {"uri": NB_URI, "version": version},
+                                                 "change": change})
+
+
+def nb_diagnostics(server, cells):
+    """The next diagnostics published for each of `cells` (cell numbers):
+    the server publishes every cell after each change (cells removed
+    first), so pass them all to keep the queue in step."""
+    got = {}
+    while len(got) < len(cells):
+        message = server.wait(lambda m: m.get("method") == "textDocument/publishDiagnostics" and
+                              m["params"]["uri"] in [cell_uri(n) for n in cells])
+        got[message["params"]["uri"]] = message["params"]["diagnostics"]
+    return [got[cell_uri(n)] for n in cells]
+
+
+def cli_notebook(cells):
+    """`loadfix --output-format json` on the same cells written as an .ipynb:
+    (cell number, 0-based line, 0-based column, code) per finding."""
+    directory = tempfile.mkdtemp(prefix="loadfix-nb-")
+    path = os.path.join(directory, "x.ipynb")
+    notebook = {"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [
+        {"cell_type": "code" if k == 2 else "markdown", "metadata": {}, "source": text,
+         **({"outputs": [], "execution_count": None} if k == 2 else {})} for _, k, _, text in cells]}
+    with open(path, "w") as f:
+        json.dump(notebook, f)
+    done = subprocess.run([os.path.abspath(LOADFIX), "--isolated", "--exit-zero", "--output-format", "json", path],
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=directory)
+    return sorted((d["cell"], d["start"]["line"] - 1, d["start"]["column"] - 1, d["code"])
+                  for d in json.loads(done.stdout))
+
+
+def server_findings(cells, diagnostic_lists):
+    return sorted((i + 1, d["range"]["start"]["line"], d["range"]["start"]["character"], d["code"])
+                  for i, diags in enumerate(diagnostic_lists) for d in diags)
+
+
+def test_notebook():
+    server = Server()
+    caps = server.initialize()["result"]["capabilities"]
+    selector = caps["notebookDocumentSync"]["notebookSelector"][0]
+    check(selector["notebook"]["notebookType"] == "jupyter-notebook" and selector["cells"] == [{"language": "python"}],
+          "notebook: notebookDocumentSync announced for jupyter-notebook, python cells")
+
+    cells = [(0, 2, "python", "import torch\n"),
+             (1, 2, "python", "m = torch.load(p)"),  # no final newline, as editors send cells
+             (2, 1, "markdown", "# torch.load(x) in prose\n"),
+             (3, 2, "python", "%matplotlib inline\n!pip install torch\nn = torch.load(q)\n"),
+             (4, 2, "python", "%%bash\necho torch.load(x)\n")]
+    nb_open(server, cells)
+    diags = nb_diagnostics(server, [0, 1, 2, 3, 4])
+    check(diags[1] and diags[1][0]["code"] == "LF001" and diags[1][0]["range"]["start"] == {"line": 0, "character": 4},
+          "notebook: cell 1's import makes cell 2's torch.load torch's (LF001 on the cell's own line 0)")
+    check(diags[0] == [] and diags[2] == [] and diags[4] == [],
+          "notebook: no findings in the import cell, the markdown cell and the %%bash cell")
+    check([d["range"]["start"] for d in diags[3]] == [{"line": 2, "character": 4}],
+          "notebook: a cell with line magics and a shell escape is checked (masked), finding at its line 2")
+    check(server_findings(cells, diags) == cli_notebook(cells),
+          "notebook: the server's findings equal `loadfix --output-format json` on the .ipynb")
+
+    # Cell 1 no longer imports torch (an incremental change): cell 2's finding goes.
+    nb_change(server, 2, {"cells": {"textContent": [{
+        "document": {"uri": cell_uri(0), "version": 2},
+        "changes": [{"range": {"start": {"line": 0, "character": 7}, "end": {"line": 0, "character": 12}},
+                     "text": "numpy"}]}]}})
+    diags = nb_diagnostics(server, [0, 1, 2, 3, 4])
+    check(diags[1] == [] and diags[3] == [], "notebook: `import numpy` in cell 1: cell 2's and cell 4's findings gone")
+    # Back, with a full-text change.
+    nb_change(server, 3, {"cells": {"textContent": [{
+        "document": {"uri": cell_uri(0), "version": 3}, "changes": [{"text": "import torch as th\nimport torch\n"}]}]}})
+    diags = nb_diagnostics(server, [0, 1, 2, 3, 4])
+    check([d["code"] for d in diags[1]] == ["LF001"], "notebook: full-text change of cell 1: the finding is back")
+
+    # A cell added between cells 2 and 3, with a metadata change that must not matter.
+    nb_change(server, 4, {"metadata": {"x": 1}, "cells": {
+        "structure": {"array": {"start": 2, "deleteCount": 0, "cells": [{"kind": 2, "document": cell_uri(5)}]},
+                      "didOpen": [{"uri": cell_uri(5), "languageId": "python", "version": 1,
+                                   "text": "import pickle\nobj = pickle.load(f)\n"}]},
+        "data": [{"kind": 2, "document": cell_uri(1), "metadata": {"tags": []},
+                  "executionSummary": {"executionOrder": 3, "success": True}}]}})
+    diags = nb_diagnostics(server, [0, 1, 5, 2, 3, 4])
+    check([d["code"] for d in diags[2]] == ["LF101"] and diags[2][0]["range"]["start"]["line"] == 1,
+          "notebook: an added cell is checked (pickle.load at its line 1)")
+    check([d["code"] for d in diags[1]] == ["LF001"], "notebook: the other cells still checked after the insertion")
+
+    # Code actions on cell 2: quick fix, noqa, fixAll as edits of the cell URI.
+    rng = {"start": {"line": 0, "character": 4}, "end": {"line": 0, "character": 4}}
+    actions = code_actions(server, cell_uri(1), rng)
+    titles = [a["title"] for a in actions]
+    fix = next(a for a in actions if a["title"].startswith("LF001"))
+    check(list(fix["edit"]["changes"]) == [cell_uri(1)], "notebook: the quick fix edits the cell's URI")
+    fixed = apply_edits("m = torch.load(p)", fix["edit"]["changes"][cell_uri(1)], "utf-16")
+    check(fixed == "m = torch.load(p, weights_only=True)", "notebook: quick fix applied to the cell text")
+    noqa = next(a for a in actions if a["title"].startswith("Suppress LF001"))
+    suppressed = apply_edits("m = torch.load(p)", noqa["edit"]["changes"][cell_uri(1)], "utf-16")
+    check(suppressed == "m = torch.load(p)  # noqa: LF001", "notebook: suppress action on the cell")
+    fix_all = next(a for a in actions if a["kind"] == "source.fixAll.loadfix")
+    changes = fix_all["edit"]["changes"]
+    check(sorted(changes) == sorted([cell_uri(1), cell_uri(3)]),
+          "notebook: fixAll edits the two cells with torch.load, nothing else (%r)" % titles)
+    check(apply_edits(cells[3][3], changes[cell_uri(3)], "utf-16") ==
+          "%matplotlib inline\n!pip install torch\nn = torch.load(q, weights_only=True)\n",
+          "notebook: fixAll keeps the magics of cell 4")
+    # The client applies the quick fix: the finding goes.
+    nb_change(server, 5, {"cells": {"textContent": [{
+        "document": {"uri": cell_uri(1), "version": 2},
+        "changes": [{"range": r["range"], "text": r["newText"]} for r in fix["edit"]["changes"][cell_uri(1)]]}]}})
+    diags = nb_diagnostics(server, [0, 1, 5, 2, 3, 4])
+    check(diags[1] == [], "notebook: the applied quick fix clears cell 2's finding")
+
+    # Removing the added cell clears its diagnostics.
+    nb_change(server, 6, {"cells": {"structure": {"array": {"start": 2, "deleteCount": 1},
+                                                  "didClose": [{"uri": cell_uri(5)}]}}})
+    diags = nb_diagnostics(server, [5, 0, 1, 2, 3, 4])
+    check(diags[0] == [], "notebook: a removed cell's diagnostics are cleared")
+    check(diags[4][0]["code"] == "LF001", "notebook: cell 4 has its finding before the move")
+    # A moved cell (one splice re-inserting it, no didClose/didOpen, as
+    # vscode-languageclient sends a move) keeps its text: cell 4 (magics)
+    # to the front (module-level names are not order-sensitive in loadfix,
+    # as on the command line: the finding stays).
+    nb_change(server, 7, {"cells": {"structure": {"array": {"start": 0, "deleteCount": 4, "cells": [
+        {"kind": 2, "document": cell_uri(n)} for n in (3, 0, 1, 2)]}}}})
+    diags = nb_diagnostics(server, [3, 0, 1, 2, 4])
+    check([d["range"]["start"] for d in diags[0]] == [{"line": 2, "character": 4}],
+          "notebook: a moved cell keeps its text and its finding")
+    response = server.request("textDocument/codeAction", {"textDocument": {"uri": cell_uri(3)}, "range": rng,
+                                                          "context": {"diagnostics": []}})
+    check("result" in response, "notebook: code actions on a moved cell")
+    # Moved back, then saved: the finding returns (the moved cell kept its text).
+    nb_change(server, 8, {"cells": {"structure": {"array": {"start": 0, "deleteCount": 4, "cells": [
+        {"kind": 2, "document": cell_uri(n)} for n in (0, 1, 2, 3)]}}}})
+    nb_diagnostics(server, [0, 1, 2, 3, 4])
+    server.notify("notebookDocument/didSave", {"notebookDocument": {"uri": NB_URI}})
+    diags = nb_diagnostics(server, [0, 1, 2, 3, 4])
+    check([d["code"] for d in diags[3]] == ["LF001"], "notebook: moved back, saved: re-checked")
+
+    server.notify("notebookDocument/didClose", {"notebookDocument": {"uri": NB_URI},
+                                                "cellTextDocuments": [{"uri": cell_uri(n)} for n in (0, 1, 2, 3, 4)]})
+    diags = nb_diagnostics(server, [0, 1, 2, 3, 4])
+    check(all(d == [] for d in diags), "notebook: closing clears every cell's diagnostics")
+    response = server.request("textDocument/codeAction", {"textDocument": {"uri": cell_uri(1)}, "range": rng,
+                                                          "context": {"diagnostics": []}})
+    check(response.get("error", {}).get("code") == -32602, "notebook: a closed notebook's cell is not open")
+    nb_change(server, 9, {"cells": {}})
+    server.wait(lambda m: m.get("method") == "window/logMessage" and "is not open" in m["params"]["message"])
+    check(True, "notebook: a change to a closed notebook is logged")
+
+    # Malformed notebook messages: logged, never a crash.
+    server.notify("notebookDocument/didOpen", {"notebookDocument": {"uri": NB_URI}})
+    server.wait(lambda m: m.get("method") == "window/logMessage" and "without notebookDocument.uri and cells"
+                in m["params"]["message"])
+    server.notify("notebookDocument/didOpen", {
+        "notebookDocument": {"uri": NB_URI, "notebookType": "jupyter-notebook", "version": 1,
+                             "cells": [{"kind": 2, "document": cell_uri(0)}, {"kind": "x"}]},
+        "cellTextDocuments": [{"uri": cell_uri(0)}]})
+    server.wait(lambda m: m.get("method") == "window/logMessage" and "malformed" in m["params"]["message"])
+    check(nb_diagnostics(server, [0]) == [[]], "notebook: malformed cells are logged and skipped")
+    nb_change(server, 2, {"cells": {"structure": {"array": {"start": 5, "deleteCount": 1}},
+                                    "textContent": [{"document": {"uri": "x:y", "version": 2}, "changes": []}]}})
+    server.wait(lambda m: m.get("method") == "window/logMessage" and "out-of-range" in m["params"]["message"]
+                and "not a cell of this notebook" in m["params"]["message"])
+    check(nb_diagnostics(server, [0]) == [[]], "notebook: a malformed change is logged and skipped")
+    server.notify("notebookDocument/didClose", {"notebookDocument": {"uri": NB_URI}})
+    nb_diagnostics(server, [0])
+
+    # Cells named by the notebook's file: URI and a fragment (not VS Code's
+    # scheme): still Python cells, not notebook JSON.
+    file_cells = ["file://%s/nb/analysis.ipynb#cell%d" % (TMP, n) for n in (0, 1)]
+    server.notify("notebookDocument/didOpen", {
+        "notebookDocument": {"uri": NB_URI, "notebookType": "jupyter-notebook", "version": 1,
+                             "cells": [{"kind": 2, "document": u} for u in file_cells]},
+        "cellTextDocuments": [{"uri": u, "languageId": "python", "version": 1, "text": t}
+                              for u, t in zip(file_cells, ["import torch\n", "torch.load(p)\n"])]})
+    server.wait(lambda m: m.get("method") == "textDocument/publishDiagnostics" and m["params"]["uri"] == file_cells[0])
+    message = server.wait(lambda m: m.get("method") == "textDocument/publishDiagnostics")
+    check(message["params"]["uri"] == file_cells[1] and [d["code"] for d in message["params"]["diagnostics"]] ==
+          ["LF001"], "notebook: cells with file: URIs and a fragment are checked as Python")
+    server.notify("notebookDocument/didClose", {"notebookDocument": {"uri": NB_URI}})
+    server.wait(lambda m: m.get("method") == "textDocument/publishDiagnostics" and m["params"]["uri"] == file_cells[0])
+    server.wait(lambda m: m.get("method") == "textDocument/publishDiagnostics" and m["params"]["uri"] == file_cells[1])
+
+    # Positions inside a cell in UTF-16 (the default): é is 1 unit, 😀 2.
+    text = "import torch\ns = \"é😀\"; m = torch.load(p)\n"
+    nb_open(server, [(0, 2, "python", "x = 1\n"), (1, 2, "python", text)])
+    diags = nb_diagnostics(server, [0, 1])
+    check([d["range"]["start"] for d in diags[1]] == [position_of(text, text.index("torch.load"), "utf-16")],
+          "notebook: a cell's range in UTF-16 after é and an emoji")
+    check(server.stop() == 0, "notebook: clean stop")
+
+
+def nb_edits(server, cell, edits, version):
+    """`edits` incremental edits of a cell (insert a character, delete it),
+    each followed by a structure change every 100 (a cell added, then
+    removed), waiting for the cell's diagnostics now and then so the pipes
+    never fill."""
+    at, after = {"line": 1, "character": 0}, {"line": 1, "character": 1}
+    for n in range(edits):
+        version += 1
+        change = {"range": {"start": at, "end": at if n % 2 == 0 else after}, "text": "x" if n % 2 == 0 else ""}
+        cells = {"textContent": [{"document": {"uri": cell_uri(cell), "version": version}, "changes": [change]}]}
+        if n % 100 == 0:
+            cells["structure"] = {"array": {"start": 2, "deleteCount": 0, "cells": [{"kind": 2, "document": cell_uri(9)}]},
+                                  "didOpen": [{"uri": cell_uri(9), "languageId": "python", "version": 1,
+                                               "text": "import pickle\npickle.load(f)\n"}]}
+        elif n % 100 == 50:
+            cells["structure"] = {"array": {"start": 2, "deleteCount": 1}, "didClose": [{"uri": cell_uri(9)}]}
+        nb_change(server, version, {"cells": cells})
+        if n % 200 == 199:
+            server.wait(lambda m: m.get("method") == "textDocument/publishDiagnostics" and
+                        m["params"]["uri"] == cell_uri(cell) and m["params"].get("version") == version)
+    return version
+
+
+def test_notebook_soak():
+    env = dict(os.environ)  # no ASan quarantine, as in test_soak
+    env["ASAN_OPTIONS"] = ":".join(filter(None, [env.get("ASAN_OPTIONS"), "quarantine_size_mb=0"]))
+    server = Server(env=env)
+    server.initialize()
+    nb_open(server, [(0, 2, "python", "import torch\n"), (1, 2, "python", "%time x = 1\nm = torch.load(p)\n")])
+    nb_diagnostics(server, [0, 1])
+    version = nb_edits(server, 1, 1000, 1)  # warm up: allocator pools settle
+    before = server.rss_kib()
+    version = nb_edits(server, 1, 5000, version)
+    after = server.rss_kib()
+    growth = after - before
+    print("# notebook soak: 5,000 cell edits and 100 cell insertions/removals, VmRSS %d KiB -> %d KiB (%+d KiB)" %
+          (before, after, growth))
+    check(growth < 1024, "notebook soak: VmRSS flat within 1 MiB (%+d KiB)" % growth)
+    check(server.stop() == 0, "notebook soak: clean stop")
+
+
+# ---- the server's findings equal the command line's ------------------------
+
+REAL_FILES = ["/usr/lib/python3/dist-packages/torch/serialization.py",  # required: Debian's PyTorch
+              "/usr/lib/python3/dist-packages/torch/hub.py",
+              "/usr/lib/python3/dist-packages/skorch/tests/test_net.py",
+              "/usr/lib/python3/dist-packages/numpy/core/tests/test_regression.py",
+              "/usr/lib/python3/dist-packages/traitlets/tests/test_traitlets.py",
+              "/usr/lib/python3/dist-packages/scipy/stats/tests/test_stats.py"]
+
+
+def char_index(text, line, column):
+    """String index of a 1-based line and 1-based column in characters."""
+    return line_starts(text)[line - 1] + column - 1
+
+
+def cli_findings(path, *args):
+    done = subprocess.run([os.path.abspath(LOADFIX), "--isolated", "--exit-zero", "--output-format", "json",
+                           *args, path], stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=TMP)
+    if done.returncode != 0:
+        fail("loadfix --output-format json %s failed: %s" % (path, done.stderr.decode()))
+    with open(path, encoding="utf-8", errors="surrogateescape") as f:
+        text = f.read()
+    return sorted((char_index(text, d["start"]["line"], d["start"]["column"]),
+                   char_index(text, d["end"]["line"], d["end"]["column"]), d["code"], d["message"])
+                  for d in json.loads(done.stdout))
+
+
+def test_cli_differential():
+    """The server checks the buffer with its own options (no partial parse,
+    an incremental tree) and the command line with its (partial parse by
+    default): on real files and the latency test's file, after an edit too,
+    both must give the same findings, and so must --no-partial."""
+    check(os.path.exists(REAL_FILES[0]), "differential: Debian's torch/serialization.py is there")
+    synthetic = os.path.join(TMP, "five_thousand.py")
+    with open(synthetic, "w") as f:
+        f.write(latency_text())
+    server = Server()
+    server.initialize()
+    files = [synthetic] + [p for p in REAL_FILES if os.path.exists(p)]
+    total = 0
+    for path in files:
+        with open(path, encoding="utf-8") as f:
+            text = f.read()
+        uri = "file://" + urllib.parse.quote(path)
+        open_doc(server, uri, text)
+        diags = server.diagnostics(uri, 1)
+        # an edit and its undo: the incremental path must agree too
+        pos = {"line": text.count("\n") // 2, "character": 0}
+        server.notify("textDocument/didChange", {"textDocument": {"uri": uri, "version": 2}, "contentChanges": [
+            {"range": {"start": pos, "end": pos}, "text": "#"}]})
+        server.diagnostics(uri, 2)
+        server.notify("textDocument/didChange", {"textDocument": {"uri": uri, "version": 3}, "contentChanges": [
+            {"range": {"start": pos, "end": {"line": pos["line"], "character": 1}}, "text": ""}]})
+        edited = server.diagnostics(uri, 3)
+        ours = sorted((index_of(text, d["range"]["start"], "utf-16"), index_of(text, d["range"]["end"], "utf-16"),
+                       d["code"], d["message"]) for d in diags)
+        theirs = cli_findings(path)
+        name = os.path.basename(path)
+        total += len(ours)
+        check(ours == theirs,
+              "differential: %s: the server's %d findings equal `loadfix --output-format json`'s" % (name, len(ours)))
+        check(theirs == cli_findings(path, "--no-partial"), "differential: %s: the same with --no-partial" % name)
+        check(edited == diags, "differential: %s: the same after an edit and its undo" % name)
+        server.notify("textDocument/didClose", {"textDocument": {"uri": uri}})
+        server.diagnostics(uri)
+    check(total >= 100, "differential: %d findings compared in %d files" % (total, len(files)))
+    check(server.stop() == 0, "differential: clean stop")
+
+
 test_lifecycle()
 test_encoding("utf-16")
 test_encoding("utf-8")
 test_settings()
 test_robustness()
 test_incremental_differential()
+test_notebook()
+test_notebook_soak()
+test_cli_differential()
 test_soak()
 test_latency()
 print("all LSP client tests passed")

@@ -139,6 +139,21 @@ static const resolve_case resolve_cases[] = {
          "CALL@2:ser.load(p)"},
         {"non_ascii_import_alias", "import torch as t\xc3\xb6\nt\xc3\xb6.load(p)\n", "CALL@2:t\xc3\xb6.load(p)"},
         {"non_ascii_module_alias", "import torch\n\xc3\xa9 = torch\n\xc3\xa9.load(p)\n", "CALL@3:\xc3\xa9.load(p)"},
+        /* phase 2's statement filter (statement_may_refer): a statement with
+         * non-ASCII text is walked when a word in it may be a known name */
+        {"non_ascii_fullwidth_spelling", "import pickle\n\xef\xbd\x90ickle.load(f)\n",
+         "CALL@2:\xef\xbd\x90ickle.load(f) [pickle.load]"},
+        {"non_ascii_text_then_known_name", "import pickle\ns = 'caf\xc3\xa9'; pickle.load(f)\n",
+         "CALL@2:pickle.load(f) [pickle.load]"},
+        {"non_ascii_alias_among_accented_text",
+         "import torch as t\xc3\xb6\ns = 'caf\xc3\xa9'  # \xc3\xa9\ndef f():\n    return t\xc3\xb6.load(p)  # "
+         "\xc3\xa9\n",
+         "CALL@4:t\xc3\xb6.load(p)"},
+        {"non_ascii_name_not_folded_is_other",
+         "import pickle\np\xc3\xaf"
+         "ckle = 1\np\xc3\xaf"
+         "ckle.load(f)\n",
+         ""},
 
         /* ---- star imports -------------------------------------------------------- */
         {"star_import_torch", "from torch import *\nload(p)\n", "CALL@2:load(p)"},
