@@ -56,6 +56,7 @@ typedef struct lexer {
 	uint8_t previous;              /* the last significant byte of code */
 	bool previous_dangles;         /* the last token cannot end a line (below) */
 	bool line_is_header;           /* the logical line opens a compound statement */
+	bool import_pending;           /* the logical line began `from` and no `import` yet */
 } lexer;
 
 uint32_t lf_word_hash(const uint8_t *text, uint32_t len)
@@ -162,8 +163,8 @@ static bool header_keyword(const uint8_t *text, uint32_t len)
  * joins the next line instead (keyword_dangles). */
 static bool line_ends_open(const lexer *lx)
 {
-	if (lx->previous_dangles)
-		return true;
+	if (lx->previous_dangles || lx->import_pending)
+		return true; /* `from m` / `import x`: one import to tree-sitter */
 	switch (lx->previous) {
 	case ':': return !lx->line_is_header;
 	case '=':
@@ -179,6 +180,7 @@ static bool line_ends_open(const lexer *lx)
 	case '>':
 	case '~':
 	case '.': /* not `...`, an atom: code() records it as '0' */
+	case ',': /* `assert x,` / `y`, `global a,` / `b` join; `x = 1,` would not */
 	case '@': return true;
 	default: return false;
 	}
@@ -324,6 +326,7 @@ static void line_start(lexer *lx)
 	lx->module_scope_line = !lx->in_body;
 	lx->case_line = word_is(head, head_len, "case");
 	lx->line_is_header = header_keyword(head, head_len);
+	lx->import_pending = word_is(head, head_len, "from");
 	end_simple_statement(lx);
 	if (!lx->in_body && header) {
 		lx->in_body = true;
@@ -467,6 +470,8 @@ static void word(lexer *lx)
 	const uint8_t *text = b + start;
 	lx->previous_dangles = keyword_dangles(text, len);
 	lx->after_import = word_is(text, len, "import");
+	if (lx->after_import)
+		lx->import_pending = false;
 	if (word_is(text, len, "global"))
 		lx->global_names = true;
 	if (word_is(text, len, "as") || word_is(text, len, "def") || word_is(text, len, "class"))

@@ -119,6 +119,10 @@ static void test_lines_tree_sitter_joins(void **state)
 	        "x = a in\nb\n",
 	        "x = -\n1\n",
 	        "def f():\n    x = a or\n    b\n",
+	        "from m\nimport torch\n",
+	        "from m # c\n\nimport torch\n",
+	        "assert x,\ny\n",
+	        "global a,\nb\n",
 	};
 	for (size_t i = 0; i < sizeof joined / sizeof joined[0]; i++)
 		if (sure(joined[i]))
@@ -134,7 +138,7 @@ static void test_lines_tree_sitter_joins(void **state)
 	        "x = f\"{a}\" 'b:'\ny\n",
 	        "try:\n  a\nexcept E:\n  b\n",
 	        "return\n",
-	        "x = 1,\ny\n",
+	        "from . import (a,\n  b)\nc\n",
 	        "yield\nx\n",
 	        "async def f():\n  pass\n",
 	};
