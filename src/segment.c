@@ -57,6 +57,9 @@ typedef struct lexer {
 	bool previous_dangles;         /* the last token cannot end a line (below) */
 	bool line_is_header;           /* the logical line opens a compound statement */
 	bool import_pending;           /* the logical line began `from` and no `import` yet */
+	bool needs_colon;              /* ... began a compound header (not match/case) */
+	bool colon_seen;               /* a `:` at depth 0 in it, not a lambda's */
+	uint32_t open_lambdas;         /* `lambda`s at depth 0 still without their `:` */
 } lexer;
 
 uint32_t lf_word_hash(const uint8_t *text, uint32_t len)
@@ -163,8 +166,10 @@ static bool header_keyword(const uint8_t *text, uint32_t len)
  * joins the next line instead (keyword_dangles). */
 static bool line_ends_open(const lexer *lx)
 {
-	if (lx->previous_dangles || lx->import_pending)
+	if (lx->previous_dangles || lx->import_pending || lx->open_lambdas > 0)
 		return true; /* `from m` / `import x`: one import to tree-sitter */
+	if (lx->needs_colon && !lx->colon_seen)
+		return true; /* `for x in y` / `: pass` is one statement to it */
 	switch (lx->previous) {
 	case ':': return !lx->line_is_header;
 	case '=':
@@ -327,6 +332,9 @@ static void line_start(lexer *lx)
 	lx->case_line = word_is(head, head_len, "case");
 	lx->line_is_header = header_keyword(head, head_len);
 	lx->import_pending = word_is(head, head_len, "from");
+	lx->needs_colon = lx->line_is_header && !word_is(head, head_len, "match") && !word_is(head, head_len, "case");
+	lx->colon_seen = false;
+	lx->open_lambdas = 0;
 	end_simple_statement(lx);
 	if (!lx->in_body && header) {
 		lx->in_body = true;
@@ -472,6 +480,8 @@ static void word(lexer *lx)
 	lx->after_import = word_is(text, len, "import");
 	if (lx->after_import)
 		lx->import_pending = false;
+	if (word_is(text, len, "lambda") && lx->top == 0 && lx->stack[0].depth == 0)
+		lx->open_lambdas++;
 	if (word_is(text, len, "global"))
 		lx->global_names = true;
 	if (word_is(text, len, "as") || word_is(text, len, "def") || word_is(text, len, "class"))
@@ -569,6 +579,10 @@ static void code(lexer *lx)
 	case ':':
 		if (ctx->kind == CONTEXT_FIELD && ctx->depth == 0)
 			ctx->kind = CONTEXT_SPEC;
+		else if (lx->top == 0 && ctx->depth == 0 && lx->open_lambdas > 0)
+			lx->open_lambdas--;
+		else if (lx->top == 0 && ctx->depth == 0)
+			lx->colon_seen = true;
 		break;
 	case '!':
 		if (ctx->kind == CONTEXT_FIELD && ctx->depth == 0 && (lx->pos == lx->len || b[lx->pos] != '='))

@@ -123,6 +123,10 @@ static void test_lines_tree_sitter_joins(void **state)
 	        "from m # c\n\nimport torch\n",
 	        "assert x,\ny\n",
 	        "global a,\nb\n",
+	        "for x in y\n: pass\n",
+	        "class A(B)\n: pass\n",
+	        "f = lambda x\n: x\n",
+	        "if a: f = lambda x\n: x\n",
 	};
 	for (size_t i = 0; i < sizeof joined / sizeof joined[0]; i++)
 		if (sure(joined[i]))
@@ -139,6 +143,10 @@ static void test_lines_tree_sitter_joins(void **state)
 	        "try:\n  a\nexcept E:\n  b\n",
 	        "return\n",
 	        "from . import (a,\n  b)\nc\n",
+	        "f = lambda x: x\ny\n",
+	        "if a: b\nc\n",
+	        "match = 1\ny\n",
+	        "with a as b, c:\n  pass\nd\n",
 	        "yield\nx\n",
 	        "async def f():\n  pass\n",
 	};
