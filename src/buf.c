@@ -47,24 +47,31 @@ char *lf_xstrdup(const char *text)
 	return lf_xstrndup(text, strlen(text));
 }
 
-char *lf_xasprintf(const char *fmt, ...)
+char *lf_xvasprintf(const char *fmt, va_list args)
 {
-	lf_buf buf;
-	lf_buf_init(&buf);
-	va_list args;
-	va_start(args, fmt);
+	va_list again;
+	va_copy(again, args);
 	char small[256];
 	int needed = vsnprintf(small, sizeof small, fmt, args);
-	va_end(args);
 	if (needed < 0)
 		out_of_memory();
-	if ((size_t)needed < sizeof small)
+	if ((size_t)needed < sizeof small) {
+		va_end(again);
 		return lf_xstrdup(small);
+	}
 	char *big = lf_xmalloc((size_t)needed + 1);
-	va_start(args, fmt);
-	vsnprintf(big, (size_t)needed + 1, fmt, args);
-	va_end(args);
+	vsnprintf(big, (size_t)needed + 1, fmt, again);
+	va_end(again);
 	return big;
+}
+
+char *lf_xasprintf(const char *fmt, ...)
+{
+	va_list args;
+	va_start(args, fmt);
+	char *text = lf_xvasprintf(fmt, args);
+	va_end(args);
+	return text;
 }
 
 void lf_buf_init(lf_buf *buf)

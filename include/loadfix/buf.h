@@ -47,5 +47,7 @@ void *lf_xrealloc(void *ptr, size_t size);
 char *lf_xstrdup(const char *text);
 char *lf_xstrndup(const char *text, size_t len);
 __attribute__((format(printf, 1, 2))) char *lf_xasprintf(const char *fmt, ...);
+/* lf_xasprintf for a va_list (the caller's va_start/va_end). */
+__attribute__((format(printf, 1, 0))) char *lf_xvasprintf(const char *fmt, va_list args);
 
 #endif

@@ -174,15 +174,13 @@ __attribute__((format(printf, 2, 3))) static bool fail(walk *w, const char *fmt,
 	lf_buf_init(&b);
 	va_list args;
 	va_start(args, fmt);
-	char *text = NULL;
-	if (vasprintf(&text, fmt, args) < 0)
-		text = NULL;
+	char *text = lf_xvasprintf(fmt, args);
 	va_end(args);
 	const char *name = w->op_start < w->len ? opcodes[w->data[w->op_start]].name : NULL;
 	if (name)
-		lf_buf_printf(&b, "%s at byte %zu (%s)", text ? text : "malformed pickle", w->op_start, name);
+		lf_buf_printf(&b, "%s at byte %zu (%s)", text, w->op_start, name);
 	else
-		lf_buf_printf(&b, "%s at byte %zu", text ? text : "malformed pickle", w->op_start);
+		lf_buf_printf(&b, "%s at byte %zu", text, w->op_start);
 	free(text);
 	w->error = lf_buf_steal(&b, NULL);
 	return false;

@@ -46,12 +46,8 @@ __attribute__((format(printf, 2, 3))) static void note(char **error, const char 
 {
 	va_list args;
 	va_start(args, fmt);
-	char *text = NULL;
-	if (vasprintf(&text, fmt, args) < 0)
-		text = NULL;
+	char *text = lf_xvasprintf(fmt, args);
 	va_end(args);
-	if (!text)
-		return;
 	if (*error) {
 		char *both = lf_xasprintf("%s; %s", *error, text);
 		free(*error);

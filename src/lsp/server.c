@@ -76,12 +76,8 @@ __attribute__((format(printf, 3, 4))) static void log_message(server *s, int typ
 {
 	va_list args;
 	va_start(args, fmt);
-	char *text = NULL;
-	if (vasprintf(&text, fmt, args) < 0)
-		text = NULL;
+	char *text = lf_xvasprintf(fmt, args);
 	va_end(args);
-	if (!text)
-		return;
 	send_notification(s, "window/logMessage", json_pack("{s:i, s:s+}", "type", type, "message", "loadfix: ", text));
 	free(text);
 }
